@@ -1,0 +1,1 @@
+"""What every Alpes service shares: settings, database, outbox, inbox, app factory, CLI."""

@@ -1,0 +1,333 @@
+"""Subscribers: a consumer per subscriber, a receive loop, and ordered workers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from itertools import count
+from typing import TYPE_CHECKING, Any
+
+import pulsar
+import pulsar.asyncio
+from typing_extensions import override
+
+from faststream._internal.configs import (
+    SubscriberSpecificationConfig,
+    SubscriberUsecaseConfig,
+)
+from faststream._internal.constants import EMPTY
+from faststream._internal.endpoint.subscriber import SubscriberSpecification, SubscriberUsecase
+from faststream._internal.endpoint.subscriber.mixins import TasksMixin
+from faststream._internal.endpoint.utils import process_msg
+from faststream.middlewares import AckPolicy
+from faststream.specification.asyncapi.utils import resolve_payloads
+from faststream.specification.schema import Message, Operation, SubscriberSpec
+
+from .message import DEAD_LETTER_REASON, MESSAGE_ID, PulsarMessage, PulsarParser, guard_decoder
+from .options import DEFAULT_NACK_DELAY, DeadLetterPolicy, InitialPosition, SubscriptionType
+from .publisher import PulsarFakePublisher
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Sequence
+    from datetime import timedelta
+
+    from faststream._internal.endpoint.publisher import PublisherProto
+    from faststream._internal.endpoint.subscriber.call_item import CallsCollection
+    from faststream._internal.types import AsyncCallable, CustomCallable
+    from faststream.message import StreamMessage
+
+    from .config import PulsarBrokerConfig
+
+logger = logging.getLogger("faststream_pulsar")
+
+
+@dataclass(kw_only=True)
+class PulsarSubscriberSpecificationConfig(SubscriberSpecificationConfig):
+    topic: str
+    subscription: str
+    subscription_type: SubscriptionType
+    dead_letter: DeadLetterPolicy | None
+
+
+@dataclass(kw_only=True)
+class PulsarSubscriberConfig(SubscriberUsecaseConfig):
+    _outer_config: PulsarBrokerConfig = field()  # type: ignore[assignment]
+    topic: str
+    subscription: str
+    subscription_type: SubscriptionType = SubscriptionType.SHARED
+    initial_position: InitialPosition = InitialPosition.LATEST
+    dead_letter: DeadLetterPolicy | None = None
+    nack_delay: timedelta = DEFAULT_NACK_DELAY
+    receiver_queue_size: int = 1000
+    consumer_name: str | None = None
+
+    @property
+    def ack_policy(self) -> AckPolicy:
+        if self._ack_policy is not EMPTY:
+            return self._ack_policy
+        if self._outer_config.ack_policy is not EMPTY:
+            return self._outer_config.ack_policy
+        # A failed handler must never ack: redeliver, and dead-letter past the limit.
+        return AckPolicy.NACK_ON_ERROR
+
+
+class PulsarSubscriberSpecification(
+    SubscriberSpecification["PulsarBrokerConfig", PulsarSubscriberSpecificationConfig],
+):
+    __slots__ = ()
+
+    @property
+    def topic(self) -> str:
+        return f"{self._outer_config.prefix}{self.config.topic}"
+
+    @property
+    def channel_labels(self) -> list[str]:
+        return [self.topic]
+
+    def get_schema(self) -> dict[str, SubscriberSpec]:
+        payloads = self.get_payloads()
+        return {
+            self.name: SubscriberSpec(
+                address=self.topic,
+                description=self.description,
+                operation=Operation(
+                    message=Message(
+                        title=f"{self.name}:Message",
+                        payload=resolve_payloads(payloads),
+                    ),
+                    bindings=None,
+                ),
+                bindings=None,
+            ),
+        }
+
+    def pulsar_bindings(self) -> dict[str, Any]:
+        """The AsyncAPI Pulsar channel binding FastStream's model cannot express."""
+        binding: dict[str, Any] = {
+            "subscription": self.config.subscription,
+            "subscriptionType": self.config.subscription_type.value,
+            "bindingVersion": "0.1.0",
+        }
+        if self.config.dead_letter is not None:
+            binding["deadLetterTopic"] = self.config.dead_letter.topic_for(
+                self.topic, self.config.subscription
+            )
+            binding["maxRedeliveries"] = self.config.dead_letter.max_redeliveries
+        return binding
+
+
+class PulsarSubscriber(TasksMixin, SubscriberUsecase[Any]):
+    """Consumes one topic on one subscription.
+
+    With ``max_workers > 1`` messages are handled concurrently by that many workers,
+    each message routed to a worker by its key, so one key's messages are handled in
+    the order they were received while different keys run in parallel.
+    """
+
+    _outer_config: PulsarBrokerConfig
+
+    def __init__(
+        self,
+        config: PulsarSubscriberConfig,
+        specification: PulsarSubscriberSpecification,
+        calls: CallsCollection[Any],
+        *,
+        max_workers: int = 1,
+    ) -> None:
+        parser = PulsarParser(self)
+        config.parser = parser.parse_message
+        config.decoder = parser.decode_message
+        super().__init__(config, specification, calls)
+        self._topic = config.topic
+        self.subscription = config.subscription
+        self.subscription_type = config.subscription_type
+        self._initial_position = config.initial_position
+        self.dead_letter_policy = config.dead_letter
+        self._nack_delay = config.nack_delay
+        self._receiver_queue_size = config.receiver_queue_size
+        self._consumer_name = config.consumer_name
+        self.max_workers = max_workers
+        self._consumer: pulsar.asyncio.Consumer | None = None
+        self._queues: list[asyncio.Queue[Any]] = []
+        self._round_robin = count()
+        self._pending: asyncio.Future[Any] | None = None
+
+    @property
+    def topic(self) -> str:
+        return f"{self._outer_config.prefix}{self._topic}"
+
+    @property
+    def dead_letter_topic(self) -> str:
+        policy = self.dead_letter_policy or DeadLetterPolicy()
+        return policy.topic_for(self.topic, self.subscription)
+
+    # --- lifecycle -------------------------------------------------------------------
+
+    async def _subscribe(self) -> pulsar.asyncio.Consumer:
+        if self._consumer is None:
+            self._consumer = await self._outer_config.client.subscribe(
+                self.topic,
+                self.subscription,
+                consumer_type=self.subscription_type.consumer_type,
+                initial_position=self._initial_position.pulsar_value,
+                negative_ack_redelivery_delay_ms=int(self._nack_delay.total_seconds() * 1000),
+                receiver_queue_size=self._receiver_queue_size,
+                consumer_name=self._consumer_name,
+            )
+        return self._consumer
+
+    @override
+    async def start(self) -> None:
+        await super().start()
+        if self.calls:
+            consumer = await self._subscribe()
+            if self.max_workers > 1:
+                self._queues = [asyncio.Queue(maxsize=8) for _ in range(self.max_workers)]
+                for queue in self._queues:
+                    self.add_task(self._work, (queue,))
+            self.add_task(self._receive_loop, (consumer,))
+        self._post_start()
+
+    @override
+    async def stop(self) -> None:
+        # No new message is handled from here; in-flight handlers get the graceful
+        # timeout; whatever was received but not handled is never acked, so closing
+        # the consumer hands it back to the broker for redelivery.
+        await super().stop()
+        consumer, self._consumer = self._consumer, None
+        self._queues = []
+        self._pending = None
+        if consumer is not None:
+            try:
+                await consumer.close()
+            except pulsar.PulsarException as exc:
+                logger.debug("closing consumer of %s: %s", self.topic, exc)
+
+    async def _receive_loop(self, consumer: pulsar.asyncio.Consumer) -> None:
+        queues = self._queues
+        while self.running:
+            try:
+                raw = await consumer.receive()
+            except pulsar.PulsarException as exc:
+                if exc.error() == pulsar.Result.AlreadyClosed or not self.running:
+                    return
+                logger.warning("receive on %s failed: %s; retrying", self.topic, exc)
+                await asyncio.sleep(0.5)
+                continue
+            if queues:
+                await queues[self._worker_for(raw)].put(raw)
+            else:
+                await self.consume(raw)
+
+    def _worker_for(self, raw: Any) -> int:
+        key = raw.partition_key() or raw.ordering_key()
+        if key:
+            return hash(key) % len(self._queues)
+        return next(self._round_robin) % len(self._queues)
+
+    async def _work(self, queue: asyncio.Queue[Any]) -> None:
+        while True:
+            raw = await queue.get()
+            await self.consume(raw)
+
+    # --- acknowledgement (see message.py) --------------------------------------------
+
+    async def ack(self, raw: Any) -> None:
+        if self._consumer is not None:
+            await self._consumer.acknowledge(raw)
+
+    async def nack(self, raw: Any, error: BaseException | None = None) -> None:
+        consumer = self._consumer
+        if consumer is None:
+            return
+        policy = self.dead_letter_policy
+        if policy is not None and raw.redelivery_count() >= policy.max_redeliveries:
+            deliveries = raw.redelivery_count() + 1
+            reason = f"failed {deliveries} times; last error: {error!r}"
+            await self.dead_letter(raw, reason)
+            return
+        consumer._consumer.negative_acknowledge(raw._message)  # noqa: SLF001  # non-blocking C call
+
+    async def dead_letter(self, raw: Any, reason: str) -> None:
+        consumer = self._consumer
+        if consumer is None:
+            return
+        props = dict(raw.properties())
+        props.setdefault(DEAD_LETTER_REASON, reason)
+        props.setdefault(MESSAGE_ID, str(raw.message_id()))
+        props["origin_topic"] = raw.topic_name()
+        props["origin_subscription"] = self.subscription
+        try:
+            producer = await self._outer_config.producer.producer_for(self.dead_letter_topic)
+            await producer.send(raw.data(), properties=props, partition_key=raw.partition_key() or None)
+        except Exception:
+            logger.exception("could not dead-letter %s; it will be redelivered", raw.message_id())
+            consumer._consumer.negative_acknowledge(raw._message)  # noqa: SLF001
+            return
+        logger.error(
+            "dead-lettered message %s from %s to %s: %s",
+            props[MESSAGE_ID],
+            self.topic,
+            self.dead_letter_topic,
+            reason,
+        )
+        await consumer.acknowledge(raw)
+
+    # --- FastStream plumbing ---------------------------------------------------------
+
+    @override
+    def _get_parser_and_decoder(
+        self,
+        item_parser: CustomCallable | None = None,
+        item_decoder: CustomCallable | None = None,
+    ) -> tuple[AsyncCallable, AsyncCallable]:
+        parser, decoder = super()._get_parser_and_decoder(item_parser, item_decoder)
+        return parser, guard_decoder(decoder)
+
+    def _make_response_publisher(self, message: StreamMessage[Any]) -> Sequence[PublisherProto]:
+        return (PulsarFakePublisher(self._outer_config.producer, topic=message.reply_to),)
+
+    def get_log_context(self, message: StreamMessage[Any] | None) -> dict[str, str]:
+        return {
+            "topic": self.topic,
+            "subscription": self.subscription,
+            "message_id": getattr(message, "message_id", ""),
+        }
+
+    async def _next_raw(self, timeout: float | None) -> Any:
+        """The next message, waiting at most ``timeout``; a late one is kept, not lost."""
+        consumer = await self._subscribe()
+        if self._pending is None:
+            self._pending = asyncio.ensure_future(consumer.receive())
+        done, _ = await asyncio.wait({self._pending}, timeout=timeout)
+        if not done:
+            return None
+        pending, self._pending = self._pending, None
+        return pending.result()
+
+    @override
+    async def get_one(self, *, timeout: float = 5.0) -> PulsarMessage | None:
+        assert not self.calls, "`get_one` is for subscribers without handlers"
+        raw = await self._next_raw(timeout)
+        return await self._process_raw(raw)
+
+    @override
+    async def __aiter__(self) -> AsyncIterator[PulsarMessage]:  # type: ignore[override]
+        assert not self.calls, "iteration is for subscribers without handlers"
+        while True:
+            raw = await self._next_raw(None)
+            msg = await self._process_raw(raw)
+            if msg is not None:
+                yield msg
+
+    async def _process_raw(self, raw: Any) -> PulsarMessage | None:
+        parser, decoder = self._get_parser_and_decoder()
+        context = self._outer_config.context
+        msg = await process_msg(
+            msg=raw,
+            middlewares=(m(raw, context=context) for m in self._broker_middlewares),
+            parser=parser,
+            decoder=decoder,
+        )
+        return msg  # type: ignore[return-value]
