@@ -101,12 +101,9 @@ def _canonical(schema: Any, out: list[str]) -> None:
                 out.append(",")
             _canonical(branch, out)
         out.append("]")
-        return
-    if isinstance(schema, str):  # a primitive or a reference to a named type (full name)
+    elif isinstance(schema, str):  # a primitive or a reference to a named type (full name)
         out.append(json.dumps(schema))
-        return
-    kind = schema["type"]
-    if kind in ("record", "error"):
+    elif schema["type"] in ("record", "error"):
         out.append(f'{{"name":{json.dumps(schema["name"])},"type":"record","fields":[')
         for index, field in enumerate(schema["fields"]):
             if index:
@@ -115,26 +112,31 @@ def _canonical(schema: Any, out: list[str]) -> None:
             _canonical(field["type"], out)
             out.append("}")
         out.append("]}")
-    elif kind == "enum":
-        symbols = ",".join(json.dumps(symbol) for symbol in schema["symbols"])
-        out.append(f'{{"name":{json.dumps(schema["name"])},"type":"enum","symbols":[{symbols}]}}')
-    elif kind == "array":
-        out.append('{"type":"array","items":')
-        _canonical(schema["items"], out)
+    elif schema["type"] in ("array", "map"):
+        key = "items" if schema["type"] == "array" else "values"
+        out.append(f'{{"type":"{schema["type"]}","{key}":')
+        _canonical(schema[key], out)
         out.append("}")
-    elif kind == "map":
-        out.append('{"type":"map","values":')
-        _canonical(schema["values"], out)
-        out.append("}")
-    else:  # fixed or a primitive, possibly with a logical type
-        parts = [f'"type":{json.dumps(kind)}']
-        if kind == "fixed":
-            parts.insert(0, f'"name":{json.dumps(schema["name"])}')
-            parts.append(f'"size":{int(schema["size"])}')
-        for key in ("logicalType", "precision", "scale"):
-            if key in schema:
-                parts.append(f'"{key}":{json.dumps(schema[key])}')
-        out.append("{" + ",".join(parts) + "}" if len(parts) > 1 else json.dumps(kind))
+    else:
+        out.append(_canonical_leaf(schema))
+
+
+def _canonical_leaf(schema: dict[str, Any]) -> str:
+    """An enum, a fixed or a primitive, with its logical type if it has one."""
+    kind = schema["type"]
+    parts = [f'"type":{json.dumps(kind)}']
+    if kind in ("enum", "fixed"):
+        parts.insert(0, f'"name":{json.dumps(schema["name"])}')
+    if kind == "enum":
+        parts.append(f'"symbols":{json.dumps(schema["symbols"], separators=(",", ":"))}')
+    if kind == "fixed":
+        parts.append(f'"size":{int(schema["size"])}')
+    parts.extend(
+        f'"{key}":{json.dumps(schema[key])}'
+        for key in ("logicalType", "precision", "scale")
+        if key in schema
+    )
+    return "{" + ",".join(parts) + "}" if len(parts) > 1 else json.dumps(kind)
 
 
 def snapshot_path(schemas_dir: Path, record: str, schema_fingerprint: str) -> Path:

@@ -24,7 +24,6 @@ from faststream.response.publish_type import PublishType
 from faststream.specification.schema import BrokerSpec
 
 from .config import PulsarBrokerConfig
-from .message import RecordErrorMiddleware
 from .producer import PulsarProducer, swallow
 from .registrator import PulsarRegistrator
 from .response import PulsarPublishCommand
@@ -156,7 +155,7 @@ class PulsarBroker(PulsarRegistrator, BrokerUsecase[Any, pulsar.asyncio.Client, 
             routers=routers,
             config=PulsarBrokerConfig(
                 producer=PulsarProducer({**DEFAULT_PRODUCER_OPTIONS, **(producer_options or {})}),
-                broker_middlewares=(RecordErrorMiddleware, *middlewares),
+                broker_middlewares=middlewares,
                 broker_parser=parser,
                 broker_decoder=decoder,
                 broker_codec=codec,

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from typing import TYPE_CHECKING, Any, Protocol
 
 from faststream.message import StreamMessage, decode_message
@@ -74,7 +75,9 @@ class PulsarMessage(StreamMessage[Any]):
 
     async def nack(self) -> None:
         if self.committed is None and self._acknowledger is not None:
-            await self._acknowledger.nack(self.raw_message, self.error)
+            # FastStream nacks from inside the failed handler's exception handling
+            error = self.error or sys.exc_info()[1]
+            await self._acknowledger.nack(self.raw_message, error)
         await super().nack()
 
     async def reject(self, reason: str = "rejected by handler") -> None:
@@ -135,27 +138,3 @@ def guard_decoder(
 
     return decode
 
-
-class RecordErrorMiddleware:
-    """Keeps a handler's exception on the message, so a dead letter can say why."""
-
-    def __init__(self, msg: Any, /, *, context: Any) -> None:
-        self.msg = msg
-        self.context = context
-
-    async def __aenter__(self) -> RecordErrorMiddleware:
-        return self
-
-    async def __aexit__(self, *exc_info: Any) -> bool:
-        return False
-
-    async def consume_scope(self, call_next: Callable[[Any], Awaitable[Any]], msg: Any) -> Any:
-        try:
-            return await call_next(msg)
-        except Exception as exc:
-            if isinstance(msg, PulsarMessage):
-                msg.error = exc
-            raise
-
-    async def publish_scope(self, call_next: Callable[[Any], Awaitable[Any]], cmd: Any) -> Any:
-        return await call_next(cmd)

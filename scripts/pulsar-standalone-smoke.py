@@ -91,7 +91,8 @@ def check_dead_letter(client: pulsar.Client) -> None:
 
 def main() -> int:
     url = sys.argv[1] if len(sys.argv) > 1 else "pulsar://127.0.0.1:6650"
-    client = pulsar.Client(url, operation_timeout_seconds=30)
+    client = pulsar.Client(url, operation_timeout_seconds=30,
+                           logger=pulsar.ConsoleLogger(pulsar.LoggerLevel.Warn))
     failed = 0
     try:
         for check in (check_produce_consume, check_nack_redelivery, check_dead_letter):
