@@ -208,13 +208,15 @@ class PulsarSubscriber(TasksMixin, SubscriberUsecase[Any]):
         queues = self._queues
         while self.running:
             try:
-                raw = await consumer.receive()
+                raw = _take_ready(consumer) or await consumer.receive()
             except pulsar.PulsarException as exc:
                 if exc.error() == pulsar.Result.AlreadyClosed or not self.running:
                     return
                 logger.warning("receive on %s failed: %s; retrying", self.topic, exc)
                 await asyncio.sleep(0.5)
                 continue
+            except pulsar.AlreadyClosed:
+                return
             if queues:
                 await queues[self._worker_for(raw)].put(raw)
             else:
@@ -235,7 +237,14 @@ class PulsarSubscriber(TasksMixin, SubscriberUsecase[Any]):
 
     async def ack(self, raw: Any) -> None:
         if self._consumer is not None:
-            await self._consumer.acknowledge(raw)
+            # The client groups acks and sends them in the background; waiting for its
+            # callback would cost a thread hop per message and prove nothing more: an
+            # ack lost with the connection means a redelivery, which at-least-once allows.
+            self._consumer._consumer.acknowledge_async(raw._message, self._ack_done)  # noqa: SLF001
+
+    def _ack_done(self, result: Any, *_: Any) -> None:  # runs on a client thread
+        if result != pulsar.Result.Ok:
+            logger.warning("ack on %s failed (%s); the message will be redelivered", self.topic, result)
 
     async def nack(self, raw: Any, error: BaseException | None = None) -> None:
         consumer = self._consumer
@@ -331,3 +340,15 @@ class PulsarSubscriber(TasksMixin, SubscriberUsecase[Any]):
             decoder=decoder,
         )
         return msg  # type: ignore[return-value]
+
+
+def _take_ready(consumer: pulsar.asyncio.Consumer) -> pulsar.Message | None:
+    """A message already in the client's receive queue, without a thread hop; else None."""
+    try:
+        native = consumer._consumer.receive(0)  # noqa: SLF001
+    except pulsar.Timeout:
+        return None
+    message = pulsar.Message()
+    message._message = native  # noqa: SLF001
+    message._schema = consumer._schema  # noqa: SLF001
+    return message

@@ -39,7 +39,9 @@ def check_produce_consume(client: pulsar.Client) -> None:
 def check_nack_redelivery(client: pulsar.Client) -> None:
     t = topic("nack")
     consumer = client.subscribe(
-        t, "smoke", consumer_type=pulsar.ConsumerType.Shared,
+        t,
+        "smoke",
+        consumer_type=pulsar.ConsumerType.Shared,
         negative_ack_redelivery_delay_ms=200,
     )
     producer = client.create_producer(t)
@@ -59,12 +61,17 @@ def check_dead_letter(client: pulsar.Client) -> None:
     t = topic("dlq")
     dlq_topic = t + "-DLQ"
     # Subscribe to the DLQ first so the dead-lettered message is retained for us.
-    dlq_consumer = client.subscribe(dlq_topic, "smoke-dlq", consumer_type=pulsar.ConsumerType.Shared)
+    dlq_consumer = client.subscribe(
+        dlq_topic, "smoke-dlq", consumer_type=pulsar.ConsumerType.Shared
+    )
     consumer = client.subscribe(
-        t, "smoke", consumer_type=pulsar.ConsumerType.Shared,
+        t,
+        "smoke",
+        consumer_type=pulsar.ConsumerType.Shared,
         negative_ack_redelivery_delay_ms=200,
         dead_letter_policy=pulsar.ConsumerDeadLetterPolicy(
-            max_redeliver_count=2, dead_letter_topic=dlq_topic),
+            max_redeliver_count=2, dead_letter_topic=dlq_topic
+        ),
     )
     producer = client.create_producer(t)
     producer.send(b"poison")
@@ -91,15 +98,16 @@ def check_dead_letter(client: pulsar.Client) -> None:
 
 def main() -> int:
     url = sys.argv[1] if len(sys.argv) > 1 else "pulsar://127.0.0.1:6650"
-    client = pulsar.Client(url, operation_timeout_seconds=30,
-                           logger=pulsar.ConsoleLogger(pulsar.LoggerLevel.Warn))
+    client = pulsar.Client(
+        url, operation_timeout_seconds=30, logger=pulsar.ConsoleLogger(pulsar.LoggerLevel.Warn)
+    )
     failed = 0
     try:
         for check in (check_produce_consume, check_nack_redelivery, check_dead_letter):
             t0 = time.monotonic()
             try:
                 check(client)
-            except Exception as e:  # noqa: BLE001 - report every check
+            except Exception as e:  # report every check
                 failed += 1
                 print(f"FAIL {check.__name__}: {type(e).__name__}: {e}")
             else:

@@ -1,0 +1,1 @@
+"""afiliaciones: campaigns (the ``Campana`` aggregate) and the saga timeline, as one service."""

@@ -1,0 +1,150 @@
+"""The rules a campaign request must keep, one class each, named by the rule.
+
+A rule holds the data it judges; ``verificar()`` raises its typed ``ErrorValidacion`` when the
+data breaks it. ``verificar_todas`` checks them in order and stops at the first broken one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Protocol
+
+from afiliaciones_svc.domain.errors import (
+    DemasiadosInfluencers,
+    FechasInvalidas,
+    InfluencerDuplicado,
+    PresupuestoNoPositivo,
+    SeguidoresNegativos,
+    TextoInvalido,
+    TipoInvalido,
+)
+from afiliaciones_svc.domain.values import InfluencerInfo, MarcaRef, TipoCampana
+
+LARGO_MAXIMO_NOMBRE = 200
+LARGO_MAXIMO_DESCRIPCION = 2000
+MAXIMO_INFLUENCERS = 50
+
+
+class Regla(Protocol):
+    def verificar(self) -> None: ...
+
+
+def verificar_todas(reglas: Iterable[Regla]) -> None:
+    for regla in reglas:
+        regla.verificar()
+
+
+@dataclass(frozen=True)
+class TipoConocido:
+    tipo: str
+
+    def verificar(self) -> None:
+        validos = [tipo.value for tipo in TipoCampana]
+        if self.tipo not in validos:
+            raise TipoInvalido(self.tipo, validos)
+
+
+@dataclass(frozen=True)
+class PresupuestoPositivo:
+    presupuesto: Decimal
+
+    def verificar(self) -> None:
+        if not (self.presupuesto.is_finite() and self.presupuesto > 0):
+            raise PresupuestoNoPositivo(self.presupuesto)
+
+
+@dataclass(frozen=True)
+class FechaFinPosteriorAInicio:
+    fecha_inicio: datetime
+    fecha_fin: datetime
+
+    def verificar(self) -> None:
+        if self.fecha_fin <= self.fecha_inicio:
+            raise FechasInvalidas(self.fecha_inicio, self.fecha_fin)
+
+
+@dataclass(frozen=True)
+class TextoConLargo:
+    """``texto``, stripped, has between ``minimo`` and ``maximo`` characters."""
+
+    campo: str
+    texto: str
+    minimo: int = 1
+    maximo: int = LARGO_MAXIMO_NOMBRE
+
+    def verificar(self) -> None:
+        if not self.minimo <= len(self.texto.strip()) <= self.maximo:
+            raise TextoInvalido(self.campo, self.minimo, self.maximo)
+
+
+@dataclass(frozen=True)
+class InfluencersLimitados:
+    cantidad: int
+
+    def verificar(self) -> None:
+        if self.cantidad > MAXIMO_INFLUENCERS:
+            raise DemasiadosInfluencers(self.cantidad, MAXIMO_INFLUENCERS)
+
+
+@dataclass(frozen=True)
+class SeguidoresNoNegativos:
+    influencer: InfluencerInfo
+
+    def verificar(self) -> None:
+        if self.influencer.seguidores < 0:
+            raise SeguidoresNegativos(self.influencer.nombre, self.influencer.seguidores)
+
+
+@dataclass(frozen=True)
+class InfluencersSinRepetir:
+    """No (nombre, plataforma) twice, ignoring case and surrounding spaces."""
+
+    influencers: Sequence[InfluencerInfo]
+
+    def verificar(self) -> None:
+        vistos: set[tuple[str, str]] = set()
+        for influencer in self.influencers:
+            if influencer.clave() in vistos:
+                raise InfluencerDuplicado(influencer.nombre, influencer.plataforma)
+            vistos.add(influencer.clave())
+
+
+def reglas_de_campana(
+    *,
+    nombre: str,
+    descripcion: str,
+    tipo: str,
+    fecha_inicio: datetime,
+    fecha_fin: datetime,
+    presupuesto: Decimal,
+    marca: MarcaRef,
+    influencers: Sequence[InfluencerInfo],
+) -> list[Regla]:
+    """Every rule a new campaign must keep, in the order they are reported."""
+    return [
+        TextoConLargo("nombre", nombre),
+        TextoConLargo("descripcion", descripcion, minimo=0, maximo=LARGO_MAXIMO_DESCRIPCION),
+        TipoConocido(tipo),
+        FechaFinPosteriorAInicio(fecha_inicio, fecha_fin),
+        PresupuestoPositivo(presupuesto),
+        TextoConLargo("marca.id_marca", marca.id_marca),
+        TextoConLargo("marca.nombre_marca", marca.nombre_marca),
+        InfluencersLimitados(len(influencers)),
+        *_reglas_de_influencers(influencers),
+        InfluencersSinRepetir(influencers),
+    ]
+
+
+def _reglas_de_influencers(influencers: Sequence[InfluencerInfo]) -> list[Regla]:
+    reglas: list[Regla] = []
+    for indice, influencer in enumerate(influencers):
+        reglas += [
+            TextoConLargo(f"influencers[{indice}].nombre", influencer.nombre),
+            TextoConLargo(f"influencers[{indice}].plataforma", influencer.plataforma),
+            TextoConLargo(f"influencers[{indice}].categoria", influencer.categoria, minimo=0),
+            SeguidoresNoNegativos(influencer),
+        ]
+    return reglas

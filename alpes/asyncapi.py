@@ -1,0 +1,114 @@
+"""AsyncAPI documents: FastStream's, completed with Pulsar bindings and the Avro schemas.
+
+FastStream's binding model has no ``pulsar`` entry and its payloads are JSON Schema, so
+the generated document is post-processed: every channel lists the integration events
+that travel on it, each with its Avro schema (``schemaFormat`` Avro 1.9) and the
+properties that carry the schema identity, and gets an AsyncAPI Pulsar channel binding;
+receive operations say which subscription (and type) consume them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from faststream.specification import AsyncAPI
+from faststream.specification.asyncapi.site import (
+    ASYNCAPI_CSS_DEFAULT_URL,
+    ASYNCAPI_JS_DEFAULT_URL,
+)
+
+from contracts import IntegrationEvent
+from contracts.registry import fingerprint, schema_of
+from faststream_pulsar import PulsarBroker, PulsarSubscriber
+
+AVRO_FORMAT = "application/vnd.apache.avro+json;version=1.9.0"
+
+HEADERS_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "avro-record": {"type": "string", "description": "full Avro record name"},
+        "avro-fingerprint": {"type": "string", "description": "writer schema fingerprint"},
+        "content-type": {"type": "string", "const": "application/avro"},
+        "correlation_id": {"type": "string"},
+        "message_id": {"type": "string", "description": "id_evento: the inbox key"},
+        "id_saga": {"type": "string"},
+        "id_correlacion": {"type": "string"},
+    },
+}
+
+
+def document(
+    broker: PulsarBroker,
+    *,
+    title: str,
+    description: str,
+    channels: Mapping[str, Sequence[type[IntegrationEvent]]],
+) -> dict[str, Any]:
+    """The service's AsyncAPI 3.0 document; ``channels`` maps channel titles to events."""
+    doc: dict[str, Any] = AsyncAPI(
+        broker, title=title, version="1.0.0", description=description
+    ).to_specification().to_jsonable()
+    doc["defaultContentType"] = "application/avro"
+    for server in doc.get("servers", {}).values():
+        server["bindings"] = {"pulsar": {"tenant": "public", "bindingVersion": "0.1.0"}}
+    components = doc.setdefault("components", {})
+    components["messages"] = {}
+    components["schemas"] = {}
+    subscribers = {
+        sub.specification.config.title_: sub
+        for sub in broker.subscribers
+        if isinstance(sub, PulsarSubscriber)
+    }
+    for name, channel in doc.get("channels", {}).items():
+        events = channels.get(name, ())
+        channel["messages"] = {e.__name__: {"$ref": f"#/components/messages/{e.__name__}"} for e in events}
+        namespace = channel["address"].split("://", 1)[-1].rsplit("/", 1)[0]
+        channel["bindings"] = {
+            "pulsar": {"namespace": namespace, "persistence": "persistent", "bindingVersion": "0.1.0"}
+        }
+        for event in events:
+            components["messages"][event.__name__] = _message(event)
+    for operation in doc.get("operations", {}).values():
+        channel_name = operation["channel"]["$ref"].rsplit("/", 1)[-1]
+        operation["messages"] = [
+            {"$ref": f"#/channels/{channel_name}/messages/{e.__name__}"}
+            for e in channels.get(channel_name, ())
+        ]
+        sub = subscribers.get(channel_name)
+        if sub is not None and operation["action"] == "receive":
+            operation["x-pulsar-subscription"] = sub.specification.pulsar_bindings()
+    return doc
+
+
+def _message(event: type[IntegrationEvent]) -> dict[str, Any]:
+    schema = schema_of(event)
+    return {
+        "name": event.__name__,
+        "title": event.__name__,
+        "summary": (event.__doc__ or "").strip().splitlines()[0] if event.__doc__ else "",
+        "contentType": "application/avro",
+        "correlationId": {"location": "$message.header#/id_correlacion"},
+        "headers": HEADERS_SCHEMA,
+        "payload": {"schemaFormat": AVRO_FORMAT, "schema": schema},
+        "x-avro-fingerprint": fingerprint(schema),
+    }
+
+
+def html(doc: dict[str, Any]) -> str:
+    """A page that renders ``doc`` with the AsyncAPI web component FastStream uses."""
+    config = {"schema": json.dumps(doc), "config": {"show": {"sidebar": True}}}
+    title = doc.get("info", {}).get("title", "AsyncAPI")
+    return f"""<!DOCTYPE html>
+<html>
+  <head>
+    <title>{title} AsyncAPI</title>
+    <link rel="stylesheet" href="{ASYNCAPI_CSS_DEFAULT_URL}">
+  </head>
+  <body>
+    <div id="asyncapi"></div>
+    <script src="{ASYNCAPI_JS_DEFAULT_URL}"></script>
+    <script>window.AsyncApiStandalone.render({json.dumps(config)}, document.getElementById("asyncapi"));</script>
+  </body>
+</html>"""

@@ -1,0 +1,165 @@
+"""The ``alpes`` command.
+
+    alpes dev            the whole platform on this machine: embedded broker and PostgreSQL,
+                         the four services on ports 8001-8004, logs prefixed by service
+    alpes serve SERVICE  one service against PULSAR_URL and DATABASE_URL (compose, production)
+    alpes asyncapi       write every service's AsyncAPI document to docs/asyncapi/
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import importlib
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from .settings import SERVICES, Settings
+
+COLORS = {"afiliaciones": "36", "marca": "33", "influencer": "35", "tracking": "32", "alpes": "37"}
+
+
+def create_app(service: str, settings: Settings | None = None) -> Any:
+    """The ASGI app of ``service`` (its ``<service>_svc.bootstrap.create_app``)."""
+    module = importlib.import_module(f"{service}_svc.bootstrap")
+    return module.create_app(settings or Settings(service=service))
+
+
+def serve(service: str) -> None:
+    import uvicorn  # noqa: PLC0415
+
+    from .logs import configure  # noqa: PLC0415
+
+    settings = Settings(service=service)
+    configure(service, settings.log_level)
+    app = create_app(service, settings)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.http_port,
+        log_config=None,
+        timeout_graceful_shutdown=15,
+    )
+
+
+def _say(name: str, line: str) -> None:
+    color = COLORS.get(name, "37") if sys.stdout.isatty() else ""
+    prefix = f"\x1b[{color}m{name:>12}\x1b[0m |" if color else f"{name:>12} |"
+    sys.stdout.write(f"{prefix} {line}\n")
+    sys.stdout.flush()
+
+
+async def _pump(name: str, stream: asyncio.StreamReader) -> None:
+    while line := await stream.readline():
+        _say(name, line.decode(errors="replace").rstrip())
+
+
+async def _dev(data_dir: Path, host: str) -> int:
+    from .infra import EmbeddedPostgres, PulsarLite  # noqa: PLC0415
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    _say("alpes", f"data under {data_dir.resolve()}")
+    broker = PulsarLite.start(data_dir / "pulsar", port=_port_file(data_dir / "pulsar.port"))
+    _say("alpes", f"broker (pulsar-lite) on {broker.url}")
+    postgres = await asyncio.to_thread(
+        EmbeddedPostgres.start, data_dir / "postgres", [f"alpes_{s}" for s in SERVICES]
+    )
+    _say("alpes", "PostgreSQL (embedded) ready, one database per service")
+    children: dict[str, asyncio.subprocess.Process] = {}
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        for name, port in SERVICES.items():
+            env = {
+                **os.environ,
+                "SERVICE": name,
+                "PULSAR_URL": broker.url,
+                "DATABASE_URL": postgres.url(f"alpes_{name}"),
+                "HOST": host,
+                "PORT": str(port),
+            }
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "alpes.cli", "serve", name,
+                env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+            )  # fmt: skip
+            children[name] = proc
+            assert proc.stdout is not None
+            asyncio.get_running_loop().create_task(_pump(name, proc.stdout))
+            _say("alpes", f"{name} on http://{host}:{port} (docs at /docs, events at /asyncapi)")
+        waits = [asyncio.ensure_future(p.wait()) for p in children.values()]
+        stopper = asyncio.ensure_future(stop.wait())
+        await asyncio.wait([stopper, *waits], return_when=asyncio.FIRST_COMPLETED)
+        for name, proc in children.items():
+            if proc.returncode is not None and not stop.is_set():
+                _say("alpes", f"{name} exited with {proc.returncode}; stopping everything")
+        return 0 if stop.is_set() else 1
+    finally:
+        _say("alpes", "stopping")
+        for proc in children.values():
+            if proc.returncode is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in children.values():
+            try:
+                await asyncio.wait_for(proc.wait(), 20)
+            except TimeoutError:
+                proc.kill()
+        broker.stop()
+        await asyncio.to_thread(postgres.stop)
+        _say("alpes", "stopped")
+
+
+def _port_file(path: Path) -> int | None:
+    """The broker keeps its port between runs (6650 when free the first time)."""
+    from .infra import free_port  # noqa: PLC0415
+
+    wanted = int(path.read_text()) if path.exists() else 6650
+    port = free_port(wanted)
+    path.write_text(str(port))
+    return port
+
+
+def write_asyncapi(out: Path) -> list[Path]:
+    """Generate each service's AsyncAPI document (no broker or database is touched)."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in SERVICES:
+        app = create_app(name, Settings(service=name))
+        doc = app.state.service.asyncapi()
+        path = out / f"{name}.json"
+        path.write_text(json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
+        written.append(path)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="alpes", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    dev = sub.add_parser("dev", help="run the whole platform with embedded infrastructure")
+    dev.add_argument("--data-dir", type=Path, default=Path(os.environ.get("ALPES_DATA_DIR", ".alpes")))
+    dev.add_argument("--host", default="127.0.0.1")
+    serve_p = sub.add_parser("serve", help="run one service (PULSAR_URL, DATABASE_URL)")
+    serve_p.add_argument("service", choices=sorted(SERVICES))
+    docs = sub.add_parser("asyncapi", help="write the AsyncAPI documents")
+    docs.add_argument("--out", type=Path, default=Path("docs/asyncapi"))
+    args = parser.parse_args(argv)
+    if args.command == "dev":
+        with contextlib.suppress(KeyboardInterrupt):
+            return asyncio.run(_dev(args.data_dir, args.host))
+        return 0
+    if args.command == "serve":
+        serve(args.service)
+        return 0
+    for path in write_asyncapi(args.out):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,129 @@
+"""HTTP plumbing every service shares: errors as stable 4xx, body limits, health, readiness."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .logs import saga_context
+
+logger = logging.getLogger("alpes.http")
+
+
+def install_error_handlers(app: FastAPI, domain_errors: Mapping[type[Exception], int]) -> None:
+    """Domain errors become their status with ``{"detail": str(error)}``; others a bare 500."""
+
+    async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
+        status = next(code for cls, code in domain_errors.items() if isinstance(exc, cls))
+        body: dict[str, Any] = {"detail": str(exc)}
+        estado = getattr(exc, "estado_actual", None)
+        if estado is not None:
+            body["estado"] = str(getattr(estado, "value", estado))
+        return JSONResponse(body, status_code=status)
+
+    for error_type in domain_errors:
+        app.add_exception_handler(error_type, on_domain_error)
+
+    async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()
+        ]
+        first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
+        where = ".".join(str(p) for p in first["loc"] if p != "body") or "body"
+        return JSONResponse(
+            {"detail": f"{where}: {first['msg']}", "errors": errors}, status_code=422
+        )
+
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+
+    async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+        logger.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse({"detail": "internal error"}, status_code=500)
+
+    app.add_exception_handler(Exception, on_unexpected)
+
+
+class BodyLimitMiddleware:
+    """Answers 413 to a request body larger than ``max_bytes`` (declared or streamed)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await _too_large(send, self.max_bytes)
+            return
+        seen = 0
+
+        async def limited_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited_receive, send)
+        except _TooLarge:
+            await _too_large(send, self.max_bytes)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _too_large(send: Send, limit: int) -> None:
+    body = b'{"detail":"request body larger than %d bytes"}' % limit
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def install_correlation(app: FastAPI) -> None:
+    """Every request gets a correlation id (``X-Correlation-ID``, or a new one) in its logs."""
+
+    @app.middleware("http")
+    async def correlate(request: Request, call_next: Callable[[Request], Awaitable[Any]]) -> Any:
+        correlation = request.headers.get("x-correlation-id") or str(uuid.uuid4())
+        request.state.correlation_id = correlation
+        with saga_context(id_correlacion=correlation):
+            response = await call_next(request)
+        response.headers["X-Correlation-ID"] = correlation
+        return response
+
+
+def install_health(app: FastAPI, checks: Mapping[str, Callable[[], Awaitable[bool]]]) -> None:
+    @app.get("/health", tags=["health"])
+    async def health() -> dict[str, str]:
+        """Liveness: the process answers."""
+        return {"status": "ok"}
+
+    @app.get("/ready", tags=["health"])
+    async def ready() -> JSONResponse:
+        """Readiness: every dependency really answers (database, broker)."""
+        results = {name: await check() for name, check in checks.items()}
+        ok = all(results.values())
+        return JSONResponse(
+            {"status": "ready" if ok else "not ready", "checks": results},
+            status_code=200 if ok else 503,
+        )

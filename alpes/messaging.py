@@ -1,0 +1,137 @@
+"""How services talk: Avro events through ``faststream_pulsar``, with an inbox per consumer.
+
+A service declares what it reacts to as a dict ``{EventClass: handler}``. Each handler
+runs in one database transaction together with the inbox row of the message and the
+outbox rows of the events it publishes, so a redelivered event changes nothing and a
+failed handler leaves nothing behind. A failure is retried (nack) and dead-lettered
+after ``max_redeliveries``; a handler may name a fallback that records a technical
+failure once the retries are spent (SAGA.md: a saga never waits on a broken consumer).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from faststream import Context
+
+from contracts import IntegrationEvent, dead_letter_topic
+from contracts import decode as decode_event
+from contracts import encode as encode_event
+from faststream_pulsar import DeadLetterPolicy, PulsarBroker, PulsarMessage, SubscriptionType
+
+from .logs import saga_context
+
+if TYPE_CHECKING:
+    from .db import Database, UnitOfWork
+    from .settings import Settings
+
+logger = logging.getLogger("alpes.messaging")
+
+Handler = Callable[[Any, "UnitOfWork"], Awaitable[None]]
+
+
+class AvroCodec:
+    """FastStream codec: integration events <-> Avro bytes with their schema identity."""
+
+    async def decode(self, msg: Any) -> IntegrationEvent:
+        return decode_event(msg.body, msg.headers)
+
+    async def encode(self, msg: Any, serializer: Any = None) -> tuple[bytes, str | None]:
+        data, _ = await self.encode_with_properties(msg, serializer)
+        return data, "application/avro"
+
+    async def encode_with_properties(
+        self, msg: Any, serializer: Any = None
+    ) -> tuple[bytes, dict[str, str]]:
+        if isinstance(msg, bytes):  # already encoded (the outbox relay)
+            return msg, {}
+        return encode_event(msg)
+
+
+def make_broker(settings: Settings, **kwargs: Any) -> PulsarBroker:
+    return PulsarBroker(
+        settings.pulsar_url,
+        auth_token=settings.pulsar_auth_token,
+        codec=AvroCodec(),
+        logger=logging.getLogger(f"alpes.{settings.service}.broker"),
+        graceful_timeout=10,
+        **kwargs,
+    )
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """What to do with one event type, and, optionally, when retries are spent."""
+
+    handle: Handler
+    on_exhausted: Callable[[Any, BaseException, UnitOfWork], Awaitable[None]] | None = None
+
+
+def subscribe(
+    broker: PulsarBroker,
+    db: Database,
+    *,
+    topic: str,
+    subscription: str,
+    reactions: Mapping[type[IntegrationEvent], Reaction | Handler],
+    settings: Settings,
+) -> None:
+    """Consume ``topic`` on ``subscription``, running each event's reaction exactly once."""
+    table = {
+        event_type: r if isinstance(r, Reaction) else Reaction(r)
+        for event_type, r in reactions.items()
+    }
+    policy = DeadLetterPolicy(
+        max_redeliveries=settings.max_redeliveries,
+        topic=dead_letter_topic(topic, subscription),
+    )
+
+    @broker.subscriber(
+        topic,
+        subscription=subscription,
+        subscription_type=SubscriptionType.SHARED,
+        initial_position="Earliest",
+        dead_letter=policy,
+        nack_delay=timedelta(milliseconds=settings.nack_delay_ms),
+        max_workers=settings.consumer_workers,
+        title=f"{subscription}:{topic.rsplit('/', 1)[-1]}",
+    )
+    async def on_message(message: PulsarMessage = Context()) -> None:
+        event = await message.decode()
+        reaction = table.get(type(event))
+        if reaction is None:
+            return  # an event of this topic that this service does not react to
+        with saga_context(
+            id_saga=event.id_saga, id_campana=event.id_campana, id_correlacion=event.id_correlacion
+        ):
+            try:
+                await _react(db, subscription, event, reaction.handle)
+            except Exception as exc:
+                last_attempt = message.redelivery_count >= policy.max_redeliveries
+                if last_attempt and reaction.on_exhausted is not None:
+                    await _exhausted(db, event, exc, reaction)
+                raise
+
+
+
+async def _react(db: Database, consumer: str, event: IntegrationEvent, handle: Handler) -> None:
+    async with db.unit_of_work() as uow:
+        if not await uow.first_time(consumer, event.id_evento):
+            logger.info("duplicate %s %s ignored", type(event).__name__, event.id_evento)
+            return
+        await handle(event, uow)
+    logger.info("handled %s %s", type(event).__name__, event.id_evento)
+
+
+async def _exhausted(db: Database, event: Any, exc: BaseException, reaction: Reaction) -> None:
+    assert reaction.on_exhausted is not None
+    logger.error("giving up on %s %s: %r", type(event).__name__, event.id_evento, exc)
+    try:
+        async with db.unit_of_work() as uow:
+            await reaction.on_exhausted(event, exc, uow)
+    except Exception:
+        logger.exception("could not record the technical failure of %s", event.id_evento)

@@ -1,0 +1,121 @@
+"""The composition every service shares: FastAPI + FastStream + database + outbox relay.
+
+A service's ``bootstrap.create_app(settings)`` builds its own routers, reactions and
+background jobs and hands them to :func:`build_app`; tests and ``alpes serve`` both go
+through it, so what is tested is what runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from faststream_pulsar import PulsarBroker
+
+from .db import Database
+from .http import BodyLimitMiddleware, install_correlation, install_error_handlers, install_health
+from .migrations import upgrade
+from .outbox import OutboxRelay
+from .settings import Settings
+
+logger = logging.getLogger("alpes.service")
+
+BackgroundJob = Callable[[], Awaitable[None]]
+
+
+@dataclass
+class Service:
+    """Everything one running service holds; kept on ``app.state.service``."""
+
+    name: str
+    settings: Settings
+    db: Database
+    broker: PulsarBroker
+    relay: OutboxRelay
+    migrations: Path
+    background: list[BackgroundJob] = field(default_factory=list)
+    asyncapi: Callable[[], dict[str, Any]] | None = None
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    async def start(self) -> None:
+        await upgrade(self.db.engine, self.migrations, self.name)
+        await self.broker.start()
+        for job in (self.relay.run, *self.background):
+            self.tasks.append(asyncio.create_task(_forever(job), name=job.__qualname__))
+
+    async def stop(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        for task in self.tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self.tasks.clear()
+        await self.broker.stop()
+        await self.db.engine.dispose()
+
+
+async def _forever(job: BackgroundJob) -> None:
+    """Run a background job; log and restart it if it fails."""
+    while True:
+        try:
+            await job()
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("background job %s failed; restarting", job.__qualname__)
+            await asyncio.sleep(1)
+
+
+def build_app(
+    service: Service,
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter],
+    domain_errors: Mapping[type[Exception], int],
+) -> FastAPI:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await service.start()
+        try:
+            yield
+        finally:
+            await service.stop()
+
+    app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
+    app.state.service = service
+    install_error_handlers(app, domain_errors)
+    install_correlation(app)
+    install_health(app, {"database": service.db.ping, "broker": lambda: service.broker.ping(2)})
+    for router in routers:
+        app.include_router(router)
+    if service.asyncapi is not None:
+        _install_asyncapi(app, service.asyncapi)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=service.settings.max_body_bytes)
+    return app
+
+
+def _install_asyncapi(app: FastAPI, document: Callable[[], dict[str, Any]]) -> None:
+    @app.get("/asyncapi.json", tags=["docs"], include_in_schema=False)
+    async def asyncapi_json() -> JSONResponse:
+        return JSONResponse(document())
+
+    @app.get("/asyncapi", tags=["docs"], include_in_schema=False)
+    async def asyncapi_html() -> HTMLResponse:
+        from .asyncapi import html  # noqa: PLC0415
+
+        return HTMLResponse(html(document()))
+
+
+def service_of(request: Request) -> Service:
+    """FastAPI dependency: the running service."""
+    return request.app.state.service  # type: ignore[no-any-return]

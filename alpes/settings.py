@@ -1,0 +1,51 @@
+"""Settings, read once from the environment by pydantic-settings and passed down."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SERVICES: dict[str, int] = {
+    "afiliaciones": 8001,
+    "marca": 8002,
+    "influencer": 8003,
+    "tracking": 8004,
+}
+"""Every service and its seed-compatible HTTP port."""
+
+
+class Settings(BaseSettings):
+    """What a service reads from its environment (``PULSAR_URL``, ``DATABASE_URL``, ...)."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    service: str = Field(default="afiliaciones", description="which service this process runs")
+    pulsar_url: str = "pulsar://localhost:6650"
+    pulsar_auth_token: str | None = None
+    database_url: str = "postgresql+asyncpg://postgres@localhost/alpes"
+    database_pool_size: int = 10
+    topic_namespace: str = "public/default"
+    host: str = "127.0.0.1"
+    port: int | None = None
+    log_level: str = "INFO"
+    log_json: bool = False
+
+    # messaging
+    max_redeliveries: int = 5
+    nack_delay_ms: int = 500
+    consumer_workers: int = 8
+    outbox_batch_size: int = 500
+    outbox_poll_interval_ms: int = 250
+
+    # HTTP
+    max_body_bytes: int = 1_000_000
+
+    # the saga
+    saga_deadline_seconds: float = 30.0
+    saga_deadline_check_seconds: float = 1.0
+    marca_credito_inicial: float = 100_000.0
+    influencer_max_campanas: int = 3
+
+    @property
+    def http_port(self) -> int:
+        return self.port or SERVICES[self.service]
