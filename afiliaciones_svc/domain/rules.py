@@ -6,7 +6,7 @@ data breaks it. ``verificar_todas`` checks them in order and stops at the first 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -122,29 +122,19 @@ def reglas_de_campana(
     presupuesto: Decimal,
     marca: MarcaRef,
     influencers: Sequence[InfluencerInfo],
-) -> list[Regla]:
-    """Every rule a new campaign must keep, in the order they are reported."""
-    return [
-        TextoConLargo("nombre", nombre),
-        TextoConLargo("descripcion", descripcion, minimo=0, maximo=LARGO_MAXIMO_DESCRIPCION),
-        TipoConocido(tipo),
-        FechaFinPosteriorAInicio(fecha_inicio, fecha_fin),
-        PresupuestoPositivo(presupuesto),
-        TextoConLargo("marca.id_marca", marca.id_marca),
-        TextoConLargo("marca.nombre_marca", marca.nombre_marca),
-        InfluencersLimitados(len(influencers)),
-        *_reglas_de_influencers(influencers),
-        InfluencersSinRepetir(influencers),
-    ]
-
-
-def _reglas_de_influencers(influencers: Sequence[InfluencerInfo]) -> list[Regla]:
-    reglas: list[Regla] = []
+) -> Iterator[Regla]:
+    """Every rule a new campaign must keep, lazily, in the order they are reported."""
+    yield TextoConLargo("nombre", nombre)
+    yield TextoConLargo("descripcion", descripcion, minimo=0, maximo=LARGO_MAXIMO_DESCRIPCION)
+    yield TipoConocido(tipo)
+    yield FechaFinPosteriorAInicio(fecha_inicio, fecha_fin)
+    yield PresupuestoPositivo(presupuesto)
+    yield TextoConLargo("marca.id_marca", marca.id_marca)
+    yield TextoConLargo("marca.nombre_marca", marca.nombre_marca)
+    yield InfluencersLimitados(len(influencers))
     for indice, influencer in enumerate(influencers):
-        reglas += [
-            TextoConLargo(f"influencers[{indice}].nombre", influencer.nombre),
-            TextoConLargo(f"influencers[{indice}].plataforma", influencer.plataforma),
-            TextoConLargo(f"influencers[{indice}].categoria", influencer.categoria, minimo=0),
-            SeguidoresNoNegativos(influencer),
-        ]
-    return reglas
+        yield TextoConLargo(f"influencers[{indice}].nombre", influencer.nombre)
+        yield TextoConLargo(f"influencers[{indice}].plataforma", influencer.plataforma)
+        yield TextoConLargo(f"influencers[{indice}].categoria", influencer.categoria, minimo=0)
+        yield SeguidoresNoNegativos(influencer)
+    yield InfluencersSinRepetir(influencers)
