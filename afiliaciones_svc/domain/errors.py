@@ -63,7 +63,9 @@ class DemasiadosInfluencers(ErrorValidacion):
 
 class SeguidoresNegativos(ErrorValidacion):
     def __init__(self, nombre: str, seguidores: int) -> None:
-        super().__init__(f"seguidores de {nombre!r} no puede ser negativo; se recibió {seguidores}.")
+        super().__init__(
+            f"seguidores de {nombre!r} no puede ser negativo; se recibió {seguidores}."
+        )
         self.nombre = nombre
         self.seguidores = seguidores
 

@@ -1,0 +1,1 @@
+"""influencer: influencers and their campaign assignments (a participant of the campaign saga)."""

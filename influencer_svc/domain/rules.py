@@ -1,0 +1,45 @@
+"""Business rules of influencer, each a class named by what must hold."""
+
+import abc
+import dataclasses
+
+from influencer_svc.domain.errors import CapacidadExcedida, ErrorDominio, InfluencerInactivo
+
+
+class BusinessRule(abc.ABC):
+    """A rule of the domain; ``violation()`` is the error that breaks it, or None."""
+
+    @abc.abstractmethod
+    def violation(self) -> ErrorDominio | None: ...
+
+
+def check_rule(rule: BusinessRule) -> None:
+    """Raise the rule's error when it is broken."""
+    error = rule.violation()
+    if error is not None:
+        raise error
+
+
+@dataclasses.dataclass(frozen=True)
+class InfluencerActivo(BusinessRule):
+    id_influencer: str
+    nombre: str
+    activo: bool
+
+    def violation(self) -> ErrorDominio | None:
+        return None if self.activo else InfluencerInactivo(self.id_influencer, self.nombre)
+
+
+@dataclasses.dataclass(frozen=True)
+class CapacidadDisponible(BusinessRule):
+    """Fewer than ``max_campanas`` concurrent campaigns, so one more fits."""
+
+    id_influencer: str
+    nombre: str
+    campanas_activas: int
+    max_campanas: int
+
+    def violation(self) -> ErrorDominio | None:
+        if self.campanas_activas < self.max_campanas:
+            return None
+        return CapacidadExcedida(self.id_influencer, self.nombre, self.max_campanas)

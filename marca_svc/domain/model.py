@@ -1,0 +1,270 @@
+"""The brand (``Marca``) and its per-campaign budget reservation (``ReservaPresupuesto``).
+
+They are two aggregates. ``ReservaPresupuesto`` is keyed by ``id_campana`` and exists apart from the
+brand because a cancellation may arrive before ``CampanaCreada``, when the brand is still unknown:
+the reservation row is then a tombstone (``cancelada_antes``) without brand. Operations that move
+money take the ``Marca`` as an argument. Adapter: lock the reservation row first, then the brand row
+(``SELECT ... FOR UPDATE``), always in that order.
+
+Money is ``Decimal`` (NUMERIC in the database); ``como_monto`` converts floats from messages.
+Every mutating method bumps ``version`` (optimistic locking); ``eventos`` collects pending events.
+"""
+
+import dataclasses
+import enum
+from decimal import Decimal, InvalidOperation
+
+from marca_svc.domain.errors import (
+    DatosMarcaInvalidos,
+    MarcaInactiva,
+    MarcaNoCorresponde,
+    MontoInvalido,
+    PresupuestoInsuficiente,
+    ReservaInconsistente,
+)
+from marca_svc.domain.events import (
+    EventoMarca,
+    EventoReserva,
+    MarcaDesactivada,
+    MarcaRegistrada,
+    PresupuestoConsumido,
+    PresupuestoLiberado,
+    PresupuestoReservado,
+    ReservaPresupuestoRechazada,
+)
+from marca_svc.domain.rules import MarcaActiva, MontoPositivo, PresupuestoSuficiente, check_rule
+
+LONGITUD_MAXIMA_NOMBRE = 200
+CERO = Decimal(0)
+
+RECHAZOS_DE_RESERVA = (MontoInvalido, MarcaInactiva, PresupuestoInsuficiente)
+"""Errors that turn a reservation into ``ReservaPresupuestoRechazada`` instead of raising."""
+
+
+def como_monto(valor: Decimal | int | float | str) -> Decimal:
+    """A finite, non-negative amount as Decimal (floats through their shortest text form)."""
+    if isinstance(valor, bool):
+        raise MontoInvalido(f"monto invalido: {valor!r}")
+    try:
+        monto = valor if isinstance(valor, Decimal) else Decimal(str(valor))
+    except InvalidOperation as error:
+        raise MontoInvalido(f"monto invalido: {valor!r}") from error
+    if not monto.is_finite() or monto < 0:
+        raise MontoInvalido(f"monto invalido: {valor!r}")
+    return monto
+
+
+def _nombre_valido(nombre: str) -> str:
+    limpio = nombre.strip()
+    if not 1 <= len(limpio) <= LONGITUD_MAXIMA_NOMBRE:
+        raise DatosMarcaInvalidos(f"el nombre debe tener 1 a {LONGITUD_MAXIMA_NOMBRE} caracteres")
+    return limpio
+
+
+def _id_valido(id_marca: str) -> str:
+    if not id_marca.strip():
+        raise DatosMarcaInvalidos("id_marca vacio")
+    return id_marca
+
+
+@dataclasses.dataclass(eq=False, kw_only=True)
+class Marca:
+    """A brand and its budget: ``0 <= presupuesto_reservado <= presupuesto_total``.
+
+    ``presupuesto_reservado`` holds the open reservations and those of finished campaigns (spent).
+    """
+
+    id_marca: str
+    nombre: str
+    presupuesto_total: Decimal
+    presupuesto_reservado: Decimal = CERO
+    activa: bool = True
+    version: int = 0
+    eventos: list[EventoMarca] = dataclasses.field(default_factory=list, repr=False)
+
+    @classmethod
+    def registrar(
+        cls, id_marca: str, nombre: str, presupuesto_total: Decimal | int | float | str
+    ) -> "Marca":
+        """A new active brand; ``presupuesto_total >= 0``."""
+        marca = cls(
+            id_marca=_id_valido(id_marca),
+            nombre=_nombre_valido(nombre),
+            presupuesto_total=como_monto(presupuesto_total),
+        )
+        evento = MarcaRegistrada(
+            id_marca=marca.id_marca, nombre=marca.nombre, presupuesto_total=marca.presupuesto_total
+        )
+        marca.eventos.append(evento)
+        return marca
+
+    @classmethod
+    def desde_campana(
+        cls,
+        existente: "Marca | None",
+        id_marca: str,
+        nombre_marca: str,
+        credito_inicial: Decimal | int | float | str,
+    ) -> "Marca":
+        """The known brand, or a new one registered from ``CampanaCreada`` with the credit given.
+
+        The event is authoritative: a blank name falls back to the id, a long one is cut.
+        """
+        if existente is not None:
+            return existente
+        nombre = nombre_marca.strip()[:LONGITUD_MAXIMA_NOMBRE] or id_marca
+        return cls.registrar(id_marca, nombre, credito_inicial)
+
+    @property
+    def presupuesto_disponible(self) -> Decimal:
+        return self.presupuesto_total - self.presupuesto_reservado
+
+    def reservar(self, monto: Decimal) -> None:
+        """Hold ``monto`` of the available budget.
+
+        Raises MontoInvalido, MarcaInactiva or PresupuestoInsuficiente.
+        """
+        check_rule(MontoPositivo(monto))
+        check_rule(MarcaActiva(self.id_marca, self.activa))
+        check_rule(PresupuestoSuficiente(self.id_marca, monto, self.presupuesto_disponible))
+        self.presupuesto_reservado += monto
+        self.version += 1
+
+    def liberar(self, monto: Decimal) -> None:
+        """Give ``monto`` back to the available budget."""
+        if not CERO <= monto <= self.presupuesto_reservado:
+            raise ReservaInconsistente(
+                f"la marca {self.id_marca} tiene reservado {self.presupuesto_reservado}, "
+                f"no puede liberar {monto}"
+            )
+        self.presupuesto_reservado -= monto
+        self.version += 1
+
+    def desactivar(self) -> None:
+        """Stop reserving for new campaigns; open reservations stay. Idempotent."""
+        if not self.activa:
+            return
+        self.activa = False
+        self.version += 1
+        self.eventos.append(MarcaDesactivada(id_marca=self.id_marca))
+
+
+class EstadoReserva(enum.StrEnum):
+    RESERVADA = "reservada"
+    LIBERADA = "liberada"
+    RECHAZADA = "rechazada"
+    CANCELADA_ANTES = "cancelada_antes"
+    CONSUMIDA = "consumida"
+
+
+@dataclasses.dataclass(eq=False, kw_only=True)
+class ReservaPresupuesto:
+    """What marca did for one campaign. Every state but ``reservada`` is final."""
+
+    id_campana: str
+    id_marca: str | None
+    monto: Decimal
+    estado: EstadoReserva
+    motivo: str | None = None
+    version: int = 0
+    eventos: list[EventoReserva] = dataclasses.field(default_factory=list, repr=False)
+
+    @classmethod
+    def reservar(
+        cls, id_campana: str, marca: Marca, monto: Decimal | int | float | str
+    ) -> "ReservaPresupuesto":
+        """Reserve the campaign's budget, or record the rejection with its reason."""
+        try:
+            cantidad = como_monto(monto)
+            marca.reservar(cantidad)
+        except RECHAZOS_DE_RESERVA as error:
+            return cls._rechazada(id_campana, marca.id_marca, str(error), tecnico=False)
+        reserva = cls(
+            id_campana=id_campana,
+            id_marca=marca.id_marca,
+            monto=cantidad,
+            estado=EstadoReserva.RESERVADA,
+        )
+        reserva.eventos.append(
+            PresupuestoReservado(id_campana=id_campana, id_marca=marca.id_marca, monto=cantidad)
+        )
+        return reserva
+
+    @classmethod
+    def cancelada_antes(cls, id_campana: str, motivo: str) -> "ReservaPresupuesto":
+        """Tombstone: cancelled before ``CampanaCreada``; publishes an empty release once."""
+        reserva = cls(
+            id_campana=id_campana,
+            id_marca=None,
+            monto=CERO,
+            estado=EstadoReserva.CANCELADA_ANTES,
+            motivo=motivo,
+        )
+        reserva.eventos.append(
+            PresupuestoLiberado(id_campana=id_campana, id_marca=None, monto=CERO, motivo=motivo)
+        )
+        return reserva
+
+    @classmethod
+    def fallo_tecnico(cls, id_campana: str, id_marca: str, motivo: str) -> "ReservaPresupuesto":
+        """The step could not be done after the retry budget: a final, technical rejection."""
+        return cls._rechazada(id_campana, id_marca, motivo, tecnico=True)
+
+    @classmethod
+    def _rechazada(
+        cls, id_campana: str, id_marca: str, motivo: str, *, tecnico: bool
+    ) -> "ReservaPresupuesto":
+        reserva = cls(
+            id_campana=id_campana,
+            id_marca=id_marca,
+            monto=CERO,
+            estado=EstadoReserva.RECHAZADA,
+            motivo=motivo,
+        )
+        reserva.eventos.append(
+            ReservaPresupuestoRechazada(
+                id_campana=id_campana, id_marca=id_marca, motivo=motivo, tecnico=tecnico
+            )
+        )
+        return reserva
+
+    @property
+    def retiene_presupuesto(self) -> bool:
+        """True when a release must give money back: the adapter then loads the brand."""
+        return self.estado is EstadoReserva.RESERVADA
+
+    def liberar(self, motivo: str, marca: Marca | None) -> None:
+        """Compensate: give the money back and publish the release. No-op unless reserved."""
+        if not self.retiene_presupuesto:
+            return
+        marca = self._propia(marca)
+        marca.liberar(self.monto)
+        self._pasar_a(EstadoReserva.LIBERADA, motivo)
+        self.eventos.append(
+            PresupuestoLiberado(
+                id_campana=self.id_campana, id_marca=marca.id_marca, monto=self.monto, motivo=motivo
+            )
+        )
+
+    def consumir(self) -> None:
+        """The campaign finished: the budget stays spent. No-op unless reserved."""
+        if not self.retiene_presupuesto:
+            return
+        self._pasar_a(EstadoReserva.CONSUMIDA, "campana finalizada")
+        self.eventos.append(
+            PresupuestoConsumido(
+                id_campana=self.id_campana, id_marca=str(self.id_marca), monto=self.monto
+            )
+        )
+
+    def _propia(self, marca: Marca | None) -> Marca:
+        if marca is None or marca.id_marca != self.id_marca:
+            raise MarcaNoCorresponde(
+                f"la reserva de {self.id_campana} es de la marca {self.id_marca}"
+            )
+        return marca
+
+    def _pasar_a(self, estado: EstadoReserva, motivo: str) -> None:
+        self.estado = estado
+        self.motivo = motivo
+        self.version += 1

@@ -1,0 +1,135 @@
+"""End-to-end fixtures: the four services as separate processes, as ``alpes dev`` runs them,
+on the session's pulsar-lite and embedded PostgreSQL, each in a fresh database and namespace.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from alpes.infra import EmbeddedPostgres, PulsarLite, free_port
+from alpes.settings import SERVICES
+
+
+@dataclass
+class ServiceProcess:
+    name: str
+    port: int
+    env: dict[str, str]
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "alpes.cli", "serve", self.name],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise AssertionError(f"{self.name} exited:\n{self.log_tail()}")
+            try:
+                if httpx.get(f"{self.url}/ready", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError(f"{self.name} not ready in {timeout} s:\n{self.log_tail()}")
+
+    def kill9(self) -> None:
+        """Crash: SIGKILL, no shutdown hooks."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+        self.process = None
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def log_tail(self, lines: int = 60) -> str:
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+@dataclass
+class Platform:
+    services: dict[str, ServiceProcess] = field(default_factory=dict)
+
+    def url(self, name: str) -> str:
+        return self.services[name].url
+
+    def __getitem__(self, name: str) -> ServiceProcess:
+        return self.services[name]
+
+
+def launch_platform(
+    postgres: EmbeddedPostgres, broker_url: str, log_dir: Path, **env: str
+) -> Platform:
+    run = uuid.uuid4().hex[:8]
+    namespace = f"public/e2e{run}"
+    platform = Platform()
+    for name in SERVICES:
+        database = f"e2e_{name}_{run}"
+        postgres.create_database(database)
+        port = free_port()
+        platform.services[name] = ServiceProcess(
+            name=name,
+            port=port,
+            log_path=log_dir / f"{name}-{run}.log",
+            env={
+                **os.environ,
+                "SERVICE": name,
+                "PULSAR_URL": broker_url,
+                "DATABASE_URL": postgres.url(database),
+                "TOPIC_NAMESPACE": namespace,
+                "PORT": str(port),
+                "NACK_DELAY_MS": "200",
+                "MAX_REDELIVERIES": "3",
+                "DATABASE_POOL_SIZE": "10",
+                **env,
+            },
+        )
+    for service in platform.services.values():
+        service.start()
+    for service in platform.services.values():
+        service.wait_ready()
+    return platform
+
+
+@pytest.fixture(scope="module")
+def platform(
+    postgres: EmbeddedPostgres, pulsar_lite: PulsarLite, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Platform]:
+    """The four services as processes; shared by the tests of one module."""
+    running = launch_platform(
+        postgres, pulsar_lite.url, tmp_path_factory.mktemp("logs"), SAGA_DEADLINE_SECONDS="20"
+    )
+    yield running
+    for service in running.services.values():
+        service.stop()
