@@ -60,7 +60,9 @@ async def fill(url: str, topic: str, messages: int) -> None:
     consumer = await client.subscribe(topic, "bench", consumer_type=pulsar.ConsumerType.Shared)
     await consumer.close()  # the subscription exists before the messages do
     producer = await client.create_producer(topic, batching_max_publish_delay_ms=1)
-    await send_all(lambda: producer.send(PAYLOAD), messages, 500)
+    # as PulsarBroker.publish writes them: a content type and a correlation id
+    props = {"content-type": "application/octet-stream", "correlation_id": str(uuid.uuid4())}
+    await send_all(lambda: producer.send(PAYLOAD, properties=props), messages, 500)
     await producer.flush()
     await producer.close()
     await client.close()

@@ -1,0 +1,1 @@
+"""tracking: tracking codes, tracking events and campaign metrics (a participant of the saga)."""

@@ -1,0 +1,40 @@
+"""Business rules of tracking, each a class named by what must hold."""
+
+import abc
+import dataclasses
+from collections.abc import Collection
+
+from tracking_svc.domain.errors import CampanaNoActiva, CodigoDesconocido, ErrorDominio
+from tracking_svc.domain.values import EstadoTracking
+
+
+class BusinessRule(abc.ABC):
+    """A rule of the domain; ``violation()`` is the error that breaks it, or None."""
+
+    @abc.abstractmethod
+    def violation(self) -> ErrorDominio | None: ...
+
+
+def check_rule(rule: BusinessRule) -> None:
+    """Raise the rule's error when it is broken."""
+    error = rule.violation()
+    if error is not None:
+        raise error
+
+
+@dataclasses.dataclass(frozen=True)
+class EventoAceptable(BusinessRule):
+    """A tracking event counts only while the campaign is active, and with one of its codes
+    (or with no code: an event of the campaign as a whole, as the seed sent them)."""
+
+    id_campana: str
+    estado: EstadoTracking
+    codigo: str | None
+    codigos: Collection[str]
+
+    def violation(self) -> ErrorDominio | None:
+        if self.estado is not EstadoTracking.ACTIVA:
+            return CampanaNoActiva(self.id_campana, self.estado.value)
+        if self.codigo is not None and self.codigo not in self.codigos:
+            return CodigoDesconocido(self.id_campana, self.codigo)
+        return None

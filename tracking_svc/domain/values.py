@@ -1,0 +1,102 @@
+"""Value objects of tracking: states, event types, metric increments, tracking codes."""
+
+import base64
+import dataclasses
+import enum
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+
+from tracking_svc.domain.errors import TipoEventoDesconocido
+
+CERO = Decimal(0)
+BYTES_POR_CODIGO = 9
+"""72 random bits: 12 URL-safe characters; a collision is not a practical concern."""
+
+FuenteAleatoria = Callable[[int], bytes]
+"""n -> n random bytes (``secrets.token_bytes`` in production; a fake in tests)."""
+
+
+class EstadoTracking(enum.StrEnum):
+    ACTIVA = "activa"
+    DESHABILITADA = "deshabilitada"
+    FINALIZADA = "finalizada"
+    CANCELADA_ANTES = "cancelada_antes"
+    RECHAZADA = "rechazada"
+
+
+class TipoEvento(enum.StrEnum):
+    VISTA = "vista"
+    CLIC = "clic"
+    CONVERSION = "conversion"
+    ENGAGEMENT = "engagement"
+    COMPARTIR = "compartir"
+    COMENTARIO = "comentario"
+
+    @classmethod
+    def desde_texto(cls, texto: str) -> "TipoEvento":
+        """The type named by ``texto`` (case and surrounding spaces ignored)."""
+        try:
+            return cls(texto.strip().lower())
+        except ValueError:
+            raise TipoEventoDesconocido(texto) from None
+
+
+def generar_codigo(fuente: FuenteAleatoria) -> str:
+    """A short URL-safe tracking code from ``BYTES_POR_CODIGO`` random bytes."""
+    aleatorio = fuente(BYTES_POR_CODIGO)
+    if len(aleatorio) != BYTES_POR_CODIGO:
+        raise ValueError(f"the random source gave {len(aleatorio)} bytes, not {BYTES_POR_CODIGO}")
+    return base64.urlsafe_b64encode(aleatorio).decode("ascii")
+
+
+def _numero_no_negativo(valor: object) -> Decimal | None:
+    if isinstance(valor, bool) or not isinstance(valor, int | float | Decimal):
+        return None
+    numero = valor if isinstance(valor, Decimal) else Decimal(str(valor))
+    return numero if numero.is_finite() and numero >= 0 else None
+
+
+def valor_conversion(datos: Mapping[str, object]) -> Decimal:
+    """The value of a conversion: ``datos["valor_compra"]``, or ``datos["valor"]`` when there is
+    no ``valor_compra``. Counted only if it is a finite number >= 0 (not a bool, not a string);
+    anything else, or neither key, counts as 0. The event is still accepted."""
+    valor = datos["valor_compra"] if "valor_compra" in datos else datos.get("valor")
+    return _numero_no_negativo(valor) or CERO
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Incremento:
+    """What one tracking event adds to a campaign's metrics (``UPDATE ... SET x = x + :dx``)."""
+
+    vistas: int = 0
+    clics: int = 0
+    conversiones: int = 0
+    valor_conversiones: Decimal = CERO
+    engagement: int = 0
+    compartidos: int = 0
+    comentarios: int = 0
+
+    @classmethod
+    def de_evento(cls, tipo: TipoEvento, datos: Mapping[str, object]) -> "Incremento":
+        """One unit of the type's counter; a conversion also adds ``valor_conversion(datos)``."""
+        if tipo is TipoEvento.CONVERSION:
+            return cls(conversiones=1, valor_conversiones=valor_conversion(datos))
+        return cls(**{_CONTADOR[tipo]: 1})
+
+    def __add__(self, otro: "Incremento") -> "Incremento":
+        """Sum of two increments (to apply a batch of events in one UPDATE)."""
+        return Incremento(
+            **{
+                campo.name: getattr(self, campo.name) + getattr(otro, campo.name)
+                for campo in dataclasses.fields(self)
+            }
+        )
+
+
+_CONTADOR: dict[TipoEvento, str] = {
+    TipoEvento.VISTA: "vistas",
+    TipoEvento.CLIC: "clics",
+    TipoEvento.ENGAGEMENT: "engagement",
+    TipoEvento.COMPARTIR: "compartidos",
+    TipoEvento.COMENTARIO: "comentarios",
+}
