@@ -8,6 +8,7 @@ UPDATE``, ordered by id, after locking the assignment row) plus those registered
 An influencer's identity from events is ``ClaveInfluencer``: (nombre, plataforma) compared
 case-insensitively, with spaces collapsed. Store it (a unique index) to find influencers by it.
 Every mutating method bumps ``version`` (optimistic locking); ``eventos`` collects pending events.
+States are compared with ``==``, so a plain string column works as well as an enum one.
 """
 
 import dataclasses
@@ -310,7 +311,7 @@ class AsignacionCampana:
     @property
     def retiene_influencers(self) -> bool:
         """True when a release frees capacity: the adapter then loads ``ids_influencer``."""
-        return self.estado is EstadoAsignacion.ASIGNADA
+        return self.estado == EstadoAsignacion.ASIGNADA
 
     def liberar(self, motivo: str, cartera: CarteraInfluencers) -> None:
         """Compensate: free every influencer and publish the release. No-op unless assigned."""

@@ -8,6 +8,7 @@ money take the ``Marca`` as an argument. Adapter: lock the reservation row first
 
 Money is ``Decimal`` (NUMERIC in the database); ``como_monto`` converts floats from messages.
 Every mutating method bumps ``version`` (optimistic locking); ``eventos`` collects pending events.
+States are compared with ``==``, so a plain string column works as well as an enum one.
 """
 
 import dataclasses
@@ -231,7 +232,7 @@ class ReservaPresupuesto:
     @property
     def retiene_presupuesto(self) -> bool:
         """True when a release must give money back: the adapter then loads the brand."""
-        return self.estado is EstadoReserva.RESERVADA
+        return self.estado == EstadoReserva.RESERVADA
 
     def liberar(self, motivo: str, marca: Marca | None) -> None:
         """Compensate: give the money back and publish the release. No-op unless reserved."""

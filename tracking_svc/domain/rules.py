@@ -33,8 +33,8 @@ class EventoAceptable(BusinessRule):
     codigos: Collection[str]
 
     def violation(self) -> ErrorDominio | None:
-        if self.estado is not EstadoTracking.ACTIVA:
-            return CampanaNoActiva(self.id_campana, self.estado.value)
+        if self.estado != EstadoTracking.ACTIVA:
+            return CampanaNoActiva(self.id_campana, str(self.estado))
         if self.codigo is not None and self.codigo not in self.codigos:
             return CodigoDesconocido(self.id_campana, self.codigo)
         return None

@@ -79,9 +79,19 @@ class Incremento:
     @classmethod
     def de_evento(cls, tipo: TipoEvento, datos: Mapping[str, object]) -> "Incremento":
         """One unit of the type's counter; a conversion also adds ``valor_conversion(datos)``."""
-        if tipo is TipoEvento.CONVERSION:
-            return cls(conversiones=1, valor_conversiones=valor_conversion(datos))
-        return cls(**{_CONTADOR[tipo]: 1})
+        match tipo:
+            case TipoEvento.VISTA:
+                return cls(vistas=1)
+            case TipoEvento.CLIC:
+                return cls(clics=1)
+            case TipoEvento.CONVERSION:
+                return cls(conversiones=1, valor_conversiones=valor_conversion(datos))
+            case TipoEvento.ENGAGEMENT:
+                return cls(engagement=1)
+            case TipoEvento.COMPARTIR:
+                return cls(compartidos=1)
+            case TipoEvento.COMENTARIO:
+                return cls(comentarios=1)
 
     def __add__(self, otro: "Incremento") -> "Incremento":
         """Sum of two increments (to apply a batch of events in one UPDATE)."""
@@ -91,12 +101,3 @@ class Incremento:
                 for campo in dataclasses.fields(self)
             }
         )
-
-
-_CONTADOR: dict[TipoEvento, str] = {
-    TipoEvento.VISTA: "vistas",
-    TipoEvento.CLIC: "clics",
-    TipoEvento.ENGAGEMENT: "engagement",
-    TipoEvento.COMPARTIR: "compartidos",
-    TipoEvento.COMENTARIO: "comentarios",
-}

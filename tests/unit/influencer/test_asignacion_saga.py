@@ -1,5 +1,7 @@
 """influencer's part of the saga: all-or-nothing assignment, release once, tombstones, finishing."""
 
+from typing import cast
+
 import pytest
 
 from influencer_svc.domain import (
@@ -254,3 +256,14 @@ def test_technical_failure_after_the_campaign_was_handled_changes_nothing() -> N
 
     assert when_fallo_tecnico_rechazar(asignacion, "c-1", "x") is asignacion
     assert asignacion.eventos == []
+
+
+def test_a_state_loaded_as_plain_text_still_releases() -> None:
+    cartera = CarteraInfluencers([influencer("Ana")])
+    asignacion = asignada(cartera, "Ana")
+    asignacion.estado = cast(EstadoAsignacion, "asignada")  # as a String column loads it
+
+    when_campana_cancelada_liberar(asignacion, "c-1", "usuario", cartera)
+
+    assert asignacion.estado == EstadoAsignacion.LIBERADA
+    assert cartera.obtener("id-Ana").campanas_activas == 0

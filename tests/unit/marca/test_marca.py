@@ -47,7 +47,7 @@ def test_registrar_refuses_invalid_identity(id_marca: str, nombre: str) -> None:
 def test_desde_campana_registers_an_unknown_brand_with_the_initial_credit() -> None:
     marca = Marca.desde_campana(None, "m-1", "Nike", credito_inicial=5000)
 
-    assert (marca.id_marca, marca.nombre, marca.presupuesto_total) == ("m-1", "Nike", 5000)
+    assert (marca.id_marca, marca.nombre, marca.presupuesto_total) == ("m-1", "Nike", Decimal(5000))
 
 
 def test_desde_campana_keeps_a_known_brand() -> None:
@@ -64,9 +64,9 @@ def test_reservar_and_liberar_move_the_available_budget() -> None:
     marca = Marca.registrar("m-1", "Nike", 100)
 
     marca.reservar(Decimal(70))
-    assert (marca.presupuesto_reservado, marca.presupuesto_disponible) == (70, 30)
+    assert (marca.presupuesto_reservado, marca.presupuesto_disponible) == (Decimal(70), Decimal(30))
     marca.liberar(Decimal(70))
-    assert (marca.presupuesto_reservado, marca.presupuesto_disponible) == (0, 100)
+    assert (marca.presupuesto_reservado, marca.presupuesto_disponible) == (Decimal(0), Decimal(100))
     assert marca.version == 2
 
 

@@ -1,6 +1,7 @@
 """marca's part of the choreographed saga: reserve once, compensate once, remember cancellations."""
 
 from decimal import Decimal
+from typing import cast
 
 import pytest
 
@@ -212,3 +213,14 @@ def test_two_campaigns_share_the_brand_budget() -> None:
     when_campana_cancelada_liberar(primera, "c-1", "usuario", m)
     tercera = when_campana_creada_reservar(None, "c-3", m, 1000)
     assert tercera.estado is EstadoReserva.RESERVADA
+
+
+def test_a_state_loaded_as_plain_text_still_releases() -> None:
+    m = marca()
+    reserva = reservada(m)
+    reserva.estado = cast(EstadoReserva, "reservada")  # as a String column loads it
+
+    when_campana_cancelada_liberar(reserva, "c-1", "usuario", m)
+
+    assert reserva.estado == EstadoReserva.LIBERADA
+    assert m.presupuesto_reservado == 0

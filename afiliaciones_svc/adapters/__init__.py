@@ -1,0 +1,1 @@
+"""Adapters of afiliaciones: tables, the campaign repository, and the anti-corruption layer."""

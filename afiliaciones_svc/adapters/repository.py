@@ -1,0 +1,170 @@
+"""The campaign repository: loads and stores the ``Campana`` aggregate with SQLAlchemy Core.
+
+Every write of a campaign goes through a row lock (``get(..., for_update=True)`` or
+``vencidas``) taken in the same transaction, so the three participants' outcomes, the user and
+the deadline job never interleave on one campaign. ``save`` also checks ``version``: an update
+that finds another version raises ``CampanaModificada`` instead of overwriting it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from afiliaciones_svc.adapters.orm import campanas, linea_de_tiempo_saga
+from afiliaciones_svc.domain.model import Campana
+from afiliaciones_svc.domain.saga import OrigenCancelacion, Participante, ProgresoSaga
+from afiliaciones_svc.domain.values import EstadoCampana, InfluencerInfo, MarcaRef, TipoCampana
+
+
+class CampanaModificada(Exception):
+    """The campaign changed since it was read (optimistic lock); retry the operation."""
+
+    def __init__(self, id_campana: str) -> None:
+        super().__init__(f"La campaña {id_campana} fue modificada en paralelo; reintente.")
+        self.id_campana = id_campana
+
+
+class CampanaRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, id_campana: str, *, for_update: bool = False) -> Campana | None:
+        return await self._one(select(campanas).where(campanas.c.id == id_campana), for_update)
+
+    async def by_saga(self, id_saga: str, *, for_update: bool = False) -> Campana | None:
+        return await self._one(select(campanas).where(campanas.c.id_saga == id_saga), for_update)
+
+    async def vencidas(self, ahora: datetime, limit: int) -> list[Campana]:
+        """Up to ``limit`` campaigns still ``creada`` past their deadline, locked; rows another
+        transaction holds are skipped (that one is handling them)."""
+        query = (
+            select(campanas)
+            .where(campanas.c.estado == EstadoCampana.CREADA, campanas.c.plazo_saga <= ahora)
+            .order_by(campanas.c.plazo_saga)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        rows = (await self.session.execute(query)).mappings().all()
+        return [_campana(row) for row in rows]
+
+    async def add(self, campana: Campana) -> None:
+        await self.session.execute(
+            insert(campanas).values(
+                id=campana.id, **_columnas(campana), version=campana.version
+            ))
+        await self._flush_pending(campana)
+
+    async def save(self, campana: Campana) -> None:
+        result = await self.session.execute(
+            update(campanas)
+            .where(campanas.c.id == campana.id, campanas.c.version == campana.version)
+            .values(**_columnas(campana), version=campana.version + 1)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise CampanaModificada(campana.id)
+        campana.version += 1
+        await self._flush_pending(campana)
+
+    async def _one(self, query: Select[Any], for_update: bool) -> Campana | None:
+        if for_update:
+            query = query.with_for_update()
+        row = (await self.session.execute(query)).mappings().first()
+        return _campana(row) if row is not None else None
+
+    async def _flush_pending(self, campana: Campana) -> None:
+        """Append the pending timeline lines; the pending events were published already."""
+        if campana.linea_de_tiempo_nueva:
+            await self.session.execute(
+                insert(linea_de_tiempo_saga),
+                [
+                    {
+                        "id_saga": campana.id_saga,
+                        "id_campana": campana.id,
+                        "evento": entrada.evento,
+                        "origen": entrada.origen,
+                        "ocurrido_en": entrada.ocurrido_en,
+                        "motivo": entrada.motivo,
+                    }
+                    for entrada in campana.linea_de_tiempo_nueva
+                ],
+            )
+        campana.linea_de_tiempo_nueva.clear()
+        campana.eventos.clear()
+
+
+def _columnas(campana: Campana) -> dict[str, Any]:
+    """Every column but ``id`` (the key) and ``version`` (the lock)."""
+    progreso = campana.progreso
+    return {
+        "nombre": campana.nombre,
+        "descripcion": campana.descripcion,
+        "tipo": campana.tipo.value,
+        "estado": campana.estado.value,
+        "fecha_creacion": campana.fecha_creacion,
+        "fecha_inicio": campana.fecha_inicio,
+        "fecha_fin": campana.fecha_fin,
+        "presupuesto": campana.presupuesto,
+        "id_marca": campana.marca.id_marca,
+        "nombre_marca": campana.marca.nombre_marca,
+        "influencers": [_influencer_json(i) for i in campana.influencers],
+        "id_saga": campana.id_saga,
+        "id_correlacion": campana.id_correlacion,
+        "plazo_saga": campana.plazo_saga,
+        "estado_saga": campana.estado_saga.value,
+        "exitos": _nombres(progreso.exitos),
+        "fallos": _nombres(progreso.fallos),
+        "compensaciones": _nombres(progreso.compensaciones),
+        "motivo_cancelacion": campana.motivo_cancelacion,
+        "origen_cancelacion": campana.origen_cancelacion and campana.origen_cancelacion.value,
+    }
+
+
+def _campana(row: Any) -> Campana:
+    return Campana(
+        id=row["id"],
+        nombre=row["nombre"],
+        descripcion=row["descripcion"],
+        tipo=TipoCampana(row["tipo"]),
+        fecha_inicio=row["fecha_inicio"],
+        fecha_fin=row["fecha_fin"],
+        presupuesto=row["presupuesto"],
+        marca=MarcaRef(row["id_marca"], row["nombre_marca"]),
+        influencers=tuple(InfluencerInfo(**i) for i in row["influencers"]),
+        estado=EstadoCampana(row["estado"]),
+        fecha_creacion=row["fecha_creacion"],
+        id_saga=row["id_saga"],
+        id_correlacion=row["id_correlacion"],
+        plazo_saga=row["plazo_saga"],
+        progreso=ProgresoSaga(
+            exitos=_participantes(row["exitos"]),
+            fallos=_participantes(row["fallos"]),
+            compensaciones=_participantes(row["compensaciones"]),
+        ),
+        motivo_cancelacion=row["motivo_cancelacion"],
+        origen_cancelacion=(
+            OrigenCancelacion(row["origen_cancelacion"]) if row["origen_cancelacion"] else None
+        ),
+        version=row["version"],
+    )
+
+
+def _influencer_json(influencer: InfluencerInfo) -> dict[str, Any]:
+    return {
+        "nombre": influencer.nombre,
+        "plataforma": influencer.plataforma,
+        "seguidores": influencer.seguidores,
+        "categoria": influencer.categoria,
+        "id_influencer": influencer.id_influencer,
+    }
+
+
+def _nombres(participantes: frozenset[Participante]) -> list[str]:
+    return sorted(p.value for p in participantes)
+
+
+def _participantes(nombres: list[str]) -> frozenset[Participante]:
+    return frozenset(Participante(n) for n in nombres)

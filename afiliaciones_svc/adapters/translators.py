@@ -1,0 +1,117 @@
+"""The anti-corruption layer between the domain and the integration contracts.
+
+Outgoing: a domain event becomes its ``contracts.afiliaciones`` event, with a new ``id_evento``
+(the consumers' inbox key), ``presupuesto`` as a float and ``tipo``/``estado``/``origen`` as
+strings. Incoming: a participant's outcome event becomes a ``RegistrarResultado`` command.
+"""
+
+from __future__ import annotations
+
+from functools import singledispatch
+from typing import Any
+
+import contracts as c
+from afiliaciones_svc.application.commands import RegistrarResultado
+from afiliaciones_svc.domain import events as d
+from afiliaciones_svc.domain.saga import Participante, Resultado
+
+# --- domain -> contracts ---
+
+
+def a_contrato(evento: d.EventoCampana) -> c.IntegrationEvent:
+    """The integration event that tells the other services about ``evento``."""
+    return _contrato(evento, **_envoltura(evento))  # type: ignore[no-any-return]
+
+
+def _envoltura(evento: d.EventoCampana) -> dict[str, Any]:
+    return {
+        "id_evento": c.new_event_id(),
+        "ocurrido_en": evento.ocurrido_en,
+        "id_campana": evento.id_campana,
+        "id_saga": evento.id_saga,
+        "id_correlacion": evento.id_correlacion,
+    }
+
+
+@singledispatch
+def _contrato(evento: d.EventoCampana, **envoltura: Any) -> c.IntegrationEvent:
+    raise TypeError(f"no integration event for {type(evento).__name__}")
+
+
+@_contrato.register
+def _(evento: d.CampanaCreada, **envoltura: Any) -> c.IntegrationEvent:
+    return c.CampanaCreada(
+        **envoltura,
+        nombre=evento.nombre,
+        descripcion=evento.descripcion,
+        tipo=evento.tipo.value,
+        estado=evento.estado.value,
+        fecha_creacion=evento.fecha_creacion,
+        fecha_inicio=evento.fecha_inicio,
+        fecha_fin=evento.fecha_fin,
+        presupuesto=float(evento.presupuesto),
+        marca=c.MarcaCampana(
+            id_marca=evento.marca.id_marca, nombre_marca=evento.marca.nombre_marca
+        ),
+        influencers=[
+            c.InfluencerCampana(
+                id_influencer=i.id_influencer,
+                nombre=i.nombre,
+                plataforma=i.plataforma,
+                seguidores=i.seguidores,
+                categoria=i.categoria,
+            )
+            for i in evento.influencers
+        ],
+        plazo_saga=evento.plazo_saga,
+    )
+
+
+@_contrato.register
+def _(evento: d.CampanaConfirmada, **envoltura: Any) -> c.IntegrationEvent:
+    return c.CampanaConfirmada(**envoltura)
+
+
+@_contrato.register
+def _(evento: d.CampanaCancelada, **envoltura: Any) -> c.IntegrationEvent:
+    return c.CampanaCancelada(**envoltura, motivo=evento.motivo, origen=evento.origen.value)
+
+
+@_contrato.register
+def _(evento: d.CampanaIniciada, **envoltura: Any) -> c.IntegrationEvent:
+    return c.CampanaIniciada(**envoltura)
+
+
+@_contrato.register
+def _(evento: d.CampanaFinalizada, **envoltura: Any) -> c.IntegrationEvent:
+    return c.CampanaFinalizada(**envoltura, id_marca=evento.id_marca)
+
+
+# --- contracts -> domain ---
+
+RESULTADOS: dict[type[c.IntegrationEvent], tuple[Participante, Resultado]] = {
+    c.PresupuestoReservado: (Participante.MARCA, Resultado.EXITO),
+    c.ReservaPresupuestoRechazada: (Participante.MARCA, Resultado.FALLO),
+    c.PresupuestoLiberado: (Participante.MARCA, Resultado.COMPENSACION),
+    c.InfluencersAsignados: (Participante.INFLUENCER, Resultado.EXITO),
+    c.AsignacionInfluencersRechazada: (Participante.INFLUENCER, Resultado.FALLO),
+    c.InfluencersLiberados: (Participante.INFLUENCER, Resultado.COMPENSACION),
+    c.TrackingHabilitado: (Participante.TRACKING, Resultado.EXITO),
+    c.HabilitacionTrackingRechazada: (Participante.TRACKING, Resultado.FALLO),
+    c.TrackingDeshabilitado: (Participante.TRACKING, Resultado.COMPENSACION),
+}
+"""Which participant answered what, by the outcome event it published."""
+
+
+def resultado_de(evento: c.IntegrationEvent) -> RegistrarResultado:
+    """The command that records a participant's outcome event."""
+    participante, resultado = RESULTADOS[type(evento)]
+    motivo: str | None = getattr(evento, "motivo", None)
+    if motivo is not None and getattr(evento, "tecnico", False):
+        motivo = f"{motivo} (fallo técnico)"
+    return RegistrarResultado(
+        id_campana=evento.id_campana,
+        participante=participante,
+        resultado=resultado,
+        motivo=motivo,
+    )

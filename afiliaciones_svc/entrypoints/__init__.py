@@ -1,0 +1,1 @@
+"""Entry points of afiliaciones: HTTP, broker subscriptions and the deadline job."""
