@@ -53,9 +53,8 @@ class CampanaRepository:
 
     async def add(self, campana: Campana) -> None:
         await self.session.execute(
-            insert(campanas).values(
-                id=campana.id, **_columnas(campana), version=campana.version
-            ))
+            insert(campanas).values(id=campana.id, **_columnas(campana), version=campana.version)
+        )
         await self._flush_pending(campana)
 
     async def save(self, campana: Campana) -> None:

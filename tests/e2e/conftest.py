@@ -79,6 +79,8 @@ class ServiceProcess:
 
 @dataclass
 class Platform:
+    namespace: str
+    broker_url: str
     services: dict[str, ServiceProcess] = field(default_factory=dict)
 
     def url(self, name: str) -> str:
@@ -93,7 +95,7 @@ def launch_platform(
 ) -> Platform:
     run = uuid.uuid4().hex[:8]
     namespace = f"public/e2e{run}"
-    platform = Platform()
+    platform = Platform(namespace=namespace, broker_url=broker_url)
     for name in SERVICES:
         database = f"e2e_{name}_{run}"
         postgres.create_database(database)
@@ -123,12 +125,21 @@ def launch_platform(
 
 
 @pytest.fixture(scope="module")
+def platform_settings() -> dict[str, str]:
+    """Extra environment for the module's platform (a module overrides this fixture)."""
+    return {"SAGA_DEADLINE_SECONDS": "30"}
+
+
+@pytest.fixture(scope="module")
 def platform(
-    postgres: EmbeddedPostgres, pulsar_lite: PulsarLite, tmp_path_factory: pytest.TempPathFactory
+    postgres: EmbeddedPostgres,
+    pulsar_lite: PulsarLite,
+    tmp_path_factory: pytest.TempPathFactory,
+    platform_settings: dict[str, str],
 ) -> Iterator[Platform]:
     """The four services as processes; shared by the tests of one module."""
     running = launch_platform(
-        postgres, pulsar_lite.url, tmp_path_factory.mktemp("logs"), SAGA_DEADLINE_SECONDS="20"
+        postgres, pulsar_lite.url, tmp_path_factory.mktemp("logs"), **platform_settings
     )
     yield running
     for service in running.services.values():

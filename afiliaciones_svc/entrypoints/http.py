@@ -1,0 +1,359 @@
+"""HTTP API of afiliaciones, seed-compatible. Entry points only translate: request -> command or
+query, result -> response. Pydantic lives here and nowhere else in the service.
+
+Errors (mapped in ``bootstrap``): invalid request 422, unknown campaign or saga 404 (an id that is
+not a UUID is unknown too), a lifecycle action the campaign's state forbids 409 with ``estado``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Awaitable
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Path, Query, Request, status
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from afiliaciones_svc.application import handlers, queries
+from afiliaciones_svc.application.commands import (
+    CancelarCampana,
+    CrearCampana,
+    FinalizarCampana,
+    IniciarCampana,
+)
+from afiliaciones_svc.application.errors import CampanaNoEncontrada, SagaNoEncontrada
+from afiliaciones_svc.domain.model import Campana
+from afiliaciones_svc.domain.rules import (
+    LARGO_MAXIMO_DESCRIPCION,
+    LARGO_MAXIMO_NOMBRE,
+    MAXIMO_INFLUENCERS,
+)
+from afiliaciones_svc.domain.saga import EstadoSaga
+from afiliaciones_svc.domain.values import EstadoCampana, InfluencerInfo, MarcaRef
+from alpes.db import UnitOfWork
+from alpes.service import Service, service_of
+
+router = APIRouter(prefix="/afiliaciones", tags=["afiliaciones"])
+
+# --- request bodies ---
+
+_SIN_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL
+Nombre = Annotated[str, StringConstraints(max_length=LARGO_MAXIMO_NOMBRE, pattern=_SIN_NUL)]
+Descripcion = Annotated[
+    str, StringConstraints(max_length=LARGO_MAXIMO_DESCRIPCION, pattern=_SIN_NUL)
+]
+AVRO_LONG_MAX = 2**63 - 1
+
+
+class MarcaIn(BaseModel):
+    id_marca: Nombre
+    nombre_marca: Nombre
+
+
+class InfluencerIn(BaseModel):
+    nombre: Nombre
+    plataforma: Nombre
+    seguidores: int = Field(le=AVRO_LONG_MAX, ge=-AVRO_LONG_MAX)
+    categoria: Nombre = ""
+
+
+class CampanaIn(BaseModel):
+    """The seed's body. Naive datetimes are read as UTC."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "nombre": "Campaña de Verano 2024",
+                "descripcion": "Promoción de productos de verano con influencers",
+                "tipo": "influencer",
+                "fecha_inicio": "2025-01-01T00:00:00",
+                "fecha_fin": "2025-12-31T23:59:59",
+                "presupuesto": 15000,
+                "marca": {"id_marca": "123e4567", "nombre_marca": "Nike"},
+                "influencers": [
+                    {"nombre": "Ana García", "plataforma": "Instagram", "seguidores": 150000,
+                     "categoria": "Fitness"},
+                ],
+            }
+        }
+    )  # fmt: skip
+
+    nombre: Nombre
+    descripcion: Descripcion = ""
+    tipo: Annotated[str, StringConstraints(max_length=50)]
+    fecha_inicio: datetime
+    fecha_fin: datetime
+    presupuesto: float = Field(allow_inf_nan=False, lt=1e15)
+    marca: MarcaIn
+    influencers: list[InfluencerIn] = Field(default_factory=list, max_length=MAXIMO_INFLUENCERS)
+
+    def comando(self, id_correlacion: str) -> CrearCampana:
+        return CrearCampana(
+            nombre=self.nombre,
+            descripcion=self.descripcion,
+            tipo=self.tipo,
+            fecha_inicio=self.fecha_inicio,
+            fecha_fin=self.fecha_fin,
+            presupuesto=Decimal(str(self.presupuesto)),
+            marca=MarcaRef(self.marca.id_marca, self.marca.nombre_marca),
+            influencers=[
+                InfluencerInfo(i.nombre, i.plataforma, i.seguidores, i.categoria)
+                for i in self.influencers
+            ],
+            id_correlacion=id_correlacion,
+        )
+
+
+class CancelarIn(BaseModel):
+    motivo: Annotated[str, StringConstraints(min_length=1, max_length=500, pattern=_SIN_NUL)]
+
+
+# --- responses ---
+
+
+class MarcaOut(BaseModel):
+    id_marca: str
+    nombre_marca: str
+
+
+class InfluencerOut(BaseModel):
+    nombre: str
+    plataforma: str
+    seguidores: int
+    categoria: str
+
+
+class CampanaOut(BaseModel):
+    id: str
+    marca: MarcaOut
+    nombre: str
+    descripcion: str
+    tipo: str
+    estado: EstadoCampana
+    fecha_creacion: datetime
+    fecha_inicio: datetime
+    fecha_fin: datetime
+    presupuesto: float
+    influencers: list[InfluencerOut]
+    id_saga: str
+
+
+class CampanasOut(BaseModel):
+    campanas: list[CampanaOut]
+    total: int
+
+
+class EntradaOut(BaseModel):
+    evento: str
+    origen: str
+    ocurrido_en: datetime
+    motivo: str | None
+
+
+class EntradaHistorialOut(EntradaOut):
+    id_saga: str
+    id_campana: str
+
+
+class ResumenSagaOut(BaseModel):
+    id_saga: str
+    id_campana: str
+    estado_saga: EstadoSaga
+    estado_campana: EstadoCampana
+    nombre: str
+    fecha_creacion: datetime
+    plazo_saga: datetime
+    motivo_cancelacion: str | None
+    origen_cancelacion: str | None
+
+
+class SagaOut(ResumenSagaOut):
+    linea_de_tiempo: list[EntradaOut]
+
+
+class SagasOut(BaseModel):
+    sagas: list[ResumenSagaOut]
+    total: int
+
+
+class HistorialOut(BaseModel):
+    historial: list[EntradaHistorialOut]
+    total: int
+
+
+class EstadisticasOut(BaseModel):
+    total: int
+    en_progreso: int
+    completadas: int
+    compensando: int
+    compensadas: int
+    tasa_exito: float = Field(description="% de las sagas terminadas que se completaron")
+
+
+class SagaIniciadaOut(BaseModel):
+    id_saga: str
+    id_campana: str
+    estado: EstadoSaga
+    mensaje: str
+
+
+class ErrorOut(BaseModel):
+    detail: str
+    estado: str | None = None
+
+
+# --- dependencies ---
+
+ServiceDep = Annotated[Service, Depends(service_of)]
+
+
+async def _lectura(service: ServiceDep) -> AsyncIterator[AsyncSession]:
+    async with service.db.sessions() as session:
+        yield session
+
+
+Lectura = Annotated[AsyncSession, Depends(_lectura)]
+
+
+def _id_campana(id_campana: Annotated[str, Path()]) -> str:
+    try:
+        return str(uuid.UUID(id_campana))
+    except ValueError:
+        raise CampanaNoEncontrada(id_campana) from None
+
+
+def _id_saga(id_saga: Annotated[str, Path()]) -> str:
+    try:
+        return str(uuid.UUID(id_saga))
+    except ValueError:
+        raise SagaNoEncontrada(id_saga) from None
+
+
+IdCampana = Annotated[str, Depends(_id_campana)]
+IdSaga = Annotated[str, Depends(_id_saga)]
+Limit = Annotated[int, Query(ge=1, le=500)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000_000)]
+
+_404 = {404: {"model": ErrorOut}}
+_409 = {404: {"model": ErrorOut}, 409: {"model": ErrorOut}}
+
+
+def _crear(request: Request, body: CampanaIn, uow: UnitOfWork) -> Awaitable[Campana]:
+    settings = service_of(request).settings
+    return handlers.crear_campana(body.comando(request.state.correlation_id), uow, settings)
+
+
+# --- campaigns ---
+
+
+@router.post(
+    "/campana",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CampanaOut,
+    responses={422: {"model": ErrorOut}},
+)
+async def crear_campana(request: Request, body: CampanaIn, service: ServiceDep) -> dict[str, Any]:
+    """Creates the campaign (``creada``) and starts its saga (``CampanaCreada``)."""
+    async with service.db.unit_of_work() as uow:
+        campana = await _crear(request, body, uow)
+        return await queries.obtener_campana(uow.session, campana.id)
+
+
+@router.get("/campana/{id_campana}", response_model=CampanaOut, responses=_404)
+async def obtener_campana(id_campana: IdCampana, lectura: Lectura) -> dict[str, Any]:
+    return await queries.obtener_campana(lectura, id_campana)
+
+
+@router.get("/campanas", response_model=CampanasOut)
+async def listar_campanas(
+    lectura: Lectura,
+    estado: EstadoCampana | None = None,
+    id_marca: Annotated[str | None, Query(max_length=200, pattern=_SIN_NUL)] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """Campaigns, newest first; ``total`` counts every match."""
+    return await queries.listar_campanas(
+        lectura, estado=estado, id_marca=id_marca, limit=limit, offset=offset
+    )
+
+
+@router.post("/campana/{id_campana}/iniciar", response_model=CampanaOut, responses=_409)
+async def iniciar_campana(id_campana: IdCampana, service: ServiceDep) -> dict[str, Any]:
+    async with service.db.unit_of_work() as uow:
+        await handlers.iniciar(IniciarCampana(id_campana), uow)
+        return await queries.obtener_campana(uow.session, id_campana)
+
+
+@router.post("/campana/{id_campana}/finalizar", response_model=CampanaOut, responses=_409)
+async def finalizar_campana(id_campana: IdCampana, service: ServiceDep) -> dict[str, Any]:
+    async with service.db.unit_of_work() as uow:
+        await handlers.finalizar(FinalizarCampana(id_campana), uow)
+        return await queries.obtener_campana(uow.session, id_campana)
+
+
+@router.post("/campana/{id_campana}/cancelar", response_model=CampanaOut, responses=_409)
+async def cancelar_campana(
+    id_campana: IdCampana, service: ServiceDep, body: Annotated[CancelarIn | None, Body()] = None
+) -> dict[str, Any]:
+    """Cancels the campaign; the participants compensate what they did for it."""
+    comando = CancelarCampana(id_campana, body.motivo) if body else CancelarCampana(id_campana)
+    async with service.db.unit_of_work() as uow:
+        await handlers.cancelar(comando, uow)
+        return await queries.obtener_campana(uow.session, id_campana)
+
+
+@router.get("/campana/{id_campana}/saga", response_model=SagaOut, responses=_404)
+async def saga_de_campana(id_campana: IdCampana, lectura: Lectura) -> dict[str, Any]:
+    return await queries.saga_de_campana(lectura, id_campana)
+
+
+# --- the seed's saga views ---
+
+
+@router.post(
+    "/campana-saga",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=SagaIniciadaOut,
+    responses={422: {"model": ErrorOut}},
+)
+async def crear_campana_saga(
+    request: Request, body: CampanaIn, service: ServiceDep
+) -> dict[str, Any]:
+    """Like ``POST /campana``, answering with the saga that started."""
+    async with service.db.unit_of_work() as uow:
+        campana = await _crear(request, body, uow)
+    return {
+        "id_saga": campana.id_saga,
+        "id_campana": campana.id,
+        "estado": campana.estado_saga,
+        "mensaje": f"Saga iniciada; su estado en /afiliaciones/saga/{campana.id_saga}/estado",
+    }
+
+
+@router.get("/saga/{id_saga}/estado", response_model=SagaOut, responses=_404)
+async def estado_de_saga(id_saga: IdSaga, lectura: Lectura) -> dict[str, Any]:
+    return await queries.obtener_saga(lectura, id_saga)
+
+
+@router.get("/sagas", response_model=SagasOut)
+async def listar_sagas(
+    lectura: Lectura, estado: EstadoSaga | None = None, limit: Limit = 50, offset: Offset = 0
+) -> dict[str, Any]:
+    return await queries.listar_sagas(lectura, estado=estado, limit=limit, offset=offset)
+
+
+@router.get("/sagas/historial", response_model=HistorialOut)
+async def historial_de_sagas(
+    lectura: Lectura, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+) -> dict[str, Any]:
+    """The latest timeline lines of every saga, newest first."""
+    return await queries.historial_de_sagas(lectura, limit=limit)
+
+
+@router.get("/sagas/estadisticas", response_model=EstadisticasOut)
+async def estadisticas_de_sagas(lectura: Lectura) -> dict[str, Any]:
+    return await queries.estadisticas_de_sagas(lectura)

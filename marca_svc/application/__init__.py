@@ -1,0 +1,1 @@
+"""Use cases of marca: commands from users and reactions to the saga."""

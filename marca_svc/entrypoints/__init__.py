@@ -1,0 +1,1 @@
+"""Entry points of marca: HTTP and the broker subscriptions; they only translate."""

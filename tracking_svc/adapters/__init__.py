@@ -1,0 +1,1 @@
+"""Adapters of tracking: tables, the repository, and the anti-corruption layer."""

@@ -1,0 +1,109 @@
+"""The tables of tracking (SQLAlchemy Core), plus the shared outbox and inbox.
+
+``campanas_tracking`` holds the ``CampanaTracking`` aggregate (also its tombstones) and
+``codigos_tracking`` its codes. ``eventos_tracking`` is the append-only log of tracking events;
+``metricas_campana`` and ``metricas_influencer`` are counters kept exact by atomic increments in
+the same transaction as the event rows (``total_eventos`` is also the number of event rows of the
+campaign, so listing needs no ``COUNT(*)``). The migration ``0001_initial`` creates exactly these.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    Uuid,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+from alpes.db import messaging_tables
+
+metadata = MetaData()
+
+ID = 64
+"""Length of campaign, brand and influencer ids (UUIDs as text, with room to spare)."""
+
+CONTADORES = (
+    "vistas",
+    "clics",
+    "conversiones",
+    "engagement",
+    "compartidos",
+    "comentarios",
+    "total_eventos",
+)
+"""The integer counters of both metrics tables (``valor_conversiones`` is NUMERIC)."""
+
+
+def _contadores() -> list[Column[int]]:
+    return [
+        Column(nombre, BigInteger, nullable=False, server_default=text("0"))
+        for nombre in CONTADORES
+    ]
+
+
+campanas_tracking = Table(
+    "campanas_tracking",
+    metadata,
+    Column("id_campana", String(ID), primary_key=True),
+    Column("id_marca", String(ID)),
+    Column("estado", String(20), nullable=False),
+    Column("motivo", Text),
+    Column("version", Integer, nullable=False),
+)
+
+codigos_tracking = Table(
+    "codigos_tracking",
+    metadata,
+    Column("codigo", String(32), primary_key=True),
+    Column("id_campana", String(ID), nullable=False),
+    Column("id_influencer", String(ID)),
+    Column("nombre", Text, nullable=False),
+    Column("plataforma", Text, nullable=False),
+    Column("activo", Boolean, nullable=False),
+    Index("ix_codigos_tracking_id_campana", "id_campana"),
+)
+
+eventos_tracking = Table(
+    "eventos_tracking",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("id_campana", String(ID), nullable=False),
+    Column("tipo_evento", String(20), nullable=False),
+    Column("datos", JSONB, nullable=False),
+    Column("codigo", String(32)),
+    Column("fecha_evento", DateTime(timezone=True), nullable=False),
+    Index("ix_eventos_tracking_id_campana_fecha_evento", "id_campana", "fecha_evento"),
+)
+
+metricas_campana = Table(
+    "metricas_campana",
+    metadata,
+    Column("id_campana", String(ID), primary_key=True),
+    Column("id_marca", String(ID), nullable=False),
+    Column("valor_conversiones", Numeric, nullable=False, server_default=text("0")),
+    *_contadores(),
+    Index("ix_metricas_campana_id_marca", "id_marca"),
+)
+
+metricas_influencer = Table(
+    "metricas_influencer",
+    metadata,
+    Column("id_campana", String(ID), primary_key=True),
+    Column("codigo", String(32), primary_key=True),
+    Column("id_influencer", String(ID)),
+    Column("valor_conversiones", Numeric, nullable=False, server_default=text("0")),
+    *_contadores(),
+)
+
+outbox, inbox = messaging_tables(metadata)

@@ -1,0 +1,1 @@
+"""Use cases of tracking: commands, queries and the handlers that run them."""

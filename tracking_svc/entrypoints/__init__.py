@@ -1,0 +1,1 @@
+"""Entry points of tracking: HTTP and the broker; they only translate."""
