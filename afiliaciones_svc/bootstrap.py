@@ -27,7 +27,7 @@ from alpes.outbox import OutboxRelay
 from alpes.service import Service, build_app
 from alpes.settings import Settings
 
-NAME = "afiliaciones"
+NAME: c.Context = "afiliaciones"
 TITLE = "Alpes Partners - afiliaciones"
 DESCRIPTION = (
     "Campañas de marketing con influencers y afiliados: crea la campaña, abre su saga "

@@ -47,9 +47,11 @@ def document(
     channels: Mapping[str, Sequence[type[IntegrationEvent]]],
 ) -> dict[str, Any]:
     """The service's AsyncAPI 3.0 document; ``channels`` maps channel titles to events."""
-    doc: dict[str, Any] = AsyncAPI(
-        broker, title=title, version="1.0.0", description=description
-    ).to_specification().to_jsonable()
+    doc: dict[str, Any] = (
+        AsyncAPI(broker, title=title, version="1.0.0", description=description)
+        .to_specification()
+        .to_jsonable()
+    )
     doc["defaultContentType"] = "application/avro"
     for server in doc.get("servers", {}).values():
         server["bindings"] = {"pulsar": {"tenant": "public", "bindingVersion": "0.1.0"}}
@@ -63,10 +65,16 @@ def document(
     }
     for name, channel in doc.get("channels", {}).items():
         events = channels.get(name, ())
-        channel["messages"] = {e.__name__: {"$ref": f"#/components/messages/{e.__name__}"} for e in events}
+        channel["messages"] = {
+            e.__name__: {"$ref": f"#/components/messages/{e.__name__}"} for e in events
+        }
         namespace = channel["address"].split("://", 1)[-1].rsplit("/", 1)[0]
         channel["bindings"] = {
-            "pulsar": {"namespace": namespace, "persistence": "persistent", "bindingVersion": "0.1.0"}
+            "pulsar": {
+                "namespace": namespace,
+                "persistence": "persistent",
+                "bindingVersion": "0.1.0",
+            }
         }
         for event in events:
             components["messages"][event.__name__] = _message(event)

@@ -1,9 +1,9 @@
 """The ``alpes`` command.
 
-    alpes dev            the whole platform on this machine: embedded broker and PostgreSQL,
-                         the four services on ports 8001-8004, logs prefixed by service
-    alpes serve SERVICE  one service against PULSAR_URL and DATABASE_URL (compose, production)
-    alpes asyncapi       write every service's AsyncAPI document to docs/asyncapi/
+alpes dev            the whole platform on this machine: embedded broker and PostgreSQL,
+                     the four services on ports 8001-8004, logs prefixed by service
+alpes serve SERVICE  one service against PULSAR_URL and DATABASE_URL (compose, production)
+alpes asyncapi       write every service's AsyncAPI document to docs/asyncapi/
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ def create_app(service: str, settings: Settings | None = None) -> Any:
 
 
 def serve(service: str) -> None:
-    import uvicorn  # noqa: PLC0415
+    import uvicorn
 
-    from .logs import configure  # noqa: PLC0415
+    from .logs import configure
 
     settings = Settings(service=service)
     configure(service, settings.log_level)
@@ -60,7 +60,7 @@ async def _pump(name: str, stream: asyncio.StreamReader) -> None:
 
 
 async def _dev(data_dir: Path, host: str) -> int:
-    from .infra import EmbeddedPostgres, PulsarLite  # noqa: PLC0415
+    from .infra import EmbeddedPostgres, PulsarLite
 
     data_dir.mkdir(parents=True, exist_ok=True)
     _say("alpes", f"data under {data_dir.resolve()}")
@@ -117,7 +117,7 @@ async def _dev(data_dir: Path, host: str) -> int:
 
 def _port_file(path: Path) -> int | None:
     """The broker keeps its port between runs (6650 when free the first time)."""
-    from .infra import free_port  # noqa: PLC0415
+    from .infra import free_port
 
     wanted = int(path.read_text()) if path.exists() else 6650
     port = free_port(wanted)
@@ -139,10 +139,14 @@ def write_asyncapi(out: Path) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="alpes", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="alpes", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     dev = sub.add_parser("dev", help="run the whole platform with embedded infrastructure")
-    dev.add_argument("--data-dir", type=Path, default=Path(os.environ.get("ALPES_DATA_DIR", ".alpes")))
+    dev.add_argument(
+        "--data-dir", type=Path, default=Path(os.environ.get("ALPES_DATA_DIR", ".alpes"))
+    )
     dev.add_argument("--host", default="127.0.0.1")
     serve_p = sub.add_parser("serve", help="run one service (PULSAR_URL, DATABASE_URL)")
     serve_p.add_argument("service", choices=sorted(SERVICES))

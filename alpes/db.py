@@ -22,7 +22,12 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, insert
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from contracts import encode, topic_for
 
@@ -86,7 +91,7 @@ class Database:
         try:
             async with self.engine.connect() as conn:
                 await asyncio.wait_for(conn.execute(text("SELECT 1")), 2)
-        except Exception:  # noqa: BLE001  # any failure means not ready
+        except Exception:  # any failure means not ready
             return False
         return True
 

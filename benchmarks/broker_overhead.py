@@ -117,7 +117,9 @@ async def main(messages: int, rounds: int, in_flight: int) -> None:
     with tempfile.TemporaryDirectory() as d:
         lite = PulsarLite.start(Path(d))
         try:
-            results: dict[str, list[float]] = {k: [] for k in ("raw_pub", "fs_pub", "raw_sub", "fs_sub")}
+            results: dict[str, list[float]] = {
+                k: [] for k in ("raw_pub", "fs_pub", "raw_sub", "fs_sub")
+            }
             for _ in range(rounds):
                 results["raw_pub"].append(await raw_publish(lite.url, messages, in_flight))
                 results["fs_pub"].append(await broker_publish(lite.url, messages, in_flight))
@@ -127,10 +129,14 @@ async def main(messages: int, rounds: int, in_flight: int) -> None:
             lite.stop()
     med = {k: statistics.median(v) for k, v in results.items()}
     print(f"messages={messages} rounds={rounds} in_flight={in_flight} payload={len(PAYLOAD)} B")
-    print(f"publish  raw {med['raw_pub']:>9.0f} msg/s  PulsarBroker {med['fs_pub']:>9.0f} msg/s  "
-          f"ratio {med['fs_pub'] / med['raw_pub']:.2f}")
-    print(f"consume  raw {med['raw_sub']:>9.0f} msg/s  PulsarBroker {med['fs_sub']:>9.0f} msg/s  "
-          f"ratio {med['fs_sub'] / med['raw_sub']:.2f}")
+    print(
+        f"publish  raw {med['raw_pub']:>9.0f} msg/s  PulsarBroker {med['fs_pub']:>9.0f} msg/s  "
+        f"ratio {med['fs_pub'] / med['raw_pub']:.2f}"
+    )
+    print(
+        f"consume  raw {med['raw_sub']:>9.0f} msg/s  PulsarBroker {med['fs_sub']:>9.0f} msg/s  "
+        f"ratio {med['fs_sub'] / med['raw_sub']:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -5,14 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable, Sequence
-
 from typing import TYPE_CHECKING, Any
 
 import pulsar
 import pulsar.asyncio
 from fast_depends import dependency_provider
-from typing_extensions import override
-
 from faststream._internal.broker import BrokerUsecase
 from faststream._internal.constants import EMPTY
 from faststream._internal.context.repository import ContextRepo
@@ -22,6 +19,7 @@ from faststream._internal.logger.logging import get_broker_logger
 from faststream.message import gen_cor_id
 from faststream.response.publish_type import PublishType
 from faststream.specification.schema import BrokerSpec
+from typing_extensions import override
 
 from .config import PulsarBrokerConfig
 from .producer import PulsarProducer, swallow
@@ -35,7 +33,6 @@ if TYPE_CHECKING:
     from fast_depends import Provider
     from fast_depends.dependencies import Dependant
     from fast_depends.library.serializer import SerializerProto
-
     from faststream._internal.basic_types import LoggerProto, SendableMessage
     from faststream._internal.parser import CodecProto
     from faststream._internal.types import BrokerMiddleware, CustomCallable
@@ -93,7 +90,9 @@ class _PulsarLogStorage(DefaultLoggerStorage):
         return lg
 
 
-class PulsarBroker(PulsarRegistrator, BrokerUsecase[Any, pulsar.asyncio.Client, PulsarBrokerConfig]):
+class PulsarBroker(
+    PulsarRegistrator, BrokerUsecase[Any, pulsar.asyncio.Client, PulsarBrokerConfig]
+):
     """A FastStream broker for Apache Pulsar.
 
     ```python
@@ -234,7 +233,7 @@ class PulsarBroker(PulsarRegistrator, BrokerUsecase[Any, pulsar.asyncio.Client, 
     # --- publishing ------------------------------------------------------------------
 
     @override
-    async def publish(  # type: ignore[override]
+    async def publish(
         self,
         message: SendableMessage = None,
         topic: str = "",
@@ -262,7 +261,7 @@ class PulsarBroker(PulsarRegistrator, BrokerUsecase[Any, pulsar.asyncio.Client, 
             deliver_after=deliver_after,
             _publish_type=PublishType.PUBLISH,
         )
-        return await self._basic_publish(cmd, producer=self.config.producer)  # type: ignore[no-any-return]
+        return await self._basic_publish(cmd, producer=self.config.producer)
 
     @override
     async def request(  # type: ignore[override]

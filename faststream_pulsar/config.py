@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 @dataclass(kw_only=True)
 class PulsarBrokerConfig(BrokerConfig):
-    producer: PulsarProducer = field(default_factory=lambda: PulsarProducer({}))  # type: ignore[assignment]
+    producer: PulsarProducer = field(default_factory=lambda: PulsarProducer({}))
     _client: pulsar.asyncio.Client | None = field(default=None, init=False, repr=False)
 
     @property
@@ -29,7 +29,9 @@ class PulsarBrokerConfig(BrokerConfig):
 
     def connect(self, client: Any) -> None:
         self._client = client
-        self.producer.connect(client, self.fd_config._serializer, self.broker_codec or DefaultCodec())  # noqa: SLF001
+        self.producer.connect(
+            client, self.fd_config._serializer, self.broker_codec or DefaultCodec()
+        )
 
     async def disconnect(self) -> None:
         self._client = None

@@ -120,12 +120,12 @@ def guard_decoder(
     Garbage bytes or an unknown schema will fail the same way on every redelivery, so
     the message is rejected (dead-lettered) with one clear log line.
     """
-    from faststream.exceptions import RejectMessage  # noqa: PLC0415
+    from faststream.exceptions import RejectMessage
 
     async def decode(msg: StreamMessage[Any]) -> Any:
         try:
             return await decoder(msg)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             reason = f"undecodable payload: {type(exc).__name__}: {exc}"
             logger.warning(
                 "dead-lettering message %s from %s: %s",
@@ -137,4 +137,3 @@ def guard_decoder(
             raise RejectMessage(reason=reason) from exc
 
     return decode
-

@@ -7,18 +7,16 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 import pulsar
-from typing_extensions import override
-
 from faststream._internal.parser import DefaultCodec
 from faststream._internal.producer import ProducerProto
 from faststream.exceptions import FeatureNotSupportedException, IncorrectState
+from typing_extensions import override
 
 from .message import CONTENT_TYPE, CORRELATION_ID, MESSAGE_ID, REPLY_TO, PulsarParser
 
 if TYPE_CHECKING:
     import pulsar.asyncio
     from fast_depends.library.serializer import SerializerProto
-
     from faststream._internal.basic_types import SendableMessage
     from faststream._internal.parser import CodecProto
 
@@ -99,7 +97,7 @@ class PulsarProducer(ProducerProto["PulsarPublishCommand"]):
             try:
                 await producer.flush()
                 await producer.close()
-            except Exception:  # noqa: BLE001,S112  # the client is closing anyway
+            except Exception:  # the client is closing anyway
                 continue
         self._client = None
 
@@ -126,9 +124,7 @@ class PulsarProducer(ProducerProto["PulsarPublishCommand"]):
     async def publish(self, cmd: PulsarPublishCommand) -> Any:
         payload, encoded = await encode_body(self.codec, cmd.body, self.serializer)
         props = build_properties(cmd, encoded)
-        producer = self._producers.get(cmd.destination) or await self.producer_for(
-            cmd.destination
-        )
+        producer = self._producers.get(cmd.destination) or await self.producer_for(cmd.destination)
         return await producer.send(
             payload,
             properties=props,

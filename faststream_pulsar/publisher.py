@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from typing_extensions import override
-
 from faststream._internal.configs import PublisherSpecificationConfig, PublisherUsecaseConfig
 from faststream._internal.endpoint.publisher import PublisherSpecification, PublisherUsecase
 from faststream._internal.endpoint.publisher.fake import FakePublisher
 from faststream.response.publish_type import PublishType
 from faststream.specification.asyncapi.utils import resolve_payloads
 from faststream.specification.schema import Message, Operation, PublisherSpec
+from typing_extensions import override
 
 from .response import PulsarPublishCommand
 
@@ -34,7 +33,7 @@ class PulsarPublisherSpecificationConfig(PublisherSpecificationConfig):
 
 @dataclass(kw_only=True)
 class PulsarPublisherConfig(PublisherUsecaseConfig):
-    _outer_config: PulsarBrokerConfig = field()  # type: ignore[assignment]
+    _outer_config: PulsarBrokerConfig = field()
     topic: str
     headers: dict[str, str] | None = None
 
@@ -80,7 +79,7 @@ class PulsarPublisher(PublisherUsecase):
         config: PulsarPublisherConfig,
         specification: PulsarPublisherSpecification,
     ) -> None:
-        super().__init__(config, specification)
+        super().__init__(config, specification)  # type: ignore[arg-type]
         self._topic = config.topic
         self.headers = config.headers or {}
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from typing_extensions import override
-
 from faststream._internal.broker.registrator import Registrator
 from faststream._internal.constants import EMPTY
 from faststream._internal.endpoint.subscriber.call_item import CallsCollection
 from faststream.middlewares import AckPolicy
+from typing_extensions import override
 
 from .config import PulsarBrokerConfig
 from .options import DEFAULT_NACK_DELAY, DeadLetterPolicy, InitialPosition, SubscriptionType
@@ -31,7 +30,6 @@ if TYPE_CHECKING:
     from datetime import timedelta
 
     from fast_depends.dependencies import Dependant
-
     from faststream._internal.parser import CodecProto
     from faststream._internal.types import BrokerMiddleware, CustomCallable
 

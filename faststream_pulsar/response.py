@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from typing_extensions import override
-
 from faststream.response.publish_type import PublishType
 from faststream.response.response import PublishCommand, Response
+from typing_extensions import override
 
 if TYPE_CHECKING:
     from faststream._internal.basic_types import SendableMessage

@@ -10,8 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 import pulsar
 import pulsar.asyncio
-from typing_extensions import override
-
 from faststream._internal.configs import (
     SubscriberSpecificationConfig,
     SubscriberUsecaseConfig,
@@ -23,6 +21,7 @@ from faststream._internal.endpoint.utils import process_msg
 from faststream.middlewares import AckPolicy
 from faststream.specification.asyncapi.utils import resolve_payloads
 from faststream.specification.schema import Message, Operation, SubscriberSpec
+from typing_extensions import override
 
 from .message import DEAD_LETTER_REASON, MESSAGE_ID, PulsarMessage, PulsarParser, guard_decoder
 from .options import DEFAULT_NACK_DELAY, DeadLetterPolicy, InitialPosition, SubscriptionType
@@ -52,7 +51,7 @@ class PulsarSubscriberSpecificationConfig(SubscriberSpecificationConfig):
 
 @dataclass(kw_only=True)
 class PulsarSubscriberConfig(SubscriberUsecaseConfig):
-    _outer_config: PulsarBrokerConfig = field()  # type: ignore[assignment]
+    _outer_config: PulsarBrokerConfig = field()
     topic: str
     subscription: str
     subscription_type: SubscriptionType = SubscriptionType.SHARED
@@ -240,11 +239,13 @@ class PulsarSubscriber(TasksMixin, SubscriberUsecase[Any]):
             # The client groups acks and sends them in the background; waiting for its
             # callback would cost a thread hop per message and prove nothing more: an
             # ack lost with the connection means a redelivery, which at-least-once allows.
-            self._consumer._consumer.acknowledge_async(raw._message, self._ack_done)  # noqa: SLF001
+            self._consumer._consumer.acknowledge_async(raw._message, self._ack_done)
 
     def _ack_done(self, result: Any, *_: Any) -> None:  # runs on a client thread
         if result != pulsar.Result.Ok:
-            logger.warning("ack on %s failed (%s); the message will be redelivered", self.topic, result)
+            logger.warning(
+                "ack on %s failed (%s); the message will be redelivered", self.topic, result
+            )
 
     async def nack(self, raw: Any, error: BaseException | None = None) -> None:
         consumer = self._consumer
@@ -256,7 +257,7 @@ class PulsarSubscriber(TasksMixin, SubscriberUsecase[Any]):
             reason = f"failed {deliveries} times; last error: {error!r}"
             await self.dead_letter(raw, reason)
             return
-        consumer._consumer.negative_acknowledge(raw._message)  # noqa: SLF001  # non-blocking C call
+        consumer._consumer.negative_acknowledge(raw._message)  # non-blocking C call
 
     async def dead_letter(self, raw: Any, reason: str) -> None:
         consumer = self._consumer
@@ -269,10 +270,12 @@ class PulsarSubscriber(TasksMixin, SubscriberUsecase[Any]):
         props["origin_subscription"] = self.subscription
         try:
             producer = await self._outer_config.producer.producer_for(self.dead_letter_topic)
-            await producer.send(raw.data(), properties=props, partition_key=raw.partition_key() or None)
+            await producer.send(
+                raw.data(), properties=props, partition_key=raw.partition_key() or None
+            )
         except Exception:
             logger.exception("could not dead-letter %s; it will be redelivered", raw.message_id())
-            consumer._consumer.negative_acknowledge(raw._message)  # noqa: SLF001
+            consumer._consumer.negative_acknowledge(raw._message)
             return
         logger.error(
             "dead-lettered message %s from %s to %s: %s",
@@ -322,7 +325,7 @@ class PulsarSubscriber(TasksMixin, SubscriberUsecase[Any]):
         return await self._process_raw(raw)
 
     @override
-    async def __aiter__(self) -> AsyncIterator[PulsarMessage]:  # type: ignore[override]
+    async def __aiter__(self) -> AsyncIterator[PulsarMessage]:
         assert not self.calls, "iteration is for subscribers without handlers"
         while True:
             raw = await self._next_raw(None)
@@ -345,10 +348,10 @@ class PulsarSubscriber(TasksMixin, SubscriberUsecase[Any]):
 def _take_ready(consumer: pulsar.asyncio.Consumer) -> pulsar.Message | None:
     """A message already in the client's receive queue, without a thread hop; else None."""
     try:
-        native = consumer._consumer.receive(0)  # noqa: SLF001
+        native = consumer._consumer.receive(0)
     except pulsar.Timeout:
         return None
     message = pulsar.Message()
-    message._message = native  # noqa: SLF001
-    message._schema = consumer._schema  # noqa: SLF001
+    message._message = native
+    message._schema = consumer._schema
     return message

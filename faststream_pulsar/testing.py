@@ -14,11 +14,10 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, cast
 from unittest.mock import MagicMock
 
-from typing_extensions import override
-
 from faststream._internal.parser import DefaultCodec
 from faststream._internal.testing.broker import TestBroker, change_producer
 from faststream.exceptions import SubscriberNotFound
+from typing_extensions import override
 
 from .broker import PulsarBroker
 from .producer import PulsarProducer, build_properties, encode_body
@@ -36,7 +35,9 @@ _ids = itertools.count()
 class FakeRawMessage:
     """Stands in for ``pulsar.Message``."""
 
-    def __init__(self, topic: str, data: bytes, properties: dict[str, str], key: str | None) -> None:
+    def __init__(
+        self, topic: str, data: bytes, properties: dict[str, str], key: str | None
+    ) -> None:
         self._topic = topic
         self._data = data
         self._properties = properties
@@ -88,10 +89,8 @@ class TestPulsarBroker(TestBroker[PulsarBroker], broker=PulsarBroker):
             yield
 
     @override
-    async def _fake_connect(self, broker: PulsarBroker, *args: Any, **kwargs: Any) -> MagicMock:
-        client = MagicMock()
-        broker.config.broker_config._client = client  # noqa: SLF001
-        return client
+    async def _fake_connect(self, broker: PulsarBroker, *args: Any, **kwargs: Any) -> None:
+        broker.config.broker_config._client = MagicMock()
 
 
 class FakeProducer(PulsarProducer):
@@ -101,7 +100,7 @@ class FakeProducer(PulsarProducer):
         super().__init__({})
         self.broker = broker
         self.codec = broker.config.broker_codec or DefaultCodec()
-        self.serializer = broker.config.fd_config._serializer  # noqa: SLF001
+        self.serializer = broker.config.fd_config._serializer
         self._turns: dict[tuple[str, str], Iterator[int]] = {}
 
     def _targets(self, topic: str) -> list[PulsarSubscriber]:
@@ -131,7 +130,11 @@ class FakeProducer(PulsarProducer):
         raw = await self._build(cmd)
         for sub in self._targets(cmd.destination):
             result = await sub.process_message(raw)
-            reply = cmd.__class__(result.body, topic=cmd.destination, headers=result.headers,
-                                  correlation_id=result.correlation_id)
+            reply = cmd.__class__(
+                result.body,
+                topic=cmd.destination,
+                headers=result.headers,
+                correlation_id=result.correlation_id,
+            )
             return await self._build(reply)
         raise SubscriberNotFound

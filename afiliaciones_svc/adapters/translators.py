@@ -20,7 +20,7 @@ from afiliaciones_svc.domain.saga import Participante, Resultado
 
 def a_contrato(evento: d.EventoCampana) -> c.IntegrationEvent:
     """The integration event that tells the other services about ``evento``."""
-    return _contrato(evento, **_envoltura(evento))  # type: ignore[no-any-return]
+    return _contrato(evento, **_envoltura(evento))
 
 
 def _envoltura(evento: d.EventoCampana) -> dict[str, Any]:

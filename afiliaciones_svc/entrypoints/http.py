@@ -237,8 +237,9 @@ IdSaga = Annotated[str, Depends(_id_saga)]
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000_000)]
 
-_404 = {404: {"model": ErrorOut}}
-_409 = {404: {"model": ErrorOut}, 409: {"model": ErrorOut}}
+Respuestas = dict[int | str, dict[str, Any]]
+_404: Respuestas = {404: {"model": ErrorOut}}
+_409: Respuestas = {404: {"model": ErrorOut}, 409: {"model": ErrorOut}}
 
 
 def _crear(request: Request, body: CampanaIn, uow: UnitOfWork) -> Awaitable[Campana]:

@@ -10,9 +10,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from faststream import Context
 from pydantic import BaseModel
 
-from faststream import Context
 from faststream_pulsar import (
     DeadLetterPolicy,
     PulsarBroker,
@@ -93,8 +93,10 @@ async def test_every_subscription_gets_every_message_and_shared_consumers_split_
         await broker.start()
         await asyncio.gather(*(broker.publish(n, topic) for n in range(total)))
         await eventually(
-            lambda: len(by_subscription["auditoria"]) == total
-            and len(by_subscription["trabajo"]) == total,
+            lambda: (
+                len(by_subscription["auditoria"]) == total
+                and len(by_subscription["trabajo"]) == total
+            ),
             message="both subscriptions complete",
         )
 
@@ -187,7 +189,9 @@ async def test_failing_handler_is_redelivered_then_dead_lettered_and_logged_per_
     errors = [r for r in caplog.records if r.levelno == logging.ERROR]
     failures = [r for r in errors if r.getMessage() == "RuntimeError: mala suerte"]
     assert len(failures) == 3, "the failure is logged once per attempt"
-    assert [r for r in errors if r.getMessage().startswith("dead-lettered")], "and once more when dead-lettered"
+    assert [r for r in errors if r.getMessage().startswith("dead-lettered")], (
+        "and once more when dead-lettered"
+    )
 
 
 class StrictJsonCodec:
@@ -242,9 +246,7 @@ async def test_stop_lets_in_flight_handlers_finish_and_loses_nothing(broker_url:
     def make_broker(slow: bool) -> PulsarBroker:
         broker = PulsarBroker(broker_url, graceful_timeout=10)
 
-        @broker.subscriber(
-            topic, subscription="s", initial_position="Earliest", max_workers=3
-        )
+        @broker.subscriber(topic, subscription="s", initial_position="Earliest", max_workers=3)
         async def handle(n: int) -> None:
             if slow:
                 started.set()

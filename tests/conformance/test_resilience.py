@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from faststream import Context
 
 from alpes.infra import PulsarLite
-from faststream import Context
 from faststream_pulsar import DeadLetterPolicy, PulsarBroker, PulsarMessage, SubscriptionType
 from tests.helpers import eventually, unique_topic
 
@@ -69,7 +68,9 @@ async def test_key_shared_redelivers_nacked_messages(
     """
     if request.node.callspec.params.get("broker_url") == "lite":
         request.applymarker(
-            pytest.mark.xfail(strict=True, reason="pulsar-lite 0.2.0 loses nacked Key_Shared messages")
+            pytest.mark.xfail(
+                strict=True, reason="pulsar-lite 0.2.0 loses nacked Key_Shared messages"
+            )
         )
     topic = unique_topic("keyshared-nack")
     broker = PulsarBroker(broker_url)

@@ -31,8 +31,18 @@ def campaign_body(
         "influencers": influencers
         if influencers is not None
         else [
-            {"nombre": f"Ana García {tag}", "plataforma": "Instagram", "seguidores": 150000, "categoria": "Fitness"},
-            {"nombre": f"Carlos López {tag}", "plataforma": "TikTok", "seguidores": 300000, "categoria": "Lifestyle"},
+            {
+                "nombre": f"Ana García {tag}",
+                "plataforma": "Instagram",
+                "seguidores": 150000,
+                "categoria": "Fitness",
+            },
+            {
+                "nombre": f"Carlos López {tag}",
+                "plataforma": "TikTok",
+                "seguidores": 300000,
+                "categoria": "Lifestyle",
+            },
         ],
     }
 
@@ -69,12 +79,16 @@ class Api:
         assert r.status_code == 200, r.text
         return r.json()  # type: ignore[no-any-return]
 
-    async def wait_saga(self, id_campana: str, estado_saga: str, timeout: float = 45) -> dict[str, Any]:
+    async def wait_saga(
+        self, id_campana: str, estado_saga: str, timeout: float = 45
+    ) -> dict[str, Any]:
         async def reached() -> dict[str, Any] | None:
             saga = await self.saga(id_campana)
             return saga if saga["estado_saga"] == estado_saga else None
 
-        return await eventually(reached, timeout=timeout, interval=0.1, message=f"saga {estado_saga}")
+        return await eventually(
+            reached, timeout=timeout, interval=0.1, message=f"saga {estado_saga}"
+        )
 
     async def brand(self, id_marca: str) -> dict[str, Any]:
         r = await self.get("marca", f"/marca/marcas/{id_marca}")
@@ -83,7 +97,9 @@ class Api:
 
     async def create_brand(self, presupuesto_total: float, **extra: Any) -> dict[str, Any]:
         r = await self.post(
-            "marca", "/marca/marcas", {"nombre": "Marca de prueba", "presupuesto_total": presupuesto_total, **extra}
+            "marca",
+            "/marca/marcas",
+            {"nombre": "Marca de prueba", "presupuesto_total": presupuesto_total, **extra},
         )
         assert r.status_code == 201, r.text
         return r.json()  # type: ignore[no-any-return]

@@ -35,7 +35,7 @@ class ServiceProcess:
 
     def start(self) -> None:
         log = self.log_path.open("ab")
-        self.process = subprocess.Popen(  # noqa: S603
+        self.process = subprocess.Popen(
             [sys.executable, "-m", "alpes.cli", "serve", self.name],
             env=self.env,
             stdout=log,

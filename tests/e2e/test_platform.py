@@ -32,10 +32,16 @@ async def test_a_campaign_created_over_http_reaches_every_projection(api: Api) -
 
     async def in_marca() -> bool:
         r = await api.get("marca", f"/marca/marcas/{id_marca}/campanas")
-        return r.status_code == 200 and campaign["id"] in {c["id_campana"] for c in r.json()["campanas"]}
+        return r.status_code == 200 and campaign["id"] in {
+            c["id_campana"] for c in r.json()["campanas"]
+        }
 
     async def in_influencer() -> bool:
-        r = await api.get("influencer", "/influencer/influencers", params={"nombre": body["influencers"][0]["nombre"]})
+        r = await api.get(
+            "influencer",
+            "/influencer/influencers",
+            params={"nombre": body["influencers"][0]["nombre"]},
+        )
         if r.status_code != 200 or not r.json()["influencers"]:
             return False
         id_influencer = r.json()["influencers"][0]["id_influencer"]
@@ -61,8 +67,17 @@ async def test_tracking_counters_are_exact_under_1000_concurrent_events(api: Api
     limit = asyncio.Semaphore(64)
 
     async def send(i: int, kind: str) -> int:
-        datos = {"usuario": f"u{i}", "valor_compra": 2.5} if kind == "conversion" else {"usuario": f"u{i}"}
-        event = {"id_campana": campaign["id"], "tipo_evento": kind, "datos": datos, "codigo": codes[i % 2]["codigo"]}
+        datos = (
+            {"usuario": f"u{i}", "valor_compra": 2.5}
+            if kind == "conversion"
+            else {"usuario": f"u{i}"}
+        )
+        event = {
+            "id_campana": campaign["id"],
+            "tipo_evento": kind,
+            "datos": datos,
+            "codigo": codes[i % 2]["codigo"],
+        }
         async with limit:
             return (await api.post("tracking", "/tracking/evento", event)).status_code
 
@@ -71,7 +86,9 @@ async def test_tracking_counters_are_exact_under_1000_concurrent_events(api: Api
     metrics = (await api.get("tracking", f"/tracking/metricas/{campaign['id']}")).json()
     assert (metrics["vistas"], metrics["clics"], metrics["conversiones"]) == (500, 300, 200)
     assert float(metrics["valor_conversiones"]) == 500.0
-    assert sum(i["vistas"] + i["clics"] + i["conversiones"] for i in metrics["por_influencer"]) == 1000
+    assert (
+        sum(i["vistas"] + i["clics"] + i["conversiones"] for i in metrics["por_influencer"]) == 1000
+    )
     listed = await api.get("tracking", f"/tracking/eventos/{campaign['id']}", params={"limit": 10})
     assert len(listed.json()) == 10 and listed.headers["X-Total-Count"] == "1000"
 
@@ -82,23 +99,51 @@ async def test_tracking_counters_are_exact_under_1000_concurrent_events(api: Api
         ("afiliaciones", "/afiliaciones/campana", b"{not json"),
         ("afiliaciones", "/afiliaciones/campana", {"nombre": 5, "presupuesto": "mucho"}),
         ("afiliaciones", "/afiliaciones/campana", {**campaign_body(), "presupuesto": -1}),
-        ("afiliaciones", "/afiliaciones/campana", {**campaign_body(), "fecha_fin": "2024-01-01T00:00:00"}),
+        (
+            "afiliaciones",
+            "/afiliaciones/campana",
+            {**campaign_body(), "fecha_fin": "2024-01-01T00:00:00"},
+        ),
         ("afiliaciones", "/afiliaciones/campana", {**campaign_body(), "tipo": "tipo_invalido"}),
         ("afiliaciones", "/afiliaciones/campana", b"[" + b"1," * 2_000_000 + b"1]"),
         ("marca", "/marca/marcas", {"nombre": "", "presupuesto_total": -5}),
-        ("influencer", "/influencer/influencers", {"nombre": "x", "plataforma": "y", "seguidores": "muchos"}),
-        ("tracking", "/tracking/evento", {"id_campana": "nope", "tipo_evento": "vista", "datos": {}}),
-        ("tracking", "/tracking/evento", {"id_campana": "nope", "tipo_evento": "baile", "datos": {}}),
+        (
+            "influencer",
+            "/influencer/influencers",
+            {"nombre": "x", "plataforma": "y", "seguidores": "muchos"},
+        ),
+        (
+            "tracking",
+            "/tracking/evento",
+            {"id_campana": "nope", "tipo_evento": "vista", "datos": {}},
+        ),
+        (
+            "tracking",
+            "/tracking/evento",
+            {"id_campana": "nope", "tipo_evento": "baile", "datos": {}},
+        ),
     ],
-    ids=["malformed-json", "wrong-types", "negative-budget", "dates-reversed", "unknown-tipo",
-         "huge-body", "bad-brand", "bad-influencer", "unknown-campaign", "unknown-tipo-evento"],
+    ids=[
+        "malformed-json",
+        "wrong-types",
+        "negative-budget",
+        "dates-reversed",
+        "unknown-tipo",
+        "huge-body",
+        "bad-brand",
+        "bad-influencer",
+        "unknown-campaign",
+        "unknown-tipo-evento",
+    ],
 )
 async def test_bad_input_gets_a_clear_4xx_and_changes_nothing(
     api: Api, service: str, path: str, payload: object
 ) -> None:
     before = (await api.get("afiliaciones", "/afiliaciones/campanas")).json()["total"]
     if isinstance(payload, bytes):
-        r = await api.http.post(api.url(service, path), content=payload, headers={"content-type": "application/json"})
+        r = await api.http.post(
+            api.url(service, path), content=payload, headers={"content-type": "application/json"}
+        )
     else:
         r = await api.post(service, path, payload)
     assert 400 <= r.status_code < 500, (r.status_code, r.text)
@@ -120,12 +165,15 @@ async def test_unknown_ids_are_404(api: Api) -> None:
         assert r.status_code == 404, (path, r.status_code, r.text)
 
 
-def test_the_seeds_postman_collection_runs_green_with_newman(platform: Platform, tmp_path: Path) -> None:
+def test_the_seeds_postman_collection_runs_green_with_newman(
+    platform: Platform, tmp_path: Path
+) -> None:
     newman = ROOT / "tools" / "newman" / "node_modules" / ".bin" / "newman"
     assert newman.exists(), "newman is installed by scripts/setup"
     report = tmp_path / "newman.json"
     env_vars = [
-        f"base_url_{name}={platform.url(name)}" for name in ("afiliaciones", "marca", "influencer", "tracking")
+        f"base_url_{name}={platform.url(name)}"
+        for name in ("afiliaciones", "marca", "influencer", "tracking")
     ]
     cmd = [
         str(newman), "run", str(SEED / "Alpes Partners.postman_collection.json"),

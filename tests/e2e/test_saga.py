@@ -83,7 +83,9 @@ async def test_inactive_brand_cancels_and_compensates(api: Api) -> None:
 async def test_inactive_influencer_cancels_and_compensates(api: Api) -> None:
     body = campaign_body()
     inactive = await api.create_influencer(body["influencers"][0]["nombre"], "Instagram")
-    r = await api.patch("influencer", f"/influencer/influencers/{inactive['id_influencer']}", {"activo": False})
+    r = await api.patch(
+        "influencer", f"/influencer/influencers/{inactive['id_influencer']}", {"activo": False}
+    )
     assert r.status_code == 200, r.text
     campaign = await api.create_campaign(body)
     saga = await assert_compensated(api, campaign, body["marca"]["id_marca"])
@@ -91,7 +93,14 @@ async def test_inactive_influencer_cancels_and_compensates(api: Api) -> None:
 
 
 async def test_influencer_at_capacity_cancels_and_compensates(api: Api) -> None:
-    star = [{"nombre": f"Estrella {id(api)}", "plataforma": "YouTube", "seguidores": 9, "categoria": "Tech"}]
+    star = [
+        {
+            "nombre": f"Estrella {id(api)}",
+            "plataforma": "YouTube",
+            "seguidores": 9,
+            "categoria": "Tech",
+        }
+    ]
     for _ in range(3):  # default capacity: 3 concurrent campaigns
         ok = await api.create_campaign(campaign_body(influencers=star))
         await api.wait_saga(ok["id"], "completada")
@@ -111,7 +120,11 @@ async def test_user_cancellation_compensates(api: Api, started: bool) -> None:
     if started:
         r = await api.post("afiliaciones", f"/afiliaciones/campana/{campaign['id']}/iniciar")
         assert r.status_code == 200 and r.json()["estado"] == "iniciada", r.text
-    r = await api.post("afiliaciones", f"/afiliaciones/campana/{campaign['id']}/cancelar", {"motivo": "cambio de planes"})
+    r = await api.post(
+        "afiliaciones",
+        f"/afiliaciones/campana/{campaign['id']}/cancelar",
+        {"motivo": "cambio de planes"},
+    )
     assert r.status_code == 200 and r.json()["estado"] == "cancelada", r.text
     saga = await assert_compensated(api, campaign, body["marca"]["id_marca"])
     assert any(e["origen"] == "usuario" for e in saga["linea_de_tiempo"])
@@ -135,7 +148,9 @@ async def test_finishing_releases_capacity_and_closes_tracking(api: Api) -> None
         lambda: _status(api, "tracking", "/tracking/evento", event, 409), message="tracking closed"
     )
     brand = await api.brand(body["marca"]["id_marca"])
-    assert float(brand["presupuesto_reservado"]) == 15000, "a finished campaign keeps its budget spent"
+    assert float(brand["presupuesto_reservado"]) == 15000, (
+        "a finished campaign keeps its budget spent"
+    )
 
 
 async def test_duplicate_delivery_of_every_saga_event_changes_nothing(
@@ -159,7 +174,12 @@ async def test_duplicate_delivery_of_every_saga_event_changes_nothing(
         assert r.status_code == 200, r.text
         saga = await assert_compensated(api, campaign, body["marca"]["id_marca"])
         eventos = [e["evento"] for e in saga["linea_de_tiempo"]]
-        for name in ("PresupuestoReservado", "InfluencersAsignados", "TrackingHabilitado", "CampanaConfirmada"):
+        for name in (
+            "PresupuestoReservado",
+            "InfluencersAsignados",
+            "TrackingHabilitado",
+            "CampanaConfirmada",
+        ):
             assert eventos.count(name) == 1, eventos
         assert len(await api.codes(campaign["id"])) == 2
     finally:
@@ -170,10 +190,23 @@ async def test_many_sagas_for_one_brand_and_the_same_influencers_never_overbook(
     brand = await api.create_brand(100000)  # fits 10 campaigns of 10,000
     tag = id(brand)
     shared = [
-        {"nombre": f"Compartida A {tag}", "plataforma": "Instagram", "seguidores": 1, "categoria": "X"},
-        {"nombre": f"Compartida B {tag}", "plataforma": "TikTok", "seguidores": 1, "categoria": "X"},
+        {
+            "nombre": f"Compartida A {tag}",
+            "plataforma": "Instagram",
+            "seguidores": 1,
+            "categoria": "X",
+        },
+        {
+            "nombre": f"Compartida B {tag}",
+            "plataforma": "TikTok",
+            "seguidores": 1,
+            "categoria": "X",
+        },
     ]
-    bodies = [campaign_body(id_marca=brand["id_marca"], presupuesto=10000, influencers=shared) for _ in range(20)]
+    bodies = [
+        campaign_body(id_marca=brand["id_marca"], presupuesto=10000, influencers=shared)
+        for _ in range(20)
+    ]
     campaigns = await asyncio.gather(*(api.create_campaign(b) for b in bodies))
 
     async def settled() -> list[str] | None:

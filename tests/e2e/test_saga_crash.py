@@ -30,14 +30,21 @@ async def test_kill_9_mid_saga_then_restart_reaches_the_same_end_state(
 ) -> None:
     bodies = [campaign_body() for _ in range(5)]
     campaigns = await asyncio.gather(*(api.create_campaign(b) for b in bodies))
-    platform[victim].kill9()  # sagas are in flight: events in the outbox, on the broker, in handlers
+    platform[
+        victim
+    ].kill9()  # sagas are in flight: events in the outbox, on the broker, in handlers
     platform[victim].start()
     platform[victim].wait_ready()
 
     for body, campaign in zip(bodies, campaigns, strict=True):
         saga = await api.wait_saga(campaign["id"], "completada", timeout=90)
         eventos = [e["evento"] for e in saga["linea_de_tiempo"]]
-        for name in ("PresupuestoReservado", "InfluencersAsignados", "TrackingHabilitado", "CampanaConfirmada"):
+        for name in (
+            "PresupuestoReservado",
+            "InfluencersAsignados",
+            "TrackingHabilitado",
+            "CampanaConfirmada",
+        ):
             assert eventos.count(name) == 1, eventos
         brand = await api.brand(body["marca"]["id_marca"])
         assert float(brand["presupuesto_reservado"]) == 15000, "reserved once"

@@ -75,10 +75,9 @@ class EventProbe:
     """Reads every event of the namespace's topics (own subscription) and publishes events."""
 
     def __init__(self, url: str, namespace: str) -> None:
-        from contracts import CONTEXTS, topic  # noqa: PLC0415
-        from faststream_pulsar import PulsarBroker  # noqa: PLC0415
-
-        from alpes.messaging import AvroCodec  # noqa: PLC0415
+        from alpes.messaging import AvroCodec
+        from contracts import CONTEXTS, topic
+        from faststream_pulsar import PulsarBroker
 
         self.namespace = namespace
         self.broker = PulsarBroker(url, codec=AvroCodec())
@@ -95,15 +94,19 @@ class EventProbe:
 
     def of(self, event_type: type, id_campana: str | None = None) -> list[Any]:
         return [
-            e for e in self.seen
+            e
+            for e in self.seen
             if isinstance(e, event_type) and (id_campana is None or e.id_campana == id_campana)
         ]
 
     async def publish(self, event: Any) -> None:
-        from contracts import topic_for  # noqa: PLC0415
+        from contracts import topic_for
 
         await self.broker.publish(
-            event, topic_for(event, self.namespace), key=event.id_campana, message_id=event.id_evento
+            event,
+            topic_for(event, self.namespace),
+            key=event.id_campana,
+            message_id=event.id_evento,
         )
 
 

@@ -37,17 +37,23 @@ CONTADORES = (
     "vistas",
     "clics",
     "conversiones",
+    "valor_conversiones",
     "engagement",
     "compartidos",
     "comentarios",
     "total_eventos",
 )
-"""The integer counters of both metrics tables (``valor_conversiones`` is NUMERIC)."""
+"""The counters of both metrics tables, in column order; all BIGINT but ``valor_conversiones``."""
 
 
-def _contadores() -> list[Column[int]]:
+def _contadores() -> list[Column[object]]:
     return [
-        Column(nombre, BigInteger, nullable=False, server_default=text("0"))
+        Column(
+            nombre,
+            Numeric if nombre == "valor_conversiones" else BigInteger,
+            nullable=False,
+            server_default=text("0"),
+        )
         for nombre in CONTADORES
     ]
 
@@ -91,7 +97,6 @@ metricas_campana = Table(
     metadata,
     Column("id_campana", String(ID), primary_key=True),
     Column("id_marca", String(ID), nullable=False),
-    Column("valor_conversiones", Numeric, nullable=False, server_default=text("0")),
     *_contadores(),
     Index("ix_metricas_campana_id_marca", "id_marca"),
 )
@@ -102,7 +107,6 @@ metricas_influencer = Table(
     Column("id_campana", String(ID), primary_key=True),
     Column("codigo", String(32), primary_key=True),
     Column("id_influencer", String(ID)),
-    Column("valor_conversiones", Numeric, nullable=False, server_default=text("0")),
     *_contadores(),
 )
 

@@ -90,9 +90,12 @@ INVALIDOS: dict[str, Any] = {
     "nombre vacío (seed)": cuerpo(nombre=""),
     "nombre en blanco": cuerpo(nombre="   "),
     "tipo inválido (seed)": {
-        "id_marca": "m", "nombre": "Campaña con Error", "descripcion": "x",
-        "tipo": "tipo_invalido", "presupuesto": 1000.0,
-    },  # fmt: skip
+        "id_marca": "m",
+        "nombre": "Campaña con Error",
+        "descripcion": "x",
+        "tipo": "tipo_invalido",
+        "presupuesto": 1000.0,
+    },
     "tipo desconocido": cuerpo(tipo="tipo_invalido"),
     "fecha_fin antes de fecha_inicio": cuerpo(fecha_fin="2024-01-01T00:00:00"),
     "fecha_fin igual a fecha_inicio": cuerpo(fecha_fin="2025-01-01T00:00:00"),

@@ -25,9 +25,9 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_committed_document_is_current(generated: Path, service: str) -> None:
     committed = COMMITTED / f"{service}.json"
     assert committed.exists(), "run `alpes asyncapi` and commit docs/asyncapi/"
-    assert json.loads(committed.read_text()) == json.loads((generated / f"{service}.json").read_text()), (
-        f"docs/asyncapi/{service}.json is stale: run `alpes asyncapi` and commit it"
-    )
+    assert json.loads(committed.read_text()) == json.loads(
+        (generated / f"{service}.json").read_text()
+    ), f"docs/asyncapi/{service}.json is stale: run `alpes asyncapi` and commit it"
 
 
 @pytest.mark.parametrize("service", list(SERVICES))
@@ -35,7 +35,9 @@ def test_channels_carry_pulsar_bindings_and_avro_messages(generated: Path, servi
     doc = json.loads((generated / f"{service}.json").read_text())
     assert doc["asyncapi"].startswith("3.")
     channels = doc["channels"]
-    assert any(c["address"].endswith(f"alpes.{service}.eventos") for c in channels.values()), "what it publishes"
+    assert any(c["address"].endswith(f"alpes.{service}.eventos") for c in channels.values()), (
+        "what it publishes"
+    )
     assert len(channels) == 4, "its own topic and the three it consumes"
     for channel in channels.values():
         assert channel["bindings"]["pulsar"]["persistence"] == "persistent"
@@ -45,4 +47,6 @@ def test_channels_carry_pulsar_bindings_and_avro_messages(generated: Path, servi
         assert message["payload"]["schemaFormat"].startswith("application/vnd.apache.avro")
         assert message["payload"]["schema"]["type"] == "record"
     receives = [op for op in doc["operations"].values() if op["action"] == "receive"]
-    assert receives and all(op["x-pulsar-subscription"]["subscription"] == service for op in receives)
+    assert receives and all(
+        op["x-pulsar-subscription"]["subscription"] == service for op in receives
+    )

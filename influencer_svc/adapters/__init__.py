@@ -1,0 +1,1 @@
+"""Adapters of influencer: tables, repositories, and the anti-corruption layer."""

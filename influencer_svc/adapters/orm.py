@@ -1,0 +1,70 @@
+"""The tables of influencer (SQLAlchemy Core), plus the shared outbox and inbox.
+
+``influencers`` holds the ``Influencer`` aggregate; ``clave`` is its normalized (nombre,
+plataforma) key (``clave_de``), unique, so events find an influencer by it and concurrent
+registrations of the same one collapse into one row. ``campanas_activas`` can never go below
+zero (a CHECK). ``asignaciones`` holds ``AsignacionCampana``, one row per campaign (tombstones
+included); ``ids_influencer`` is a JSON array with a GIN index, so the campaigns of an influencer
+are found with ``@>``. The migration ``0001_initial`` creates exactly these tables.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+from alpes.db import messaging_tables
+from influencer_svc.domain import ClaveInfluencer
+
+metadata = MetaData()
+
+influencers = Table(
+    "influencers",
+    metadata,
+    Column("id_influencer", String(64), primary_key=True),
+    Column("nombre", String(200), nullable=False),
+    Column("plataforma", String(100), nullable=False),
+    Column("clave", Text, nullable=False, unique=True),
+    Column("seguidores", BigInteger, nullable=False),
+    Column("categoria", String(100), nullable=False),
+    Column("activo", Boolean, nullable=False),
+    Column("campanas_activas", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+    CheckConstraint("campanas_activas >= 0", name="ck_influencers_campanas_activas"),
+    Index("ix_influencers_nombre", "nombre"),
+)
+
+asignaciones = Table(
+    "asignaciones",
+    metadata,
+    Column("id_campana", String(64), primary_key=True),
+    Column("ids_influencer", JSONB, nullable=False),
+    Column("estado", String(20), nullable=False),
+    Column("motivo", Text),
+    Column("version", Integer, nullable=False),
+    Index(
+        "ix_asignaciones_ids_influencer",
+        "ids_influencer",
+        postgresql_using="gin",
+        postgresql_ops={"ids_influencer": "jsonb_path_ops"},
+    ),
+)
+
+outbox, inbox = messaging_tables(metadata)
+
+
+def clave_de(nombre: str, plataforma: str) -> str:
+    """The stored form of ``ClaveInfluencer``: normalized text cannot hold a tab."""
+    clave = ClaveInfluencer.de(nombre, plataforma)
+    return f"{clave.nombre}\t{clave.plataforma}"

@@ -1,0 +1,1 @@
+"""Use cases of influencer: commands, queries, and the handlers that run them."""

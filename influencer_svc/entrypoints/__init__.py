@@ -1,0 +1,1 @@
+"""How the world reaches influencer: HTTP and the saga's events."""

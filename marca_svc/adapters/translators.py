@@ -1,0 +1,122 @@
+"""The anti-corruption layer between marca's domain and the integration contracts.
+
+Outgoing: a saga domain event becomes its ``contracts.marca`` event with a new ``id_evento`` (the
+consumers' inbox key), the current time, the saga and correlation ids of the event that caused it,
+amounts as floats and an unknown brand (a tombstone's release) as ``""``. Internal domain events
+(``MarcaRegistrada``, ``MarcaDesactivada``, ``PresupuestoConsumido``) have no contract: None.
+Incoming: the saga's events become marca's commands.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import singledispatch
+from typing import Any
+
+import contracts as c
+from marca_svc.application.commands import (
+    Causa,
+    ConsumirPresupuesto,
+    LiberarPresupuesto,
+    RechazarPorFalloTecnico,
+    ReservarPresupuesto,
+)
+from marca_svc.domain import events as d
+
+# --- domain -> contracts ---
+
+
+def a_contrato(evento: d.EventoDominio, causa: Causa) -> c.IntegrationEvent | None:
+    """The integration event that tells the other services about ``evento``, if any."""
+    return _contrato(evento, causa)  # type: ignore[no-any-return]
+
+
+def _envoltura(id_campana: str, causa: Causa) -> dict[str, Any]:
+    return {
+        "id_evento": c.new_event_id(),
+        "ocurrido_en": c.utc_now(),
+        "id_campana": id_campana,
+        "id_saga": causa.id_saga,
+        "id_correlacion": causa.id_correlacion,
+    }
+
+
+@singledispatch
+def _contrato(evento: d.EventoDominio, causa: Causa) -> c.IntegrationEvent | None:
+    return None  # internal to marca
+
+
+@_contrato.register
+def _(evento: d.PresupuestoReservado, causa: Causa) -> c.IntegrationEvent | None:
+    return c.PresupuestoReservado(
+        **_envoltura(evento.id_campana, causa),
+        id_marca=evento.id_marca,
+        monto=float(evento.monto),
+    )
+
+
+@_contrato.register
+def _(evento: d.ReservaPresupuestoRechazada, causa: Causa) -> c.IntegrationEvent | None:
+    return c.ReservaPresupuestoRechazada(
+        **_envoltura(evento.id_campana, causa),
+        id_marca=evento.id_marca,
+        motivo=evento.motivo,
+        tecnico=evento.tecnico,
+    )
+
+
+@_contrato.register
+def _(evento: d.PresupuestoLiberado, causa: Causa) -> c.IntegrationEvent | None:
+    return c.PresupuestoLiberado(
+        **_envoltura(evento.id_campana, causa),
+        id_marca=evento.id_marca or "",
+        monto=float(evento.monto),
+        motivo=evento.motivo,
+    )
+
+
+# --- contracts -> commands ---
+
+
+def causa_de(evento: c.IntegrationEvent) -> Causa:
+    return Causa(id_saga=evento.id_saga, id_correlacion=evento.id_correlacion)
+
+
+def reservar(evento: c.CampanaCreada, credito_inicial: Decimal) -> ReservarPresupuesto:
+    return ReservarPresupuesto(
+        id_campana=evento.id_campana,
+        id_marca=evento.marca.id_marca,
+        nombre_marca=evento.marca.nombre_marca,
+        monto=evento.presupuesto,
+        credito_inicial=credito_inicial,
+        causa=causa_de(evento),
+    )
+
+
+def liberar(
+    evento: c.CampanaCancelada | c.AsignacionInfluencersRechazada | c.HabilitacionTrackingRechazada,
+) -> LiberarPresupuesto:
+    """Why the budget goes back: the cancellation's reason, or which participant failed."""
+    if isinstance(evento, c.AsignacionInfluencersRechazada):
+        motivo = f"influencer rechazo la asignacion: {evento.motivo}"
+    elif isinstance(evento, c.HabilitacionTrackingRechazada):
+        motivo = f"tracking rechazo la habilitacion: {evento.motivo}"
+    else:
+        motivo = f"campana cancelada ({evento.origen}): {evento.motivo}"
+    return LiberarPresupuesto(id_campana=evento.id_campana, motivo=motivo, causa=causa_de(evento))
+
+
+def consumir(evento: c.CampanaFinalizada) -> ConsumirPresupuesto:
+    return ConsumirPresupuesto(id_campana=evento.id_campana, causa=causa_de(evento))
+
+
+def rechazar_por_fallo_tecnico(
+    evento: c.CampanaCreada, error: BaseException
+) -> RechazarPorFalloTecnico:
+    """The reservation failed on every attempt; the reason names the error, not its message."""
+    return RechazarPorFalloTecnico(
+        id_campana=evento.id_campana,
+        id_marca=evento.marca.id_marca,
+        motivo=f"fallo tecnico al reservar el presupuesto ({type(error).__name__})",
+        causa=causa_de(evento),
+    )

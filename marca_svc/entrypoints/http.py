@@ -1,0 +1,181 @@
+"""HTTP API of marca. Entry points only translate: request -> command or query, result ->
+response. Pydantic lives here and nowhere else in the service.
+
+Errors (mapped in ``bootstrap``): invalid request 422, unknown brand 404, an id that exists already
+or a total below what is reserved 409.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, status
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from alpes.service import Service, service_of
+from marca_svc.application import handlers, queries
+from marca_svc.application.commands import ActualizarMarca, RegistrarMarca
+from marca_svc.application.errors import MarcaNoEncontrada
+from marca_svc.domain.model import LONGITUD_MAXIMA_NOMBRE
+
+router = APIRouter(prefix="/marca", tags=["marca"])
+
+# --- request bodies ---
+
+_TEXTO = r"^[^\x00]*\S[^\x00]*$"  # not blank; PostgreSQL text cannot hold NUL
+Texto = Annotated[
+    str, StringConstraints(min_length=1, max_length=LONGITUD_MAXIMA_NOMBRE, pattern=_TEXTO)
+]
+Monto = Annotated[float, Field(strict=True, ge=0, lt=1e15, allow_inf_nan=False)]
+
+
+def _decimal(valor: float) -> Decimal:
+    return Decimal(str(valor))
+
+
+class MarcaIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"example": {"nombre": "Nike", "presupuesto_total": 50000}},
+    )
+
+    id_marca: Texto | None = Field(default=None, description="Sin id, marca genera un UUID.")
+    nombre: Texto
+    presupuesto_total: Monto
+
+    def comando(self) -> RegistrarMarca:
+        return RegistrarMarca(
+            id_marca=self.id_marca,
+            nombre=self.nombre,
+            presupuesto_total=_decimal(self.presupuesto_total),
+        )
+
+
+class MarcaPatch(BaseModel):
+    """``activa: false`` deactivates the brand (it reserves nothing more; open reservations
+    stay); ``presupuesto_total`` changes its total, never below what it holds reserved."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"example": {"activa": False}}
+    )
+
+    activa: Literal[False] | None = None
+    presupuesto_total: Monto | None = None
+
+    def comando(self, id_marca: str) -> ActualizarMarca:
+        total = self.presupuesto_total
+        return ActualizarMarca(
+            id_marca=id_marca,
+            desactivar=self.activa is False,
+            presupuesto_total=None if total is None else _decimal(total),
+        )
+
+
+# --- responses ---
+
+
+class MarcaOut(BaseModel):
+    id_marca: str
+    nombre: str
+    presupuesto_total: float
+    presupuesto_reservado: float
+    presupuesto_disponible: float
+    activa: bool
+
+
+class MarcasOut(BaseModel):
+    marcas: list[MarcaOut]
+    total: int
+
+
+class CampanaMarcaOut(BaseModel):
+    id_campana: str
+    monto: float
+    estado: str = Field(description="reservada | liberada | rechazada | cancelada_antes | consumida")
+    motivo: str | None
+
+
+class CampanasMarcaOut(BaseModel):
+    campanas: list[CampanaMarcaOut]
+    total: int
+
+
+class ErrorOut(BaseModel):
+    detail: str
+
+
+# --- dependencies ---
+
+ServiceDep = Annotated[Service, Depends(service_of)]
+
+
+async def _lectura(service: ServiceDep) -> AsyncIterator[AsyncSession]:
+    async with service.db.sessions() as session:
+        yield session
+
+
+Lectura = Annotated[AsyncSession, Depends(_lectura)]
+
+
+def _id_marca(id_marca: Annotated[str, Path()]) -> str:
+    if "\x00" in id_marca:  # no brand can have it; PostgreSQL would refuse the text
+        raise MarcaNoEncontrada(id_marca.replace("\x00", ""))
+    return id_marca
+
+
+IdMarca = Annotated[str, Depends(_id_marca)]
+Limit = Annotated[int, Query(ge=1, le=500)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000_000)]
+
+_404 = {404: {"model": ErrorOut}}
+
+
+# --- brands ---
+
+
+@router.post(
+    "/marcas",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MarcaOut,
+    responses={409: {"model": ErrorOut}, 422: {"model": ErrorOut}},
+)
+async def registrar_marca(body: MarcaIn, service: ServiceDep) -> dict[str, Any]:
+    """Registers an active brand with its total budget."""
+    async with service.db.unit_of_work() as uow:
+        marca = await handlers.registrar_marca(body.comando(), uow)
+    return queries.vista_marca(marca)
+
+
+@router.get("/marcas", response_model=MarcasOut)
+async def listar_marcas(
+    lectura: Lectura, activa: bool | None = None, limit: Limit = 50, offset: Offset = 0
+) -> dict[str, Any]:
+    """Brands by name; ``total`` counts every match."""
+    return await queries.listar_marcas(lectura, activa=activa, limit=limit, offset=offset)
+
+
+@router.get("/marcas/{id_marca}", response_model=MarcaOut, responses=_404)
+async def obtener_marca(id_marca: IdMarca, lectura: Lectura) -> dict[str, Any]:
+    return await queries.obtener_marca(lectura, id_marca)
+
+
+@router.patch(
+    "/marcas/{id_marca}",
+    response_model=MarcaOut,
+    responses={404: {"model": ErrorOut}, 409: {"model": ErrorOut}, 422: {"model": ErrorOut}},
+)
+async def actualizar_marca(id_marca: IdMarca, body: MarcaPatch, service: ServiceDep) -> dict[str, Any]:
+    async with service.db.unit_of_work() as uow:
+        marca = await handlers.actualizar_marca(body.comando(id_marca), uow)
+    return queries.vista_marca(marca)
+
+
+@router.get("/marcas/{id_marca}/campanas", response_model=CampanasMarcaOut, responses=_404)
+async def campanas_de_marca(
+    id_marca: IdMarca, lectura: Lectura, limit: Limit = 100, offset: Offset = 0
+) -> dict[str, Any]:
+    """What marca did for each campaign of the brand: reserved, released, rejected, spent."""
+    return await queries.campanas_de_marca(lectura, id_marca, limit=limit, offset=offset)

@@ -1,0 +1,124 @@
+"""The initial schema of tracking: campaigns, codes, events, metrics, outbox and inbox.
+
+Revision ID: 0001
+Revises:
+"""
+
+from alembic import op
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+revision = "0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def _contadores() -> list[sa.Column]:
+    return [
+        sa.Column(
+            nombre,
+            sa.Numeric if nombre == "valor_conversiones" else sa.BigInteger,
+            nullable=False,
+            server_default=sa.text("0"),
+        )
+        for nombre in (
+            "vistas",
+            "clics",
+            "conversiones",
+            "valor_conversiones",
+            "engagement",
+            "compartidos",
+            "comentarios",
+            "total_eventos",
+        )
+    ]
+
+
+def upgrade() -> None:
+    op.create_table(
+        "campanas_tracking",
+        sa.Column("id_campana", sa.String(64), primary_key=True),
+        sa.Column("id_marca", sa.String(64)),
+        sa.Column("estado", sa.String(20), nullable=False),
+        sa.Column("motivo", sa.Text),
+        sa.Column("version", sa.Integer, nullable=False),
+    )
+
+    op.create_table(
+        "codigos_tracking",
+        sa.Column("codigo", sa.String(32), primary_key=True),
+        sa.Column("id_campana", sa.String(64), nullable=False),
+        sa.Column("id_influencer", sa.String(64)),
+        sa.Column("nombre", sa.Text, nullable=False),
+        sa.Column("plataforma", sa.Text, nullable=False),
+        sa.Column("activo", sa.Boolean, nullable=False),
+    )
+    op.create_index("ix_codigos_tracking_id_campana", "codigos_tracking", ["id_campana"])
+
+    op.create_table(
+        "eventos_tracking",
+        sa.Column("id", sa.Uuid, primary_key=True),
+        sa.Column("id_campana", sa.String(64), nullable=False),
+        sa.Column("tipo_evento", sa.String(20), nullable=False),
+        sa.Column("datos", postgresql.JSONB, nullable=False),
+        sa.Column("codigo", sa.String(32)),
+        sa.Column("fecha_evento", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index(
+        "ix_eventos_tracking_id_campana_fecha_evento",
+        "eventos_tracking",
+        ["id_campana", "fecha_evento"],
+    )
+
+    op.create_table(
+        "metricas_campana",
+        sa.Column("id_campana", sa.String(64), primary_key=True),
+        sa.Column("id_marca", sa.String(64), nullable=False),
+        *_contadores(),
+    )
+    op.create_index("ix_metricas_campana_id_marca", "metricas_campana", ["id_marca"])
+
+    op.create_table(
+        "metricas_influencer",
+        sa.Column("id_campana", sa.String(64), primary_key=True),
+        sa.Column("codigo", sa.String(32), primary_key=True),
+        sa.Column("id_influencer", sa.String(64)),
+        *_contadores(),
+    )
+
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=True),
+        sa.Column("id_evento", sa.String(64), nullable=False, unique=True),
+        sa.Column("topic", sa.Text, nullable=False),
+        sa.Column("clave", sa.Text, nullable=False),
+        sa.Column("payload", sa.LargeBinary, nullable=False),
+        sa.Column("propiedades", postgresql.JSONB, nullable=False),
+        sa.Column(
+            "creado_en", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+        ),
+    )
+
+    op.create_table(
+        "inbox",
+        sa.Column("consumidor", sa.String(100), primary_key=True),
+        sa.Column("id_mensaje", sa.String(100), primary_key=True),
+        sa.Column(
+            "procesado_en", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+        ),
+    )
+    op.create_index("ix_inbox_procesado_en", "inbox", ["procesado_en"])
+
+
+def downgrade() -> None:
+    for tabla in (
+        "inbox",
+        "outbox",
+        "metricas_influencer",
+        "metricas_campana",
+        "eventos_tracking",
+        "codigos_tracking",
+        "campanas_tracking",
+    ):
+        op.drop_table(tabla)
