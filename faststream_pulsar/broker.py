@@ -212,7 +212,7 @@ class PulsarBroker(
         if client is not None:
             try:
                 await client.close()
-            except pulsar.PulsarException as exc:
+            except (pulsar.PulsarException, pulsar.asyncio.PulsarException) as exc:
                 logging.getLogger("faststream_pulsar").debug("closing client: %s", exc)
 
     @override

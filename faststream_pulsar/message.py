@@ -57,16 +57,26 @@ class Acknowledger(Protocol):
 class PulsarMessage(StreamMessage[Any]):
     """A received Pulsar message; ``raw_message`` is the ``pulsar.Message``."""
 
-    __slots__ = ("_acknowledger", "error", "key", "redelivery_count", "topic")
+    __slots__ = ("_acknowledger", "error")
 
     def __init__(self, *args: Any, acknowledger: Acknowledger | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._acknowledger = acknowledger
-        raw = self.raw_message
-        self.key: str = raw.partition_key()
-        self.topic: str = raw.topic_name()
-        self.redelivery_count: int = raw.redelivery_count()
         self.error: BaseException | None = None  # the handler's failure, if any
+
+    @property
+    def key(self) -> str:
+        """The partition key the message was published with ('' when none)."""
+        return str(self.raw_message.partition_key())
+
+    @property
+    def topic(self) -> str:
+        return str(self.raw_message.topic_name())
+
+    @property
+    def redelivery_count(self) -> int:
+        """How many times the broker delivered this message before (0 the first time)."""
+        return int(self.raw_message.redelivery_count())
 
     async def ack(self) -> None:
         if self.committed is None and self._acknowledger is not None:

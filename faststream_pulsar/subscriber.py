@@ -40,6 +40,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("faststream_pulsar")
 
+#: The client raises ``pulsar.PulsarException`` from its synchronous calls and
+#: ``pulsar.asyncio.PulsarException`` from its asyncio ones: two unrelated classes.
+PULSAR_ERRORS = (pulsar.PulsarException, pulsar.asyncio.PulsarException)
+
 
 @dataclass(kw_only=True)
 class PulsarSubscriberSpecificationConfig(SubscriberSpecificationConfig):
@@ -200,7 +204,7 @@ class PulsarSubscriber(TasksMixin, SubscriberUsecase[Any]):
         if consumer is not None:
             try:
                 await consumer.close()
-            except pulsar.PulsarException as exc:
+            except PULSAR_ERRORS as exc:
                 logger.debug("closing consumer of %s: %s", self.topic, exc)
 
     async def _receive_loop(self, consumer: pulsar.asyncio.Consumer) -> None:
@@ -208,14 +212,16 @@ class PulsarSubscriber(TasksMixin, SubscriberUsecase[Any]):
         while self.running:
             try:
                 raw = _take_ready(consumer) or await consumer.receive()
-            except pulsar.PulsarException as exc:
-                if exc.error() == pulsar.Result.AlreadyClosed or not self.running:
+            except PULSAR_ERRORS as exc:
+                if (
+                    not self.running
+                    or "AlreadyClosed" in str(exc)
+                    or isinstance(exc, pulsar.AlreadyClosed)
+                ):
                     return
                 logger.warning("receive on %s failed: %s; retrying", self.topic, exc)
                 await asyncio.sleep(0.5)
                 continue
-            except pulsar.AlreadyClosed:
-                return
             if queues:
                 await queues[self._worker_for(raw)].put(raw)
             else:
@@ -235,17 +241,17 @@ class PulsarSubscriber(TasksMixin, SubscriberUsecase[Any]):
     # --- acknowledgement (see message.py) --------------------------------------------
 
     async def ack(self, raw: Any) -> None:
-        if self._consumer is not None:
-            # The client groups acks and sends them in the background; waiting for its
-            # callback would cost a thread hop per message and prove nothing more: an
-            # ack lost with the connection means a redelivery, which at-least-once allows.
-            self._consumer._consumer.acknowledge_async(raw._message, self._ack_done)
-
-    def _ack_done(self, result: Any, *_: Any) -> None:  # runs on a client thread
-        if result != pulsar.Result.Ok:
-            logger.warning(
-                "ack on %s failed (%s); the message will be redelivered", self.topic, result
-            )
+        consumer = self._consumer
+        if consumer is None:
+            return
+        # The client groups acks and sends them in the background, so the synchronous
+        # call returns at once; awaiting the async variant would cost a thread hop per
+        # message and prove nothing more: an ack lost with the connection means a
+        # redelivery, which at-least-once consumers handle.
+        try:
+            consumer._consumer.acknowledge(raw._message)
+        except PULSAR_ERRORS as exc:
+            logger.warning("ack on %s failed (%s); it will be redelivered", self.topic, exc)
 
     async def nack(self, raw: Any, error: BaseException | None = None) -> None:
         consumer = self._consumer

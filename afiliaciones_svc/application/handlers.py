@@ -189,7 +189,12 @@ async def _guardar(
     *,
     nueva: bool = False,
 ) -> None:
-    """Queue the pending events in the outbox, then store the state and the timeline."""
+    """Queue the pending events in the outbox, then store the state and the timeline.
+
+    Every change of a campaign leaves a timeline line, so with none pending there is nothing
+    to store (a repeated outcome, say) and the row is left as it was."""
+    if not nueva and not campana.linea_de_tiempo_nueva and not campana.eventos:
+        return
     for evento in campana.eventos:
         await uow.publish(a_contrato(evento))
     repo = repo or CampanaRepository(uow.session)

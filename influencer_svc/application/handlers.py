@@ -20,11 +20,15 @@ if TYPE_CHECKING:
 
     from .commands import CambiarActividad, RegistrarInfluencer
 
-LiberacionCausa = c.CampanaCancelada | c.ReservaPresupuestoRechazada | c.HabilitacionTrackingRechazada
+LiberacionCausa = (
+    c.CampanaCancelada | c.ReservaPresupuestoRechazada | c.HabilitacionTrackingRechazada
+)
 
 
 async def registrar_influencer(cmd: RegistrarInfluencer, uow: UnitOfWork) -> domain.Influencer:
-    influencer = domain.Influencer.registrar(cmd.nombre, cmd.plataforma, cmd.seguidores, cmd.categoria)
+    influencer = domain.Influencer.registrar(
+        cmd.nombre, cmd.plataforma, cmd.seguidores, cmd.categoria
+    )
     if not await InfluencerRepository(uow.session).agregar(influencer):
         raise InfluencerYaRegistrado(influencer.nombre, influencer.plataforma)
     return influencer

@@ -30,4 +30,3 @@ class PresupuestoMenorQueReservado(Exception):
             f"tiene reservado {reservado}."
         )
         self.id_marca = id_marca
-

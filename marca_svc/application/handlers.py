@@ -88,7 +88,7 @@ async def reservar_presupuesto(cmd: ReservarPresupuesto, uow: UnitOfWork) -> Non
         return
     marca = await _marca_de_campana(marcas, cmd)
     reserva = dominio.when_campana_creada_reservar(None, cmd.id_campana, marca, cmd.monto)
-    await _confirmar(uow, cmd.causa, reservas, reserva, marcas, marca)
+    await _confirmar(uow, cmd.causa, reservas, reserva, marcas=marcas, marca=marca)
 
 
 async def _marca_de_campana(marcas: MarcaRepository, cmd: ReservarPresupuesto) -> Marca:
@@ -110,7 +110,7 @@ async def liberar_presupuesto(cmd: LiberarPresupuesto, uow: UnitOfWork) -> None:
     if reserva is not None and reserva.retiene_presupuesto and reserva.id_marca is not None:
         marca = await marcas.bloquear(reserva.id_marca)
     reserva = dominio.when_campana_cancelada_liberar(reserva, cmd.id_campana, cmd.motivo, marca)
-    await _confirmar(uow, cmd.causa, reservas, reserva, marcas, marca)
+    await _confirmar(uow, cmd.causa, reservas, reserva, marcas=marcas, marca=marca)
 
 
 async def consumir_presupuesto(cmd: ConsumirPresupuesto, uow: UnitOfWork) -> None:
@@ -126,9 +126,7 @@ async def rechazar_por_fallo_tecnico(cmd: RechazarPorFalloTecnico, uow: UnitOfWo
     """Record and publish a technical rejection, unless the campaign already has an outcome."""
     reservas = ReservaRepository(uow.session)
     reserva = await reservas.bloquear(cmd.id_campana)
-    reserva = dominio.when_fallo_tecnico_rechazar(
-        reserva, cmd.id_campana, cmd.id_marca, cmd.motivo
-    )
+    reserva = dominio.when_fallo_tecnico_rechazar(reserva, cmd.id_campana, cmd.id_marca, cmd.motivo)
     await _confirmar(uow, cmd.causa, reservas, reserva)
 
 
@@ -137,6 +135,7 @@ async def _confirmar(
     causa: Causa,
     reservas: ReservaRepository,
     reserva: ReservaPresupuesto,
+    *,
     marcas: MarcaRepository | None = None,
     marca: Marca | None = None,
 ) -> None:

@@ -45,7 +45,9 @@ async def listar_marcas(
         .offset(offset)
     )
     rows = (await session.execute(query)).all()
-    total = (await session.execute(select(func.count()).select_from(marcas).where(*filtro))).scalar()
+    total = (
+        await session.execute(select(func.count()).select_from(marcas).where(*filtro))
+    ).scalar()
     return {"marcas": [vista_marca(row) for row in rows], "total": total or 0}
 
 
@@ -67,7 +69,12 @@ async def campanas_de_marca(
         await session.execute(select(func.count()).select_from(reservas).where(de_la_marca))
     ).scalar()
     campanas = [
-        {"id_campana": r.id_campana, "monto": float(r.monto), "estado": r.estado, "motivo": r.motivo}
+        {
+            "id_campana": r.id_campana,
+            "monto": float(r.monto),
+            "estado": r.estado,
+            "motivo": r.motivo,
+        }
         for r in rows
     ]
     return {"campanas": campanas, "total": total or 0}

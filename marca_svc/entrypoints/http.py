@@ -25,7 +25,7 @@ router = APIRouter(prefix="/marca", tags=["marca"])
 
 # --- request bodies ---
 
-_TEXTO = r"^[^\x00]*\S[^\x00]*$"  # not blank; PostgreSQL text cannot hold NUL
+_TEXTO = r"^[^\x00]*[^\x00\s][^\x00]*$"  # not blank; PostgreSQL text cannot hold NUL
 Texto = Annotated[
     str, StringConstraints(min_length=1, max_length=LONGITUD_MAXIMA_NOMBRE, pattern=_TEXTO)
 ]
@@ -58,9 +58,7 @@ class MarcaPatch(BaseModel):
     """``activa: false`` deactivates the brand (it reserves nothing more; open reservations
     stay); ``presupuesto_total`` changes its total, never below what it holds reserved."""
 
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"example": {"activa": False}}
-    )
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {"activa": False}})
 
     activa: Literal[False] | None = None
     presupuesto_total: Monto | None = None
@@ -94,7 +92,9 @@ class MarcasOut(BaseModel):
 class CampanaMarcaOut(BaseModel):
     id_campana: str
     monto: float
-    estado: str = Field(description="reservada | liberada | rechazada | cancelada_antes | consumida")
+    estado: str = Field(
+        description="reservada | liberada | rechazada | cancelada_antes | consumida"
+    )
     motivo: str | None
 
 
@@ -167,7 +167,9 @@ async def obtener_marca(id_marca: IdMarca, lectura: Lectura) -> dict[str, Any]:
     response_model=MarcaOut,
     responses={404: {"model": ErrorOut}, 409: {"model": ErrorOut}, 422: {"model": ErrorOut}},
 )
-async def actualizar_marca(id_marca: IdMarca, body: MarcaPatch, service: ServiceDep) -> dict[str, Any]:
+async def actualizar_marca(
+    id_marca: IdMarca, body: MarcaPatch, service: ServiceDep
+) -> dict[str, Any]:
     async with service.db.unit_of_work() as uow:
         marca = await handlers.actualizar_marca(body.comando(id_marca), uow)
     return queries.vista_marca(marca)

@@ -1,0 +1,140 @@
+"""The HTTP API of influencer: requests become commands or queries, nothing more."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt
+
+from alpes.service import Service, service_of
+from influencer_svc.application import handlers, queries
+from influencer_svc.application.commands import CambiarActividad, RegistrarInfluencer
+from influencer_svc.application.errors import InfluencerNoEncontrado
+
+router = APIRouter(prefix="/influencer", tags=["influencer"])
+
+ServiceDep = Annotated[Service, Depends(service_of)]
+MAX_ID = 64
+MAX_SEGUIDORES = 2**63 - 1
+
+
+def _sin_nul(texto: str) -> str:
+    if "\x00" in texto:
+        raise ValueError("no puede contener el caracter NUL")
+    return texto
+
+
+Texto = Annotated[str, AfterValidator(_sin_nul)]
+
+
+class InfluencerNuevo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    nombre: Texto = Field(min_length=1, max_length=200)
+    plataforma: Texto = Field(min_length=1, max_length=100)
+    seguidores: StrictInt = Field(ge=0, le=MAX_SEGUIDORES)
+    categoria: Texto = Field(max_length=100)
+
+
+class CambioInfluencer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    activo: StrictBool
+
+
+class InfluencerVista(BaseModel):
+    id_influencer: str
+    nombre: str
+    plataforma: str
+    seguidores: int
+    categoria: str
+    activo: bool
+    campanas_activas: int
+
+
+class InfluencersPagina(BaseModel):
+    influencers: list[InfluencerVista]
+    total: int
+
+
+class CampanaVista(BaseModel):
+    id_campana: str
+    estado: str
+
+
+class CampanasPagina(BaseModel):
+    campanas: list[CampanaVista]
+    total: int
+
+
+Limit = Annotated[int, Query(ge=1, le=500)]
+Offset = Annotated[int, Query(ge=0, le=2**31 - 1)]
+
+
+def _id(id_influencer: str) -> str:
+    """An id that cannot exist is simply not found (and never reaches the database)."""
+    if len(id_influencer) > MAX_ID or "\x00" in id_influencer:
+        raise InfluencerNoEncontrado(id_influencer[:MAX_ID].replace("\x00", ""))
+    return id_influencer
+
+
+@router.post("/influencers", status_code=201, response_model=InfluencerVista)
+async def registrar_influencer(body: InfluencerNuevo, service: ServiceDep) -> dict[str, Any]:
+    """Register an influencer; 409 if (nombre, plataforma) exists (case-insensitive)."""
+    async with service.db.unit_of_work() as uow:
+        influencer = await handlers.registrar_influencer(
+            RegistrarInfluencer(**body.model_dump()), uow
+        )
+    return queries.vista(influencer)
+
+
+@router.get("/influencers", response_model=InfluencersPagina)
+async def listar_influencers(
+    service: ServiceDep,
+    nombre: Annotated[Texto | None, Query(max_length=200)] = None,
+    plataforma: Annotated[Texto | None, Query(max_length=100)] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """Influencers whose nombre contains ``nombre`` (case-insensitive), on ``plataforma``."""
+    async with service.db.sessions() as session:
+        encontrados, total = await queries.influencers_filtrados(
+            session, nombre=nombre, plataforma=plataforma, limit=limit, offset=offset
+        )
+    return {"influencers": encontrados, "total": total}
+
+
+@router.get("/influencers/{id_influencer}", response_model=InfluencerVista)
+async def obtener_influencer(id_influencer: str, service: ServiceDep) -> dict[str, Any]:
+    async with service.db.sessions() as session:
+        encontrado = await queries.influencer(session, _id(id_influencer))
+    if encontrado is None:
+        raise InfluencerNoEncontrado(id_influencer)
+    return encontrado
+
+
+@router.patch("/influencers/{id_influencer}", response_model=InfluencerVista)
+async def cambiar_influencer(
+    id_influencer: str, body: CambioInfluencer, service: ServiceDep
+) -> dict[str, Any]:
+    """``{"activo": false}`` deactivates: no new campaigns (current ones keep it)."""
+    async with service.db.unit_of_work() as uow:
+        influencer = await handlers.cambiar_actividad(
+            CambiarActividad(id_influencer=_id(id_influencer), activo=body.activo), uow
+        )
+    return queries.vista(influencer)
+
+
+@router.get("/influencers/{id_influencer}/campanas", response_model=CampanasPagina)
+async def campanas_de_influencer(
+    id_influencer: str, service: ServiceDep, limit: Limit = 100, offset: Offset = 0
+) -> dict[str, Any]:
+    """The campaigns that assigned the influencer, with the assignment's state."""
+    async with service.db.sessions() as session:
+        if await queries.influencer(session, _id(id_influencer)) is None:
+            raise InfluencerNoEncontrado(id_influencer)
+        campanas, total = await queries.campanas_de(
+            session, id_influencer, limit=limit, offset=offset
+        )
+    return {"campanas": campanas, "total": total}

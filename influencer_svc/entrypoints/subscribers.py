@@ -1,0 +1,59 @@
+"""What influencer reacts to, by topic: the campaign's life, and the other participants' failures."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import contracts as c
+from alpes.messaging import Reaction, subscribe
+from influencer_svc.application import handlers
+
+if TYPE_CHECKING:
+    from alpes.db import Database
+    from alpes.messaging import Handler
+    from alpes.settings import Settings
+    from faststream_pulsar import PulsarBroker
+
+SUBSCRIPTION = c.subscription("influencer")
+
+Reactions = Mapping[type[c.IntegrationEvent], "Reaction | Handler"]
+
+
+def reactions(settings: Settings) -> dict[c.Context, Reactions]:
+    """The reactions by publishing context."""
+    asignar = functools.partial(
+        handlers.when_campana_creada_asignar, max_campanas=settings.influencer_max_campanas
+    )
+    return {
+        "afiliaciones": {
+            c.CampanaCreada: Reaction(asignar, handlers.when_campana_creada_falla_rechazar),
+            c.CampanaCancelada: handlers.when_campana_cancelada_liberar,
+            c.CampanaFinalizada: handlers.when_campana_finalizada_liberar,
+        },
+        "marca": {c.ReservaPresupuestoRechazada: handlers.when_campana_cancelada_liberar},
+        "tracking": {c.HabilitacionTrackingRechazada: handlers.when_campana_cancelada_liberar},
+    }
+
+
+def channels(settings: Settings) -> dict[str, list[type[c.IntegrationEvent]]]:
+    """AsyncAPI channel title -> the events this service reads there."""
+    return {
+        f"{SUBSCRIPTION}:{c.topic(context, settings.topic_namespace).rsplit('/', 1)[-1]}": list(
+            table
+        )
+        for context, table in reactions(settings).items()
+    }
+
+
+def wire(broker: PulsarBroker, db: Database, settings: Settings) -> None:
+    for context, table in reactions(settings).items():
+        subscribe(
+            broker,
+            db,
+            topic=c.topic(context, settings.topic_namespace),
+            subscription=SUBSCRIPTION,
+            reactions=table,
+            settings=settings,
+        )

@@ -1,0 +1,133 @@
+"""The read side of tracking: plain SQL returning small views (dicts ready for JSON).
+
+Counts come from the metrics rows, which the same transactions as the event rows keep exact;
+``total_eventos`` is the number of stored events of a campaign, so listing needs no ``COUNT(*)``.
+``tasa_conversion`` is ``conversiones / clics`` (0 without clics), rounded to 4 decimals.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tracking_svc.adapters.orm import CONTADORES
+from tracking_svc.application.errors import CampanaNoEncontrada
+
+_SUMAS = ", ".join(f"coalesce(sum(m.{n}), 0) AS {n}" for n in CONTADORES)
+_COLUMNAS = ", ".join(f"coalesce(m.{n}, 0) AS {n}" for n in CONTADORES)
+
+_CAMPANA = text(
+    f"""
+    SELECT c.id_campana, coalesce(m.id_marca, c.id_marca) AS id_marca, c.estado, c.motivo,
+           {_COLUMNAS}
+    FROM campanas_tracking AS c
+    LEFT JOIN metricas_campana AS m ON m.id_campana = c.id_campana
+    WHERE c.id_campana = :id
+    """
+)
+
+_POR_INFLUENCER = text(
+    f"""
+    SELECT k.codigo, k.id_influencer, k.nombre, k.plataforma, k.activo, {_COLUMNAS}
+    FROM codigos_tracking AS k
+    LEFT JOIN metricas_influencer AS m ON m.id_campana = k.id_campana AND m.codigo = k.codigo
+    WHERE k.id_campana = :id
+    ORDER BY k.nombre, k.plataforma, k.codigo
+    """
+)
+
+_MARCA = text(
+    f"SELECT count(*) AS campanas, {_SUMAS} FROM metricas_campana AS m WHERE m.id_marca = :id"
+)
+
+_EVENTOS = text(
+    """
+    SELECT id, id_campana, tipo_evento, datos, codigo, fecha_evento
+    FROM eventos_tracking
+    WHERE id_campana = :id
+    ORDER BY fecha_evento DESC, id DESC
+    LIMIT :limit OFFSET :offset
+    """
+)
+
+_CODIGOS = text(
+    """
+    SELECT codigo, id_influencer, nombre, plataforma, activo
+    FROM codigos_tracking WHERE id_campana = :id
+    ORDER BY nombre, plataforma, codigo
+    """
+)
+
+
+def _contadores(row: Any) -> dict[str, Any]:
+    valores = {n: row[n] for n in CONTADORES}
+    valores["valor_conversiones"] = float(valores["valor_conversiones"])
+    clics, conversiones = valores["clics"], valores["conversiones"]
+    valores["tasa_conversion"] = round(conversiones / clics, 4) if clics else 0.0
+    return valores
+
+
+async def _campana(session: AsyncSession, id_campana: str) -> Any:
+    row = (await session.execute(_CAMPANA, {"id": id_campana})).mappings().first()
+    if row is None:
+        raise CampanaNoEncontrada(id_campana)
+    return row
+
+
+async def metricas_de_campana(session: AsyncSession, id_campana: str) -> dict[str, Any]:
+    row = await _campana(session, id_campana)
+    influencers = (await session.execute(_POR_INFLUENCER, {"id": id_campana})).mappings()
+    return {
+        "id_campana": row["id_campana"],
+        "id_marca": row["id_marca"],
+        "estado": row["estado"],
+        "motivo": row["motivo"],
+        **_contadores(row),
+        "por_influencer": [
+            {
+                "codigo": i["codigo"],
+                "id_influencer": i["id_influencer"],
+                "nombre": i["nombre"],
+                "plataforma": i["plataforma"],
+                "activo": i["activo"],
+                **_contadores(i),
+            }
+            for i in influencers
+        ],
+    }
+
+
+async def metricas_de_marca(session: AsyncSession, id_marca: str) -> dict[str, Any]:
+    """Sums over the brand's provisioned campaigns (all zero, ``campanas`` 0, if none)."""
+    row = (await session.execute(_MARCA, {"id": id_marca})).mappings().one()
+    return {"id_marca": id_marca, "campanas": row["campanas"], **_contadores(row)}
+
+
+async def eventos_de_campana(
+    session: AsyncSession, id_campana: str, limit: int, offset: int
+) -> tuple[int, list[dict[str, Any]]]:
+    """(total, one page of events newest first)."""
+    total = int((await _campana(session, id_campana))["total_eventos"])
+    rows = (
+        await session.execute(_EVENTOS, {"id": id_campana, "limit": limit, "offset": offset})
+    ).mappings()
+    return total, [
+        {
+            "id": str(r["id"]),
+            "id_campana": r["id_campana"],
+            "tipo_evento": r["tipo_evento"],
+            "datos": r["datos"],
+            "codigo": r["codigo"],
+            "fecha_evento": r["fecha_evento"].isoformat(),
+        }
+        for r in rows
+    ]
+
+
+async def codigos_de_campana(session: AsyncSession, id_campana: str) -> list[dict[str, Any]]:
+    await _campana(session, id_campana)
+    rows = (await session.execute(_CODIGOS, {"id": id_campana})).mappings()
+    return [dict(r) for r in rows]
+

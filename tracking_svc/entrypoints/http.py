@@ -1,0 +1,248 @@
+"""The HTTP API of tracking (seed-compatible paths): translate requests into commands and queries.
+
+Pydantic lives here only. Every input is bounded before it reaches the database: ids and codes
+are short texts without NUL, ``datos`` is a JSON object of at most ``MAX_CLAVES`` keys,
+``MAX_PROFUNDIDAD`` levels and ``MAX_BYTES_DATOS`` bytes, with finite numbers and valid Unicode
+(PostgreSQL's JSONB refuses NUL and lone surrogates, and JSON has no NaN); a batch holds at most
+``MAX_LOTE`` events. Anything else is a 422, never a 500.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import JSONResponse
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from alpes.service import Service, service_of
+from tracking_svc.application import handlers, queries
+from tracking_svc.application.commands import RegistrarEvento
+from tracking_svc.application.errors import CampanaNoEncontrada, EventoRechazado
+from tracking_svc.domain import CampanaNoActiva, CodigoDesconocido, TipoEventoDesconocido
+
+MAX_CLAVES = 50
+MAX_PROFUNDIDAD = 8
+MAX_BYTES_DATOS = 10 * 1024
+MAX_LOTE = 1000
+MAX_PAGINA = 1000
+
+DOMAIN_ERRORS: Mapping[type[Exception], int] = {
+    CampanaNoEncontrada: 404,
+    CampanaNoActiva: 409,
+    TipoEventoDesconocido: 422,
+    CodigoDesconocido: 422,
+}
+
+router = APIRouter(prefix="/tracking", tags=["tracking"])
+ServiceDep = Annotated[Service, Depends(service_of)]
+
+
+def _texto_valido(texto: str) -> str:
+    if "\x00" in texto:
+        raise ValueError("must not contain NUL characters")
+    texto.encode("utf-8")  # lone surrogates raise UnicodeEncodeError, a ValueError
+    return texto
+
+
+Id = Annotated[
+    str, StringConstraints(min_length=1, max_length=64), AfterValidator(_texto_valido)
+]
+Codigo = Annotated[
+    str, StringConstraints(min_length=1, max_length=32), AfterValidator(_texto_valido)
+]
+
+
+def _profundidad(valor: object, nivel: int = 1) -> int:
+    if nivel > MAX_PROFUNDIDAD:
+        return nivel
+    hijos = valor.values() if isinstance(valor, dict) else valor if isinstance(valor, list) else ()
+    return max((_profundidad(hijo, nivel + 1) for hijo in hijos), default=nivel)
+
+
+def _datos_validos(datos: dict[str, Any]) -> dict[str, Any]:
+    if len(datos) > MAX_CLAVES:
+        raise ValueError(f"at most {MAX_CLAVES} keys")
+    if _profundidad(datos) > MAX_PROFUNDIDAD:
+        raise ValueError(f"at most {MAX_PROFUNDIDAD} levels of nesting")
+    texto = json.dumps(datos, ensure_ascii=False, allow_nan=False)  # NaN/Infinity: ValueError
+    if len(_texto_valido(texto).encode("utf-8")) > MAX_BYTES_DATOS:
+        raise ValueError(f"at most {MAX_BYTES_DATOS} bytes as JSON")
+    if "\\u0000" in texto:
+        raise ValueError("must not contain NUL characters")
+    return datos
+
+
+class EventoIn(BaseModel):
+    """A tracking event as the seed sent it, optionally with an influencer's tracking code."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "id_campana": "c63c598a-186d-43eb-b52f-6f2963b39ec1",
+                "tipo_evento": "conversion",
+                "datos": {"usuario": "user123", "valor_compra": 150.5},
+                "codigo": "Xk3v9QpL2mAa",
+            }
+        }
+    )
+
+    id_campana: Id
+    tipo_evento: Codigo = Field(
+        description="vista | clic | conversion | engagement | compartir | comentario"
+    )
+    datos: Annotated[dict[str, Any], AfterValidator(_datos_validos)] = Field(default_factory=dict)
+    codigo: Codigo | None = Field(
+        default=None, description="Codigo de tracking del influencer (de TrackingHabilitado)"
+    )
+
+    def comando(self) -> RegistrarEvento:
+        return RegistrarEvento(
+            id_campana=self.id_campana,
+            tipo_evento=self.tipo_evento,
+            datos=self.datos,
+            codigo=self.codigo,
+        )
+
+
+class EventosIn(BaseModel):
+    eventos: list[EventoIn] = Field(min_length=1, max_length=MAX_LOTE)
+
+
+class EventoOut(BaseModel):
+    id: str
+    id_campana: str
+    tipo_evento: str
+    datos: dict[str, Any]
+    codigo: str | None
+    fecha_evento: str
+
+
+class LoteOut(BaseModel):
+    aceptados: int
+    ids: list[str]
+
+
+class Contadores(BaseModel):
+    vistas: int
+    clics: int
+    conversiones: int
+    valor_conversiones: float
+    engagement: int
+    compartidos: int
+    comentarios: int
+    total_eventos: int
+    tasa_conversion: float = Field(description="conversiones / clics (0 sin clics)")
+
+
+class CodigoOut(BaseModel):
+    codigo: str
+    id_influencer: str | None
+    nombre: str
+    plataforma: str
+    activo: bool
+
+
+class MetricasInfluencer(CodigoOut, Contadores):
+    pass
+
+
+class MetricasCampana(Contadores):
+    id_campana: str
+    id_marca: str | None
+    estado: str
+    motivo: str | None
+    por_influencer: list[MetricasInfluencer]
+
+
+class MetricasMarca(Contadores):
+    id_marca: str
+    campanas: int
+
+
+class Error(BaseModel):
+    detail: str
+
+
+def _evento(evento: Any) -> dict[str, Any]:
+    return {
+        "id": str(evento.id),
+        "id_campana": evento.id_campana,
+        "tipo_evento": evento.tipo_evento,
+        "datos": evento.datos,
+        "codigo": evento.codigo,
+        "fecha_evento": evento.fecha_evento.isoformat(),
+    }
+
+
+ERRORES: dict[int | str, dict[str, Any]] = {
+    404: {"model": Error, "description": "campana desconocida"},
+    409: {"model": Error, "description": "la campana no acepta eventos (cancelada o finalizada)"},
+    413: {"model": Error, "description": "cuerpo demasiado grande"},
+    422: {"model": Error, "description": "evento invalido, tipo o codigo desconocido"},
+}
+
+
+@router.post("/evento", status_code=201, response_model=EventoOut, responses=ERRORES)
+async def registrar_evento(body: EventoIn, service: ServiceDep) -> JSONResponse:
+    """Registra un evento de tracking y suma sus metricas, en una transaccion."""
+    async with service.db.unit_of_work() as uow:
+        evento = await handlers.registrar_evento(body.comando(), uow)
+    return JSONResponse(_evento(evento), status_code=201)
+
+
+@router.post("/eventos", status_code=201, response_model=LoteOut, responses=ERRORES)
+async def registrar_eventos(body: EventosIn, service: ServiceDep) -> JSONResponse:
+    """Registra un lote (todo o nada); un error nombra el primer evento rechazado (``indice``)."""
+    try:
+        async with service.db.unit_of_work() as uow:
+            eventos = await handlers.registrar_eventos([e.comando() for e in body.eventos], uow)
+    except EventoRechazado as rechazo:
+        return JSONResponse(
+            {"detail": str(rechazo), "indice": rechazo.indice},
+            status_code=DOMAIN_ERRORS[type(rechazo.causa)],
+        )
+    return JSONResponse(
+        {"aceptados": len(eventos), "ids": [str(e.id) for e in eventos]}, status_code=201
+    )
+
+
+IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[^\x00]+$")]
+
+
+@router.get("/eventos/{id_campana}", response_model=list[EventoOut], responses=ERRORES)
+async def eventos(
+    id_campana: IdPath,
+    service: ServiceDep,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGINA)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> JSONResponse:
+    """Los eventos de la campana, el mas reciente primero; ``X-Total-Count`` da el total."""
+    async with service.db.sessions() as session:
+        total, pagina = await queries.eventos_de_campana(session, id_campana, limit, offset)
+    return JSONResponse(pagina, headers={"X-Total-Count": str(total)})
+
+
+@router.get("/metricas/marca/{id_marca}", response_model=MetricasMarca)
+async def metricas_de_marca(id_marca: IdPath, service: ServiceDep) -> dict[str, Any]:
+    """Las metricas sumadas de las campanas de la marca."""
+    async with service.db.sessions() as session:
+        return await queries.metricas_de_marca(session, id_marca)
+
+
+@router.get("/metricas/{id_campana}", response_model=MetricasCampana, responses=ERRORES)
+async def metricas_de_campana(id_campana: IdPath, service: ServiceDep) -> dict[str, Any]:
+    """Las metricas de la campana, en total y por influencer (por su codigo)."""
+    async with service.db.sessions() as session:
+        return await queries.metricas_de_campana(session, id_campana)
+
+
+@router.get(
+    "/campanas/{id_campana}/codigos", response_model=list[CodigoOut], responses=ERRORES
+)
+async def codigos(id_campana: IdPath, service: ServiceDep) -> list[dict[str, Any]]:
+    """Los codigos de tracking de la campana, uno por influencer."""
+    async with service.db.sessions() as session:
+        return await queries.codigos_de_campana(session, id_campana)
