@@ -26,7 +26,7 @@ from influencer_svc.application.errors import (
 from influencer_svc.domain import DatosInfluencerInvalidos, ErrorDominio
 from influencer_svc.entrypoints import http, subscribers
 
-NAME = "influencer"
+NAME: c.Context = "influencer"
 TITLE = "Alpes Partners: influencer"
 DESCRIPTION = (
     "Influencers and their campaign assignments: assigns a campaign's influencers all or "

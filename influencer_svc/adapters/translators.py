@@ -6,8 +6,19 @@ An outgoing event gets a new ``id_evento`` and ``ocurrido_en``, and the saga's `
 
 from __future__ import annotations
 
+import datetime
+from typing import TypedDict
+
 import contracts as c
 from influencer_svc import domain
+
+
+class _Sobre(TypedDict):
+    id_evento: str
+    ocurrido_en: datetime.datetime
+    id_campana: str
+    id_saga: str
+    id_correlacion: str
 
 
 def solicitados(event: c.CampanaCreada) -> list[domain.InfluencerSolicitado]:
@@ -25,7 +36,7 @@ def solicitados(event: c.CampanaCreada) -> list[domain.InfluencerSolicitado]:
 
 def a_contrato(evento: domain.EventoAsignacion, causa: c.IntegrationEvent) -> c.IntegrationEvent:
     """The integration event of a domain event, in the saga of ``causa``."""
-    sobre = {
+    sobre: _Sobre = {
         "id_evento": c.new_event_id(),
         "ocurrido_en": c.utc_now(),
         "id_campana": evento.id_campana,

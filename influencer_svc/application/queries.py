@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from influencer_svc.adapters.orm import asignaciones, influencers
 
@@ -46,7 +46,7 @@ async def influencers_filtrados(
 ) -> tuple[list[dict[str, Any]], int]:
     """Influencers whose nombre contains ``nombre`` and whose plataforma is ``plataforma``
     (both case-insensitive), by nombre; and how many there are in all."""
-    condiciones = []
+    condiciones: list[ColumnElement[bool]] = []
     if nombre:
         condiciones.append(influencers.c.nombre.ilike(_contiene(nombre), escape="\\"))
     if plataforma:

@@ -56,19 +56,27 @@ class CampanaTrackingRepository:
 
     async def get(self, id_campana: str) -> CampanaTracking | None:
         row = (
-            await self.session.execute(
-                select(campanas_tracking).where(campanas_tracking.c.id_campana == id_campana)
+            (
+                await self.session.execute(
+                    select(campanas_tracking).where(campanas_tracking.c.id_campana == id_campana)
+                )
             )
-        ).mappings().first()
+            .mappings()
+            .first()
+        )
         if row is None:
             return None
         codigos = (
-            await self.session.execute(
-                select(codigos_tracking)
-                .where(codigos_tracking.c.id_campana == id_campana)
-                .order_by(codigos_tracking.c.nombre, codigos_tracking.c.plataforma)
+            (
+                await self.session.execute(
+                    select(codigos_tracking)
+                    .where(codigos_tracking.c.id_campana == id_campana)
+                    .order_by(codigos_tracking.c.nombre, codigos_tracking.c.plataforma)
+                )
             )
-        ).mappings().all()
+            .mappings()
+            .all()
+        )
         return CampanaTracking(
             id_campana=row["id_campana"],
             id_marca=row["id_marca"],

@@ -73,8 +73,6 @@ def _(evento: TrackingDeshabilitado, **envoltura: Any) -> c.IntegrationEvent:
 
 def influencers_de(evento: c.CampanaCreada) -> list[InfluencerATrackear]:
     return [
-        InfluencerATrackear(
-            id_influencer=i.id_influencer, nombre=i.nombre, plataforma=i.plataforma
-        )
+        InfluencerATrackear(id_influencer=i.id_influencer, nombre=i.nombre, plataforma=i.plataforma)
         for i in evento.influencers
     ]

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from tracking_svc import domain
 from tracking_svc.adapters.repository import (
     CampanaTrackingRepository,
     EventoNuevo,
@@ -26,7 +27,6 @@ from tracking_svc.adapters.repository import (
 from tracking_svc.adapters.translators import a_contrato, influencers_de
 from tracking_svc.application.commands import RegistrarEvento
 from tracking_svc.application.errors import CampanaNoEncontrada, EventoRechazado
-from tracking_svc import domain
 from tracking_svc.domain import (
     CampanaTracking,
     ErrorDominio,
@@ -119,10 +119,11 @@ async def when_campana_creada_habilitar(
 ) -> None:
     """Provision metrics and one code per influencer, once (nothing after a cancellation)."""
     repo, campana = await _cargar(uow, evento.id_campana)
-    nueva = domain.when_campana_creada_habilitar(
+    version = _version(campana)
+    campana = domain.when_campana_creada_habilitar(
         campana, evento.id_campana, evento.marca.id_marca, influencers_de(evento), fuente
     )
-    await _guardar(uow, repo, nueva, campana, evento)
+    await _guardar(uow, repo, campana, evento, version)
 
 
 async def when_campana_cancelada_deshabilitar(
@@ -131,20 +132,20 @@ async def when_campana_cancelada_deshabilitar(
 ) -> None:
     """Compensate: disable the codes (a tombstone if the campaign is not known yet)."""
     repo, campana = await _cargar(uow, evento.id_campana)
-    version = campana.version if campana is not None else None
-    nueva = domain.when_campana_cancelada_deshabilitar(campana, evento.id_campana, evento.motivo)
-    await _guardar(uow, repo, nueva, campana, evento, version)
+    version = _version(campana)
+    campana = domain.when_campana_cancelada_deshabilitar(campana, evento.id_campana, evento.motivo)
+    await _guardar(uow, repo, campana, evento, version)
 
 
 async def when_campana_finalizada_cerrar(evento: c.CampanaFinalizada, uow: UnitOfWork) -> None:
     """The campaign finished: stop counting its events."""
     repo, campana = await _cargar(uow, evento.id_campana)
     if campana is None:
-        logger.warning("CampanaFinalizada de la campana desconocida %s: ignorado", evento.id_campana)
+        logger.warning("CampanaFinalizada de una campana desconocida: %s", evento.id_campana)
         return
     version = campana.version
     domain.when_campana_finalizada_cerrar(campana)
-    await _guardar(uow, repo, campana, campana, evento, version)
+    await _guardar(uow, repo, campana, evento, version)
 
 
 async def when_fallo_tecnico_rechazar(
@@ -152,9 +153,12 @@ async def when_fallo_tecnico_rechazar(
 ) -> None:
     """``CampanaCreada`` kept failing: publish a technical rejection so the saga never waits."""
     repo, campana = await _cargar(uow, evento.id_campana)
+    version = _version(campana)
     motivo = f"fallo tecnico al habilitar el tracking: {type(error).__name__}"
-    nueva = domain.when_fallo_tecnico_rechazar(campana, evento.id_campana, evento.marca.id_marca, motivo)
-    await _guardar(uow, repo, nueva, campana, evento)
+    campana = domain.when_fallo_tecnico_rechazar(
+        campana, evento.id_campana, evento.marca.id_marca, motivo
+    )
+    await _guardar(uow, repo, campana, evento, version)
 
 
 async def _cargar(
@@ -165,18 +169,22 @@ async def _cargar(
     return repo, await repo.get(id_campana)
 
 
+def _version(campana: CampanaTracking | None) -> int | None:
+    return None if campana is None else campana.version
+
+
 async def _guardar(
     uow: UnitOfWork,
     repo: CampanaTrackingRepository,
     campana: CampanaTracking,
-    leida: CampanaTracking | None,
     causa: c.IntegrationEvent,
-    version_leida: int | None = None,
+    version_leida: int | None,
 ) -> None:
-    """Store ``campana`` (new when nothing was read) and queue its pending events."""
-    if leida is None:
+    """Store ``campana`` (new if ``version_leida`` is None; else only if it changed) and queue
+    its pending events, translated with the saga and correlation of ``causa``."""
+    if version_leida is None:
         await repo.add(campana)
-    elif version_leida is not None and campana.version != version_leida:
+    elif campana.version != version_leida:
         await repo.save(campana, version_leida)
     for evento in campana.eventos:
         await uow.publish(a_contrato(evento, causa))

@@ -130,4 +130,3 @@ async def codigos_de_campana(session: AsyncSession, id_campana: str) -> list[dic
     await _campana(session, id_campana)
     rows = (await session.execute(_CODIGOS, {"id": id_campana})).mappings()
     return [dict(r) for r in rows]
-

@@ -47,9 +47,7 @@ def _texto_valido(texto: str) -> str:
     return texto
 
 
-Id = Annotated[
-    str, StringConstraints(min_length=1, max_length=64), AfterValidator(_texto_valido)
-]
+Id = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_texto_valido)]
 Codigo = Annotated[
     str, StringConstraints(min_length=1, max_length=32), AfterValidator(_texto_valido)
 ]
@@ -239,9 +237,7 @@ async def metricas_de_campana(id_campana: IdPath, service: ServiceDep) -> dict[s
         return await queries.metricas_de_campana(session, id_campana)
 
 
-@router.get(
-    "/campanas/{id_campana}/codigos", response_model=list[CodigoOut], responses=ERRORES
-)
+@router.get("/campanas/{id_campana}/codigos", response_model=list[CodigoOut], responses=ERRORES)
 async def codigos(id_campana: IdPath, service: ServiceDep) -> list[dict[str, Any]]:
     """Los codigos de tracking de la campana, uno por influencer."""
     async with service.db.sessions() as session:

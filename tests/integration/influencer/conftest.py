@@ -62,7 +62,9 @@ def campana_creada(
     )
 
 
-def campana_cancelada(id_campana: str, motivo: str = "cancelada por el usuario") -> c.CampanaCancelada:
+def campana_cancelada(
+    id_campana: str, motivo: str = "cancelada por el usuario"
+) -> c.CampanaCancelada:
     return c.CampanaCancelada(**_envoltura(id_campana), motivo=motivo, origen="usuario")
 
 
@@ -72,7 +74,10 @@ def campana_finalizada(id_campana: str) -> c.CampanaFinalizada:
 
 def reserva_rechazada(id_campana: str) -> c.ReservaPresupuestoRechazada:
     return c.ReservaPresupuestoRechazada(
-        **_envoltura(id_campana), id_marca="marca-1", motivo="presupuesto insuficiente", tecnico=False
+        **_envoltura(id_campana),
+        id_marca="marca-1",
+        motivo="presupuesto insuficiente",
+        tecnico=False,
     )
 
 
@@ -121,7 +126,9 @@ async def campanas_activas(svc: RunningService, nombre: str) -> int | None:
     return None if found is None else int(found["campanas_activas"])
 
 
-async def registrar(svc: RunningService, nombre: str, plataforma: str = "Instagram") -> dict[str, Any]:
+async def registrar(
+    svc: RunningService, nombre: str, plataforma: str = "Instagram"
+) -> dict[str, Any]:
     response = await svc.http.post(
         "/influencer/influencers",
         json={"nombre": nombre, "plataforma": plataforma, "seguidores": 1000, "categoria": "Moda"},

@@ -23,7 +23,12 @@ CAMPOS = {
 
 
 async def test_register_then_read_it_back(influencer: RunningService) -> None:
-    body = {"nombre": "Ana García", "plataforma": "Instagram", "seguidores": 150000, "categoria": "Fitness"}
+    body = {
+        "nombre": "Ana García",
+        "plataforma": "Instagram",
+        "seguidores": 150000,
+        "categoria": "Fitness",
+    }
 
     created = await influencer.http.post(URL, json=body)
 
@@ -41,7 +46,12 @@ async def test_the_same_name_and_platform_twice_is_a_conflict(influencer: Runnin
 
     again = await influencer.http.post(
         URL,
-        json={"nombre": "  ana   GARCÍA ", "plataforma": "instagram", "seguidores": 1, "categoria": ""},
+        json={
+            "nombre": "  ana   GARCÍA ",
+            "plataforma": "instagram",
+            "seguidores": 1,
+            "categoria": "",
+        },
     )
 
     assert again.status_code == 409, again.text
@@ -165,7 +175,9 @@ async def test_invalid_patches_are_422(influencer: RunningService, body: dict[st
     assert (await influencer.http.get(f"{URL}/{ana['id_influencer']}")).json() == ana
 
 
-async def test_an_influencer_without_campaigns_has_an_empty_list(influencer: RunningService) -> None:
+async def test_an_influencer_without_campaigns_has_an_empty_list(
+    influencer: RunningService,
+) -> None:
     ana = await registrar(influencer, "Ana García")
     response = await influencer.http.get(f"{URL}/{ana['id_influencer']}/campanas")
     assert (response.status_code, response.json()) == (200, {"campanas": [], "total": 0})

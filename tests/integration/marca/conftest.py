@@ -111,7 +111,9 @@ def de_la_saga(campana: c.IntegrationEvent) -> dict[str, Any]:
     )
 
 
-def cancelada(campana: c.IntegrationEvent, motivo: str = "lo pidió el usuario") -> c.CampanaCancelada:
+def cancelada(
+    campana: c.IntegrationEvent, motivo: str = "lo pidió el usuario"
+) -> c.CampanaCancelada:
     return c.CampanaCancelada(**de_la_saga(campana), motivo=motivo, origen="usuario")
 
 

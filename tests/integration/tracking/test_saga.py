@@ -37,7 +37,10 @@ async def test_campana_creada_provisions_one_unique_code_per_influencer(
     id_campana, codigos = await provisionar(probe, creada)
 
     [habilitado] = probe.of(c.TrackingHabilitado, id_campana)
-    assert (habilitado.id_saga, habilitado.id_correlacion) == (creada.id_saga, creada.id_correlacion)
+    assert (habilitado.id_saga, habilitado.id_correlacion) == (
+        creada.id_saga,
+        creada.id_correlacion,
+    )
     assert set(codigos) == {ANA, CARLOS}  # one code per influencer, whatever the case
     assert len(set(codigos.values())) == 2
     response = await tracking.http.get(f"/tracking/campanas/{id_campana}/codigos")
@@ -89,7 +92,10 @@ async def test_cancellation_disables_the_codes_and_new_events_are_refused(
 
 def rechazo_de_marca(id_campana: str) -> c.IntegrationEvent:
     return c.ReservaPresupuestoRechazada(
-        **envoltura(id_campana), id_marca="marca-1", motivo="presupuesto insuficiente", tecnico=False
+        **envoltura(id_campana),
+        id_marca="marca-1",
+        motivo="presupuesto insuficiente",
+        tecnico=False,
     )
 
 
@@ -175,7 +181,11 @@ async def test_a_failing_reaction_rolls_back_dead_letters_and_rejects_technicall
     dlq = c.dead_letter_topic(c.topic("afiliaciones", namespace), "tracking")
     muertos: list[Any] = []
     lector = PulsarBroker(pulsar_lite.url, codec=AvroCodec())
-    lector.subscriber(dlq, subscription="prueba", initial_position="Earliest")(muertos.append)
+
+    @lector.subscriber(dlq, subscription="prueba", initial_position="Earliest")
+    async def muerto(evento: Any) -> None:
+        muertos.append(evento)
+
     await lector.start()
     try:
         await probe.publish(creada)
@@ -193,7 +203,10 @@ async def test_a_failing_reaction_rolls_back_dead_letters_and_rejects_technicall
     assert rechazo.id_saga == creada.id_saga
     assert [m.id_evento for m in muertos] == [creada.id_evento]
     assert probe.of(c.TrackingHabilitado, creada.id_campana) == []
-    assert await filas(tracking, "SELECT * FROM codigos_tracking") == []  # every attempt rolled back
+    # every attempt rolled back: no code, no metrics row, no inbox row
+    assert await filas(tracking, "SELECT * FROM codigos_tracking") == []
+    assert await filas(tracking, "SELECT * FROM metricas_campana") == []
+    assert await filas(tracking, "SELECT * FROM inbox") == []
     assert (await metricas(tracking, creada.id_campana))["estado"] == "rechazada"
     await barrera(probe)
     assert len(probe.of(c.HabilitacionTrackingRechazada, creada.id_campana)) == 1

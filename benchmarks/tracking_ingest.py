@@ -1,0 +1,275 @@
+"""Tracking ingestion: events/s and latency of ``POST /tracking/evento`` and ``/tracking/eventos``.
+
+Starts pulsar-lite and an embedded PostgreSQL in a temporary directory, runs the tracking service
+as a real process (``python -m alpes.cli serve tracking``, one uvicorn worker), provisions one
+campaign the way production does (a ``CampanaCreada`` published on the broker; tracking answers
+with its codes), then drives HTTP load from this process with httpx at a fixed concurrency:
+
+- ``GET /health``: the ceiling of this harness (client + server HTTP stack, same cores);
+- single events, rotating over every ``tipo_evento`` and the influencers' codes;
+- batches of ``--batch`` events per request.
+
+Each phase runs ``--warmup`` seconds unmeasured, then ``--duration`` seconds measured. At the end
+the campaign's counters must equal the number of events the service accepted (warm-up included).
+
+    python -m benchmarks.tracking_ingest [--concurrency 16] [--duration 10] [--warmup 2]
+                                         [--batch 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+import contracts as c
+from alpes.infra import EmbeddedPostgres, PulsarLite, free_port
+from alpes.messaging import AvroCodec
+from faststream_pulsar import PulsarBroker
+
+TIPOS = ("vista", "clic", "conversion", "engagement", "compartir", "comentario")
+
+
+@dataclass
+class Phase:
+    name: str
+    events_per_request: int
+    latencies: list[float] = field(default_factory=list)
+    requests: int = 0
+    errors: int = 0
+    accepted: int = 0  # events the service accepted, warm-up included
+    coded: int = 0  # of which came with an influencer's code
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        ms = sorted(x * 1000 for x in self.latencies)
+        p50 = statistics.median(ms) if ms else float("nan")
+        p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))] if ms else float("nan")
+        req_s = self.requests / self.seconds
+        return (
+            f"{self.name:<28} {req_s:>9.0f} {req_s * self.events_per_request:>10.0f} "
+            f"{p50:>8.1f} {p99:>8.1f} {self.errors:>7}"
+        )
+
+
+async def drive(
+    phase: Phase,
+    request: Callable[[int], Awaitable[httpx.Response]],
+    coded: Callable[[int], int] = lambda n: 0,
+    *,
+    concurrency: int,
+    warmup: float,
+    duration: float,
+) -> None:
+    """``concurrency`` workers send requests back to back; only the window after warm-up counts."""
+    start = time.perf_counter()
+    measure_from, stop_at = start + warmup, start + warmup + duration
+    counter = iter(range(10**12))
+
+    async def worker() -> None:
+        while (now := time.perf_counter()) < stop_at:
+            n = next(counter)
+            response = await request(n)
+            done = time.perf_counter()
+            ok = response.status_code in (200, 201)
+            if ok:
+                phase.accepted += phase.events_per_request
+                phase.coded += coded(n)
+            if now >= measure_from:
+                phase.requests += ok
+                phase.errors += not ok
+                phase.latencies.append(done - now)
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    phase.seconds = time.perf_counter() - measure_from
+
+
+def start_service(
+    pulsar: PulsarLite, postgres: EmbeddedPostgres, log: Path
+) -> tuple[Any, str, str]:
+    port = free_port()
+    namespace = f"public/bench{uuid.uuid4().hex[:8]}"
+    postgres.create_database("bench_tracking")
+    env = {
+        **os.environ,
+        "SERVICE": "tracking",
+        "PULSAR_URL": pulsar.url,
+        "DATABASE_URL": postgres.url("bench_tracking"),
+        "TOPIC_NAMESPACE": namespace,
+        "PORT": str(port),
+        "LOG_LEVEL": "WARNING",
+    }
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "alpes.cli", "serve", "tracking"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    return process, f"http://127.0.0.1:{port}", namespace
+
+
+async def wait_until(check: Callable[[], Awaitable[bool]], what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if await check():
+                return
+        except httpx.HTTPError:
+            pass
+        await asyncio.sleep(0.1)
+    raise SystemExit(f"{what} did not happen within {timeout} s")
+
+
+async def provision(
+    http: httpx.AsyncClient, pulsar_url: str, namespace: str
+) -> tuple[str, list[str]]:
+    """Publish a ``CampanaCreada`` as afiliaciones would; return the campaign and its codes."""
+    id_campana, ahora = str(uuid.uuid4()), c.utc_now()
+    creada = c.CampanaCreada(
+        id_evento=c.new_event_id(), ocurrido_en=ahora, id_campana=id_campana, id_saga="bench",
+        id_correlacion="bench", nombre="bench", descripcion="bench", tipo="influencer",
+        estado="creada", fecha_creacion=ahora, fecha_inicio=ahora,
+        fecha_fin=ahora + timedelta(days=30), presupuesto=1000.0,
+        marca=c.MarcaCampana(id_marca="bench", nombre_marca="bench"),
+        influencers=[
+            c.InfluencerCampana(nombre=f"influencer {n}", plataforma="Instagram", seguidores=1,
+                                categoria="x")
+            for n in range(4)
+        ],
+        plazo_saga=ahora + timedelta(seconds=30),
+    )  # fmt: skip
+    broker = PulsarBroker(pulsar_url, codec=AvroCodec())
+    await broker.start()
+    await broker.publish(creada, c.topic_for(creada, namespace), key=id_campana)
+    await broker.stop()
+    codes: list[str] = []
+
+    async def provisioned() -> bool:
+        response = await http.get(f"/tracking/campanas/{id_campana}/codigos")
+        codes[:] = [k["codigo"] for k in response.json()] if response.status_code == 200 else []
+        return len(codes) == 4
+
+    await wait_until(provisioned, "provisioning by CampanaCreada")
+    return id_campana, codes
+
+
+def has_code(n: int) -> bool:
+    return n % 3 != 0
+
+
+def event(id_campana: str, codes: list[str], n: int) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id_campana": id_campana,
+        "tipo_evento": TIPOS[n % len(TIPOS)],
+        "datos": {"usuario": f"user{n}", "fuente": "instagram", "valor_compra": 1.5},
+    }
+    if has_code(n):
+        body["codigo"] = codes[n % len(codes)]
+    return body
+
+
+async def run(args: argparse.Namespace) -> int:
+    with tempfile.TemporaryDirectory(prefix="bench-tracking-") as tmp:
+        work = Path(tmp)
+        pulsar = PulsarLite.start(work / "pulsar")
+        postgres = await asyncio.to_thread(EmbeddedPostgres.start, work / "postgres")
+        process, url, namespace = start_service(pulsar, postgres, work / "tracking.log")
+        limits = httpx.Limits(
+            max_connections=args.concurrency, max_keepalive_connections=args.concurrency
+        )
+        try:
+            async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as http:
+
+                async def ready() -> bool:
+                    return (await http.get("/ready")).status_code == 200
+
+                await wait_until(ready, "the service's readiness")
+                id_campana, codes = await provision(http, pulsar.url, namespace)
+                phases = await measure(http, id_campana, codes, args)
+                metrics = (await http.get(f"/tracking/metricas/{id_campana}")).json()
+        finally:
+            process.terminate()
+            process.wait(20)
+            pulsar.stop()
+            await asyncio.to_thread(postgres.stop)
+    return report(phases, metrics, args)
+
+
+async def measure(
+    http: httpx.AsyncClient, id_campana: str, codes: list[str], args: argparse.Namespace
+) -> list[Phase]:
+    timing = {"concurrency": args.concurrency, "warmup": args.warmup, "duration": args.duration}
+    health = Phase("GET /health (harness)", 1)
+    await drive(health, lambda n: http.get("/health"), **timing)
+    single = Phase("POST /tracking/evento", 1)
+    await drive(
+        single,
+        lambda n: http.post("/tracking/evento", json=event(id_campana, codes, n)),
+        lambda n: int(has_code(n)),
+        **timing,
+    )
+    bulk = Phase(f"POST /tracking/eventos x{args.batch}", args.batch)
+
+    def batch(n: int) -> Awaitable[httpx.Response]:
+        eventos = [event(id_campana, codes, n * args.batch + i) for i in range(args.batch)]
+        return http.post("/tracking/eventos", json={"eventos": eventos})
+
+    def batch_coded(n: int) -> int:
+        return sum(has_code(n * args.batch + i) for i in range(args.batch))
+
+    await drive(bulk, batch, batch_coded, **timing)
+    return [health, single, bulk]
+
+
+def report(phases: list[Phase], metrics: dict[str, Any], args: argparse.Namespace) -> int:
+    health, single, bulk = phases
+    print(f"tracking ingestion: concurrency {args.concurrency}, {args.duration:g} s after "
+          f"{args.warmup:g} s warm-up, one uvicorn worker, {os.cpu_count()} cores shared")  # fmt: skip
+    print(
+        f"{'request':<28} {'req/s':>9} {'events/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"
+    )
+    for phase in phases:
+        print(phase.line())
+    single_rate = single.requests / single.seconds
+    bulk_rate = bulk.requests * bulk.events_per_request / bulk.seconds
+    print(
+        f"single events / harness ceiling: {single_rate / (health.requests / health.seconds):.2f}"
+    )
+    print(f"bulk events/s / single events/s: {bulk_rate / single_rate:.1f}")
+    accepted = single.accepted + bulk.accepted
+    counted = metrics["total_eventos"]
+    per_code = sum(i["total_eventos"] for i in metrics["por_influencer"])
+    coded = single.coded + bulk.coded
+    print(f"counters: total_eventos {counted} (accepted {accepted}); "
+          f"sum over codes {per_code} (accepted with a code {coded})")  # fmt: skip
+    if (counted, per_code) != (accepted, coded):
+        print("MISMATCH: the counters do not equal the accepted events")
+        return 1
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--warmup", type=float, default=2.0)
+    parser.add_argument("--batch", type=int, default=100)
+    return asyncio.run(run(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
