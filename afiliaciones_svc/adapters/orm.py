@@ -69,6 +69,7 @@ linea_de_tiempo_saga = Table(
     Column("ocurrido_en", DateTime(timezone=True), nullable=False),
     Column("motivo", Text),
     Index("ix_linea_de_tiempo_saga_id_saga", "id_saga"),
+    Index("ix_linea_de_tiempo_saga_ocurrido_en", "ocurrido_en", "id"),
 )
 
 outbox, inbox = messaging_tables(metadata)

@@ -87,7 +87,7 @@ async def historial_de_sagas(session: AsyncSession, *, limit: int = 100) -> dict
     t = linea_de_tiempo_saga
     query = (
         select(t.c.id_saga, t.c.id_campana, t.c.evento, t.c.origen, t.c.ocurrido_en, t.c.motivo)
-        .order_by(t.c.id.desc())
+        .order_by(t.c.ocurrido_en.desc(), t.c.id.desc())
         .limit(limit)
     )
     rows = (await session.execute(query)).mappings().all()

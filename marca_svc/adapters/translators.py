@@ -28,7 +28,7 @@ from marca_svc.domain import events as d
 
 def a_contrato(evento: d.EventoDominio, causa: Causa) -> c.IntegrationEvent | None:
     """The integration event that tells the other services about ``evento``, if any."""
-    return _contrato(evento, causa)  # type: ignore[no-any-return]
+    return _contrato(evento, causa)
 
 
 def _envoltura(id_campana: str, causa: Causa) -> dict[str, Any]:

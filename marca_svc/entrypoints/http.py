@@ -130,7 +130,7 @@ IdMarca = Annotated[str, Depends(_id_marca)]
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000_000)]
 
-_404 = {404: {"model": ErrorOut}}
+_404: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut}}
 
 
 # --- brands ---

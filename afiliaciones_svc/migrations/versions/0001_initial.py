@@ -57,6 +57,9 @@ def upgrade() -> None:
         sa.Column("motivo", sa.Text),
     )
     op.create_index("ix_linea_de_tiempo_saga_id_saga", "linea_de_tiempo_saga", ["id_saga"])
+    op.create_index(
+        "ix_linea_de_tiempo_saga_ocurrido_en", "linea_de_tiempo_saga", ["ocurrido_en", "id"]
+    )
 
     op.create_table(
         "outbox",
