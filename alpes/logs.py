@@ -8,7 +8,9 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-_saga: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("alpes_saga", default=None)
+_saga: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
+    "alpes_saga", default=None
+)
 
 
 @contextmanager

@@ -17,6 +17,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from faststream import Context
+from faststream.message import StreamMessage
 
 from contracts import IntegrationEvent, dead_letter_topic
 from contracts import decode as decode_event
@@ -37,7 +38,7 @@ Handler = Callable[[Any, "UnitOfWork"], Awaitable[None]]
 class AvroCodec:
     """FastStream codec: integration events <-> Avro bytes with their schema identity."""
 
-    async def decode(self, msg: Any) -> IntegrationEvent:
+    async def decode(self, msg: StreamMessage[Any]) -> Any:
         return decode_event(msg.body, msg.headers)
 
     async def encode(self, msg: Any, serializer: Any = None) -> tuple[bytes, str | None]:
@@ -65,7 +66,12 @@ def make_broker(settings: Settings, **kwargs: Any) -> PulsarBroker:
 
 @dataclass(frozen=True)
 class Reaction:
-    """What to do with one event type, and, optionally, when retries are spent."""
+    """What to do with one event type, and, optionally, when retries are spent.
+
+    ``on_exhausted`` runs in its own transaction on the last attempt, before the message
+    is dead-lettered. It must leave state that makes ``handle`` a no-op for the same
+    event (a stored rejection, say): if dead-lettering fails, the message comes back.
+    """
 
     handle: Handler
     on_exhausted: Callable[[Any, BaseException, UnitOfWork], Awaitable[None]] | None = None
@@ -101,7 +107,7 @@ def subscribe(
         title=f"{subscription}:{topic.rsplit('/', 1)[-1]}",
     )
     async def on_message(message: PulsarMessage = Context()) -> None:
-        event = await message.decode()
+        event: IntegrationEvent = await message.decode()  # type: ignore[assignment]
         reaction = table.get(type(event))
         if reaction is None:
             return  # an event of this topic that this service does not react to
