@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .logs import saga_context
@@ -75,17 +76,11 @@ class BodyLimitMiddleware:
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.max_bytes:
-                raise _TooLarge
+                # FastAPI passes an HTTPException raised while reading the body through
+                raise HTTPException(413, f"request body larger than {self.max_bytes} bytes")
             return message
 
-        try:
-            await self.app(scope, limited_receive, send)
-        except _TooLarge:
-            await _too_large(send, self.max_bytes)
-
-
-class _TooLarge(Exception):
-    pass
+        await self.app(scope, limited_receive, send)
 
 
 async def _too_large(send: Send, limit: int) -> None:

@@ -114,6 +114,7 @@ class PulsarBroker(
         connection_timeout: float = 10.0,
         client_logger: logging.Logger | None = None,
         client_options: dict[str, Any] | None = None,
+        ping_topic: str = "persistent://public/default/__faststream_ping",
         producer_options: dict[str, Any] | None = None,
         graceful_timeout: float | None = 15.0,
         decoder: CustomCallable | None = None,
@@ -150,6 +151,7 @@ class PulsarBroker(
             client_kwargs["tls_trust_certs_file_path"] = tls_trust_certs_file_path
             client_kwargs["tls_validate_hostname"] = tls_validate_hostname
         self.url = url
+        self.ping_topic = ping_topic
         super().__init__(
             routers=routers,
             config=PulsarBrokerConfig(
@@ -222,7 +224,7 @@ class PulsarBroker(
         if client is None:
             return False
         lookup = asyncio.ensure_future(
-            client.get_topic_partitions("persistent://public/default/__faststream_ping")
+            client.get_topic_partitions(self.ping_topic)
         )
         done, _ = await asyncio.wait({lookup}, timeout=timeout)
         if not done:
