@@ -108,7 +108,9 @@ class CampanaIn(BaseModel):
 
 
 class CancelarIn(BaseModel):
-    motivo: Annotated[str, StringConstraints(min_length=1, max_length=500, pattern=_SIN_NUL)]
+    motivo: Annotated[str, StringConstraints(min_length=1, max_length=500, pattern=_SIN_NUL)] = (
+        "cancelada por el usuario"
+    )
 
 
 # --- responses ---
