@@ -60,6 +60,7 @@ def make_broker(settings: Settings, **kwargs: Any) -> PulsarBroker:
         codec=AvroCodec(),
         logger=logging.getLogger(f"alpes.{settings.service}.broker"),
         graceful_timeout=10,
+        operation_timeout=settings.pulsar_operation_timeout_seconds,
         ping_topic=f"persistent://{settings.topic_namespace}/alpes.ping",
         **kwargs,
     )

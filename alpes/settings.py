@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     service: str = Field(default="afiliaciones", description="which service this process runs")
     pulsar_url: str = "pulsar://localhost:6650"
     pulsar_auth_token: str | None = None
+    pulsar_operation_timeout_seconds: float = 30.0
     database_url: str = "postgresql+asyncpg://postgres@localhost/alpes"
     database_pool_size: int = 10
     topic_namespace: str = "public/default"

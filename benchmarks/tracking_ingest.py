@@ -7,7 +7,8 @@ with its codes), then drives HTTP load from this process with httpx at a fixed c
 
 - ``GET /health``: the ceiling of this harness (client + server HTTP stack, same cores);
 - single events, rotating over every ``tipo_evento`` and the influencers' codes;
-- batches of ``--batch`` events per request.
+- batches of ``--batch`` events per request;
+- reading the campaign's events, 100 per page, once all those events are stored.
 
 Each phase runs ``--warmup`` seconds unmeasured, then ``--duration`` seconds measured. At the end
 the campaign's counters must equal the number of events the service accepted (warm-up included).
@@ -60,7 +61,7 @@ class Phase:
         p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))] if ms else float("nan")
         req_s = self.requests / self.seconds
         return (
-            f"{self.name:<28} {req_s:>9.0f} {req_s * self.events_per_request:>10.0f} "
+            f"{self.name:<32} {req_s:>9.0f} {req_s * self.events_per_request:>10.0f} "
             f"{p50:>8.1f} {p99:>8.1f} {self.errors:>7}"
         )
 
@@ -232,15 +233,18 @@ async def measure(
         return sum(has_code(n * args.batch + i) for i in range(args.batch))
 
     await drive(bulk, batch, batch_coded, **timing)
-    return [health, single, bulk]
+    page = Phase("GET /tracking/eventos ?limit=100", 1)
+    await drive(page, lambda n: http.get(f"/tracking/eventos/{id_campana}?limit=100"), **timing)
+    page.accepted = 0  # a read: nothing to count
+    return [health, single, bulk, page]
 
 
 def report(phases: list[Phase], metrics: dict[str, Any], args: argparse.Namespace) -> int:
-    health, single, bulk = phases
+    health, single, bulk, _ = phases
     print(f"tracking ingestion: concurrency {args.concurrency}, {args.duration:g} s after "
           f"{args.warmup:g} s warm-up, one uvicorn worker, {os.cpu_count()} cores shared")  # fmt: skip
     print(
-        f"{'request':<28} {'req/s':>9} {'events/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"
+        f"{'request':<32} {'req/s':>9} {'events/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"
     )
     for phase in phases:
         print(phase.line())

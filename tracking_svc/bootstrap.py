@@ -19,6 +19,7 @@ from alpes.outbox import OutboxRelay
 from alpes.service import Service, build_app
 from alpes.settings import Settings
 from tracking_svc.adapters.orm import metadata
+from tracking_svc.application.batcher import EventoBatcher
 from tracking_svc.entrypoints import http, subscribers
 
 TITLE = "tracking"
@@ -59,13 +60,15 @@ def create_app(settings: Settings) -> FastAPI:
         migrations=Path(__file__).parent / "migrations",
     )
     service.asyncapi = lambda: _asyncapi(service, settings)
-    return build_app(
+    app = build_app(
         service,
         title=TITLE,
         description=DESCRIPTION,
         routers=[http.router],
         domain_errors=http.DOMAIN_ERRORS,
     )
+    app.state.ingesta = EventoBatcher(db)
+    return app
 
 
 def _asyncapi(service: Service, settings: Settings) -> dict[str, Any]:

@@ -5,26 +5,27 @@ a transaction-scoped advisory lock on the campaign id (``bloquear``): two reacti
 campaign (say ``CampanaCreada`` and ``CampanaCancelada`` on two consumer workers) run one after
 the other, even when no row exists yet. ``save`` also checks ``version``.
 
-``EventoTrackingRepository`` serves ingestion, the hot path. It takes no lock on the campaign:
-``aceptacion`` reads the campaigns' state with a plain ``SELECT``; ``agregar`` writes every event
-row with one ``INSERT ... SELECT FROM unnest(...)`` and then applies one summed, atomic
-``UPDATE ... SET x = x + :dx`` per campaign and per code. Those updates are the only row locks of
-an ingestion; they are taken last (shortest hold before the commit) and always in the same order
-(every campaign row sorted by id, then every code row sorted), so concurrent batches never
-deadlock.
+``EventoTrackingRepository`` serves ingestion, the hot path, on an autocommit connection and
+without any lock on the campaign: ``aceptacion`` reads the campaigns' state with a plain
+``SELECT``; ``agregar`` then writes the event rows (``INSERT ... SELECT FROM unnest``) and one
+summed, atomic ``x = x + :dx`` increment per campaign and per code, all in ONE statement (see
+``_AGREGAR``). The metrics rows are its only row locks; they are taken in one fixed order and held
+only while that statement runs, with no network round trip before the commit. Counters are
+therefore exact under any concurrency, and concurrent batches never deadlock.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import bindparam, insert, select, text, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import insert, select, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from tracking_svc.adapters.orm import (
     CONTADORES,
@@ -157,7 +158,7 @@ class CampanaTrackingRepository:
                 )
 
 
-def _codigo(row: Mapping[str, Any]) -> CodigoTracking:
+def _codigo(row: Any) -> CodigoTracking:
     return CodigoTracking(
         codigo=row["codigo"],
         id_influencer=row["id_influencer"],
@@ -190,33 +191,81 @@ _ACEPTACION = text(
     """
 )
 
-_INSERTAR_EVENTOS = text(
-    """
-    INSERT INTO eventos_tracking (id, id_campana, tipo_evento, datos, codigo, fecha_evento)
-    SELECT * FROM unnest(
-        CAST(:ids AS uuid[]), CAST(:campanas AS varchar[]), CAST(:tipos AS varchar[]),
-        CAST(CAST(:datos AS text[]) AS jsonb[]), CAST(:codigos AS varchar[]),
-        CAST(:fechas AS timestamptz[]))
+
+def _tipo_sql(contador: str) -> str:
+    return "numeric" if contador == "valor_conversiones" else "bigint"
+
+
+def _unnest(prefijo: str, claves: Sequence[str]) -> str:
+    """``unnest(CAST(:p_a AS varchar[]), ...) AS d(a, ..., vistas, ...)``: one row per key."""
+    arrays = [f"CAST(:{prefijo}_{k} AS varchar[])" for k in claves] + [
+        f"CAST(:{prefijo}_{n} AS {_tipo_sql(n)}[])" for n in CONTADORES
+    ]
+    return f"unnest({', '.join(arrays)}) AS d({', '.join([*claves, *CONTADORES])})"
+
+
+_SUMAR = ", ".join(f"{n} = m.{n} + d.{n}" for n in CONTADORES)
+
+_AGREGAR = text(
+    f"""
+    WITH bloqueo_campanas AS (
+        SELECT 1 FROM metricas_campana
+        WHERE id_campana = ANY(CAST(:c_id_campana AS varchar[]))
+        ORDER BY id_campana
+        FOR NO KEY UPDATE
+    ), bloqueo_codigos AS (
+        SELECT 1 FROM metricas_influencer
+        WHERE (id_campana, codigo) IN (
+            SELECT * FROM unnest(CAST(:i_id_campana AS varchar[]), CAST(:i_codigo AS varchar[])))
+        ORDER BY id_campana, codigo
+        FOR NO KEY UPDATE
+    ), completas AS (
+        SELECT (SELECT count(*) FROM bloqueo_campanas) = :n_campanas
+           AND (SELECT count(*) FROM bloqueo_codigos) = :n_codigos AS ok
+    ), campanas AS (
+        UPDATE metricas_campana AS m SET {_SUMAR}
+        FROM {_unnest("c", ["id_campana"])}, completas
+        WHERE m.id_campana = d.id_campana AND completas.ok
+        RETURNING 1
+    ), codigos AS (
+        UPDATE metricas_influencer AS m SET {_SUMAR}
+        FROM {_unnest("i", ["id_campana", "codigo"])}, completas
+        WHERE m.id_campana = d.id_campana AND m.codigo = d.codigo AND completas.ok
+        RETURNING 1
+    ), eventos AS (
+        INSERT INTO eventos_tracking (id, id_campana, tipo_evento, datos, codigo, fecha_evento)
+        SELECT e.* FROM unnest(
+            CAST(:e_id AS uuid[]), CAST(:e_id_campana AS varchar[]),
+            CAST(:e_tipo_evento AS varchar[]), CAST(CAST(:e_datos AS text[]) AS jsonb[]),
+            CAST(:e_codigo AS varchar[]), CAST(:e_fecha_evento AS timestamptz[])) AS e, completas
+        WHERE completas.ok
+        RETURNING 1
+    )
+    SELECT (SELECT ok FROM completas) AS completas,
+           (SELECT count(*) FROM campanas) AS campanas,
+           (SELECT count(*) FROM codigos) AS codigos,
+           (SELECT count(*) FROM eventos) AS eventos
     """
 )
-
-
-def _incrementar(tabla: Any, *claves: str) -> Any:
-    """``UPDATE tabla SET x = x + :x, ... WHERE clave = :w_clave ...`` (one statement shape)."""
-    return (
-        update(tabla)
-        .where(*(tabla.c[clave] == bindparam(f"w_{clave}") for clave in claves))
-        .values({nombre: tabla.c[nombre] + bindparam(nombre) for nombre in CONTADORES})
-    )
-
-
-_INCREMENTAR_CAMPANA = _incrementar(metricas_campana, "id_campana")
-_INCREMENTAR_INFLUENCER = _incrementar(metricas_influencer, "id_campana", "codigo")
+"""Every write of an ingestion, as ONE statement, hence one transaction that commits when it
+ends: no network round trip while the metrics rows are locked. PostgreSQL evaluates the select
+list left to right, so the ordered ``FOR NO KEY UPDATE`` of every campaign row, then of every
+code row, comes before any update (the same order for every writer: no deadlock); if a metrics
+row is missing (provisioning writes them with the campaign and nothing deletes them, so it
+cannot happen), ``completas`` is false and nothing at all is written."""
 
 
 class EventoTrackingRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    """Ingestion on an autocommit connection: a plain read, then one atomic write."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+
+    @classmethod
+    @asynccontextmanager
+    async def abrir(cls, engine: AsyncEngine) -> AsyncIterator[EventoTrackingRepository]:
+        async with engine.connect() as connection:
+            yield cls(await connection.execution_options(isolation_level="AUTOCOMMIT"))
 
     async def aceptacion(
         self, ids: Collection[str], codigos: Collection[str]
@@ -224,7 +273,7 @@ class EventoTrackingRepository:
         """The campaigns among ``ids`` with, of their codes, only those among ``codigos``:
         enough to decide whether events with those codes count. A plain read, no lock."""
         rows = (
-            await self.session.execute(
+            await self.connection.execute(
                 _ACEPTACION, {"campanas": list(ids), "codigos": list(codigos)}
             )
         ).mappings()
@@ -242,55 +291,63 @@ class EventoTrackingRepository:
         return campanas
 
     async def agregar(
-        self,
-        eventos: Sequence[EventoNuevo],
-        por_campana: Mapping[str, Incremento],
-        por_codigo: Mapping[tuple[str, str], Incremento],
+        self, eventos: Sequence[EventoNuevo], incrementos: Sequence[Incremento]
     ) -> None:
-        """Store ``eventos`` and add the increments, in one go (the caller's transaction)."""
-        await self.session.execute(
-            _INSERTAR_EVENTOS,
-            {
-                "ids": [e.id for e in eventos],
-                "campanas": [e.id_campana for e in eventos],
-                "tipos": [e.tipo_evento for e in eventos],
-                "datos": [json.dumps(e.datos, ensure_ascii=False) for e in eventos],
-                "codigos": [e.codigo for e in eventos],
-                "fechas": [e.fecha_evento for e in eventos],
-            },
-        )
-        for id_campana in sorted(por_campana):
-            await self._sumar(
-                _INCREMENTAR_CAMPANA, por_campana[id_campana], w_id_campana=id_campana
-            )
-        for id_campana, codigo in sorted(por_codigo):
-            await self._sumar(
-                _INCREMENTAR_INFLUENCER,
-                por_codigo[id_campana, codigo],
-                w_id_campana=id_campana,
-                w_codigo=codigo,
-            )
-
-    async def _sumar(self, statement: Any, incremento: Incremento, **claves: str) -> None:
-        result = await self.session.execute(statement, {**_valores(incremento), **claves})
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            msg = f"no metrics row for {claves}"  # provisioning writes them with the campaign
+        """Store ``eventos`` and add ``incrementos`` (one per event, same order), summed into
+        one increment per campaign and per code: all of it or nothing, atomically."""
+        por_campana: dict[str, list[Any]] = {}
+        por_codigo: dict[tuple[str, str], list[Any]] = {}
+        for evento, incremento in zip(eventos, incrementos, strict=True):
+            valores = _valores(incremento)
+            _sumar(por_campana, evento.id_campana, valores)
+            if evento.codigo is not None:
+                _sumar(por_codigo, (evento.id_campana, evento.codigo), valores)
+        campanas, codigos = sorted(por_campana), sorted(por_codigo)
+        params: dict[str, Any] = {
+            "n_campanas": len(campanas),
+            "n_codigos": len(codigos),
+            "c_id_campana": campanas,
+            **_columnas("c", [por_campana[k] for k in campanas]),
+            "i_id_campana": [k[0] for k in codigos],
+            "i_codigo": [k[1] for k in codigos],
+            **_columnas("i", [por_codigo[k] for k in codigos]),
+            "e_id": [e.id for e in eventos],
+            "e_id_campana": [e.id_campana for e in eventos],
+            "e_tipo_evento": [e.tipo_evento for e in eventos],
+            "e_datos": [json.dumps(e.datos, ensure_ascii=False) for e in eventos],
+            "e_codigo": [e.codigo for e in eventos],
+            "e_fecha_evento": [e.fecha_evento for e in eventos],
+        }
+        result = (await self.connection.execute(_AGREGAR, params)).one()
+        if not result.completas:
+            msg = "metrics rows missing for an active campaign; nothing was written"
             raise RuntimeError(msg)
+        assert (result.campanas, result.codigos, result.eventos) == (
+            len(campanas),
+            len(codigos),
+            len(eventos),
+        )
 
 
-def _valores(incremento: Incremento) -> dict[str, Any]:
-    return {
-        "vistas": incremento.vistas,
-        "clics": incremento.clics,
-        "conversiones": incremento.conversiones,
-        "valor_conversiones": incremento.valor_conversiones,
-        "engagement": incremento.engagement,
-        "compartidos": incremento.compartidos,
-        "comentarios": incremento.comentarios,
-        "total_eventos": incremento.vistas
-        + incremento.clics
-        + incremento.conversiones
-        + incremento.engagement
-        + incremento.compartidos
-        + incremento.comentarios,
-    }
+def _sumar(sumas: dict[Any, list[Any]], clave: Any, valores: list[Any]) -> None:
+    suma = sumas.get(clave)
+    if suma is None:
+        sumas[clave] = list(valores)
+    else:
+        for i, valor in enumerate(valores):
+            suma[i] += valor
+
+
+def _columnas(prefijo: str, sumas: Sequence[list[Any]]) -> dict[str, list[Any]]:
+    """The ``unnest`` arrays: one per counter, one element per row to increment."""
+    return {f"{prefijo}_{nombre}": [s[i] for s in sumas] for i, nombre in enumerate(CONTADORES)}
+
+
+_UNIDADES = tuple(n for n in CONTADORES if n not in ("valor_conversiones", "total_eventos"))
+
+
+def _valores(incremento: Incremento) -> list[Any]:
+    """``incremento`` in the order of CONTADORES; each event adds one unit to exactly one
+    counter, so ``total_eventos`` is the sum of the units."""
+    unidades = sum(getattr(incremento, nombre) for nombre in _UNIDADES)
+    return [unidades if n == "total_eventos" else getattr(incremento, n) for n in CONTADORES]

@@ -32,7 +32,7 @@ def a_contrato(evento: EventoTracking, causa: c.IntegrationEvent) -> c.Integrati
         "id_saga": causa.id_saga,
         "id_correlacion": causa.id_correlacion,
     }
-    return _contrato(evento, **envoltura)  # type: ignore[no-any-return]
+    return _contrato(evento, **envoltura)
 
 
 @singledispatch

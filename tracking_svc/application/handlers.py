@@ -1,9 +1,11 @@
-"""The use cases of tracking. Each runs inside one unit of work (one transaction).
+"""The use cases of tracking.
 
-Ingestion (``registrar_eventos``) asks the domain whether every event counts, then stores the event
-rows and their summed increments together; all or nothing.
+Ingestion (``registrar_lotes``) is the hot path and needs no outbox or inbox: it reads the
+campaigns' state, asks the domain whether every event counts, then stores the event rows and
+their summed increments in one atomic statement; all or nothing.
 
-The reactions (``when_<event>_<action>``) are the saga's: they serialize on the campaign
+The reactions (``when_<event>_<action>``) are the saga's; each runs in one unit of work (one
+transaction with the message's inbox row and its outbox rows). They serialize on the campaign
 (``bloquear``), load its tracking, apply the domain's reaction, store the result and queue each
 pending domain event in the outbox, translated with the incoming event's saga and correlation.
 """
@@ -13,8 +15,8 @@ from __future__ import annotations
 import logging
 import secrets
 import uuid
-from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -37,7 +39,7 @@ from tracking_svc.domain import (
 
 if TYPE_CHECKING:
     import contracts as c
-    from alpes.db import UnitOfWork
+    from alpes.db import Database, UnitOfWork
 
 logger = logging.getLogger("tracking.handlers")
 
@@ -46,69 +48,79 @@ MICROSEGUNDO = timedelta(microseconds=1)
 
 # --- ingestion ---
 
-
-async def registrar_evento(cmd: RegistrarEvento, uow: UnitOfWork) -> EventoNuevo:
-    """Count one event. Raises the domain's error, or CampanaNoEncontrada."""
-    try:
-        (evento,) = await registrar_eventos([cmd], uow)
-    except EventoRechazado as rechazo:
-        raise rechazo.causa from None
-    return evento
+Lote = Sequence[RegistrarEvento]
+"""The events of one request: they count all together or not at all."""
 
 
-async def registrar_eventos(cmds: Sequence[RegistrarEvento], uow: UnitOfWork) -> list[EventoNuevo]:
-    """Count a batch, all or nothing: EventoRechazado names the first event refused.
+@dataclass(frozen=True)
+class _LoteAceptado:
+    eventos: list[EventoNuevo]
+    incrementos: list[Incremento]  # one per event, in the same order
 
-    The campaigns' state is read without a lock, so a cancellation committed while this batch is
-    in flight may let it count. That is accepted: the batch is ordered before the cancellation,
-    just as if it had arrived a moment earlier; locking the campaign row would serialize all
-    ingestion of a campaign instead.
+
+async def registrar_lotes(
+    lotes: Sequence[Lote], db: Database
+) -> list[list[EventoNuevo] | EventoRechazado]:
+    """Count several independent batches with one read and one atomic write.
+
+    Each batch is accepted or refused on its own (``EventoRechazado`` names its first refused
+    event); the accepted ones are stored together, in one statement, or not at all.
+
+    The campaigns' state is read with a plain SELECT, without a lock, before the write. So a
+    cancellation committed in between may let a batch count: it is then ordered just before
+    the cancellation, as if it had arrived a moment earlier, which is acceptable. Locking the
+    campaign for every event would serialize all ingestion of a campaign instead.
     """
-    tipos = [_tipo(i, cmd) for i, cmd in enumerate(cmds)]
-    repo = EventoTrackingRepository(uow.session)
-    campanas = await repo.aceptacion(
-        {cmd.id_campana for cmd in cmds}, {cmd.codigo for cmd in cmds if cmd.codigo is not None}
-    )
-    por_campana: dict[str, Incremento] = defaultdict(Incremento)
-    por_codigo: dict[tuple[str, str], Incremento] = defaultdict(Incremento)
-    for i, (cmd, tipo) in enumerate(zip(cmds, tipos, strict=True)):
-        _aceptar(i, cmd, tipo, campanas.get(cmd.id_campana))
-        incremento = Incremento.de_evento(tipo, cmd.datos)
-        por_campana[cmd.id_campana] += incremento
-        if cmd.codigo is not None:
-            por_codigo[cmd.id_campana, cmd.codigo] += incremento
-    ahora = datetime.now(UTC)
-    eventos = [
-        EventoNuevo(
-            id=uuid.uuid4(),
-            id_campana=cmd.id_campana,
-            tipo_evento=tipo.value,
-            datos=cmd.datos,
-            codigo=cmd.codigo,
-            fecha_evento=ahora + i * MICROSEGUNDO,  # a batch keeps its order, newest last
+    async with EventoTrackingRepository.abrir(db.engine) as repo:
+        campanas = await repo.aceptacion(
+            {cmd.id_campana for lote in lotes for cmd in lote},
+            {cmd.codigo for lote in lotes for cmd in lote if cmd.codigo is not None},
         )
-        for i, (cmd, tipo) in enumerate(zip(cmds, tipos, strict=True))
-    ]
-    await repo.agregar(eventos, por_campana, por_codigo)
-    return eventos
+        resultados = [_aceptar_lote(lote, campanas) for lote in lotes]
+        aceptados = [r for r in resultados if isinstance(r, _LoteAceptado)]
+        if aceptados:
+            await repo.agregar(
+                [evento for lote in aceptados for evento in lote.eventos],
+                [incremento for lote in aceptados for incremento in lote.incrementos],
+            )
+    return [r.eventos if isinstance(r, _LoteAceptado) else r for r in resultados]
 
 
-def _tipo(indice: int, cmd: RegistrarEvento) -> TipoEvento:
-    try:
-        return TipoEvento.desde_texto(cmd.tipo_evento)
-    except ErrorDominio as error:
-        raise EventoRechazado(indice, error) from None
+def _aceptar_lote(
+    lote: Lote, campanas: Mapping[str, CampanaTracking]
+) -> _LoteAceptado | EventoRechazado:
+    ahora = datetime.now(UTC)
+    eventos, incrementos = [], []
+    # the domain's answer is the same for every event of one campaign, type and code
+    vistos: dict[tuple[str, str, str | None], TipoEvento] = {}
+    for i, cmd in enumerate(lote):
+        clave = (cmd.id_campana, cmd.tipo_evento, cmd.codigo)
+        tipo = vistos.get(clave)
+        if tipo is None:
+            try:
+                tipo = vistos[clave] = _aceptar(cmd, campanas.get(cmd.id_campana))
+            except (ErrorDominio, CampanaNoEncontrada) as error:
+                return EventoRechazado(i, error)
+        incrementos.append(Incremento.de_evento(tipo, cmd.datos))
+        eventos.append(
+            EventoNuevo(
+                id=uuid.uuid4(),
+                id_campana=cmd.id_campana,
+                tipo_evento=tipo.value,
+                datos=cmd.datos,
+                codigo=cmd.codigo,
+                fecha_evento=ahora + i * MICROSEGUNDO,  # a batch keeps its order, newest last
+            )
+        )
+    return _LoteAceptado(eventos, incrementos)
 
 
-def _aceptar(
-    indice: int, cmd: RegistrarEvento, tipo: TipoEvento, campana: CampanaTracking | None
-) -> None:
-    try:
-        if campana is None:
-            raise CampanaNoEncontrada(cmd.id_campana)
-        campana.aceptar_evento(tipo, cmd.codigo)
-    except (ErrorDominio, CampanaNoEncontrada) as error:
-        raise EventoRechazado(indice, error) from None
+def _aceptar(cmd: RegistrarEvento, campana: CampanaTracking | None) -> TipoEvento:
+    tipo = TipoEvento.desde_texto(cmd.tipo_evento)
+    if campana is None:
+        raise CampanaNoEncontrada(cmd.id_campana)
+    campana.aceptar_evento(tipo, cmd.codigo)
+    return tipo
 
 
 # --- the saga ---

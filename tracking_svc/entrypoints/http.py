@@ -10,15 +10,17 @@ are short texts without NUL, ``datos`` is a JSON object of at most ``MAX_CLAVES`
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from alpes.service import Service, service_of
-from tracking_svc.application import handlers, queries
+from tracking_svc.application import queries
+from tracking_svc.application.batcher import EventoBatcher
 from tracking_svc.application.commands import RegistrarEvento
 from tracking_svc.application.errors import CampanaNoEncontrada, EventoRechazado
 from tracking_svc.domain import CampanaNoActiva, CodigoDesconocido, TipoEventoDesconocido
@@ -37,7 +39,20 @@ DOMAIN_ERRORS: Mapping[type[Exception], int] = {
 }
 
 router = APIRouter(prefix="/tracking", tags=["tracking"])
-ServiceDep = Annotated[Service, Depends(service_of)]
+
+
+async def _service(request: Request) -> Service:
+    """``service_of`` as an async dependency: a sync one would cost a thread hop per request."""
+    return service_of(request)
+
+
+async def ingesta_de(request: Request) -> EventoBatcher:
+    """The service's ingestion (``bootstrap`` puts it on ``app.state``)."""
+    return request.app.state.ingesta  # type: ignore[no-any-return]
+
+
+ServiceDep = Annotated[Service, Depends(_service)]
+IngestaDep = Annotated[EventoBatcher, Depends(ingesta_de)]
 
 
 def _texto_valido(texto: str) -> str:
@@ -48,7 +63,7 @@ def _texto_valido(texto: str) -> str:
 
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_texto_valido)]
-Codigo = Annotated[
+Corto = Annotated[
     str, StringConstraints(min_length=1, max_length=32), AfterValidator(_texto_valido)
 ]
 
@@ -60,15 +75,23 @@ def _profundidad(valor: object, nivel: int = 1) -> int:
     return max((_profundidad(hijo, nivel + 1) for hijo in hijos), default=nivel)
 
 
+def _anidado(datos: dict[str, Any]) -> bool:
+    return any(isinstance(valor, dict | list) for valor in datos.values())
+
+
+# how JSON writes a NUL: a \u0000 escape whose backslash is not itself escaped
+_NUL_ESCAPADO = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
+
+
 def _datos_validos(datos: dict[str, Any]) -> dict[str, Any]:
     if len(datos) > MAX_CLAVES:
         raise ValueError(f"at most {MAX_CLAVES} keys")
-    if _profundidad(datos) > MAX_PROFUNDIDAD:
+    if _anidado(datos) and _profundidad(datos) > MAX_PROFUNDIDAD:
         raise ValueError(f"at most {MAX_PROFUNDIDAD} levels of nesting")
     texto = json.dumps(datos, ensure_ascii=False, allow_nan=False)  # NaN/Infinity: ValueError
     if len(_texto_valido(texto).encode("utf-8")) > MAX_BYTES_DATOS:
         raise ValueError(f"at most {MAX_BYTES_DATOS} bytes as JSON")
-    if "\\u0000" in texto:
+    if _NUL_ESCAPADO.search(texto):
         raise ValueError("must not contain NUL characters")
     return datos
 
@@ -88,11 +111,11 @@ class EventoIn(BaseModel):
     )
 
     id_campana: Id
-    tipo_evento: Codigo = Field(
+    tipo_evento: Corto = Field(
         description="vista | clic | conversion | engagement | compartir | comentario"
     )
     datos: Annotated[dict[str, Any], AfterValidator(_datos_validos)] = Field(default_factory=dict)
-    codigo: Codigo | None = Field(
+    codigo: Corto | None = Field(
         default=None, description="Codigo de tracking del influencer (de TrackingHabilitado)"
     )
 
@@ -184,19 +207,20 @@ ERRORES: dict[int | str, dict[str, Any]] = {
 
 
 @router.post("/evento", status_code=201, response_model=EventoOut, responses=ERRORES)
-async def registrar_evento(body: EventoIn, service: ServiceDep) -> JSONResponse:
+async def registrar_evento(body: EventoIn, ingesta: IngestaDep) -> JSONResponse:
     """Registra un evento de tracking y suma sus metricas, en una transaccion."""
-    async with service.db.unit_of_work() as uow:
-        evento = await handlers.registrar_evento(body.comando(), uow)
+    try:
+        (evento,) = await ingesta.registrar([body.comando()])
+    except EventoRechazado as rechazo:
+        raise rechazo.causa from None
     return JSONResponse(_evento(evento), status_code=201)
 
 
 @router.post("/eventos", status_code=201, response_model=LoteOut, responses=ERRORES)
-async def registrar_eventos(body: EventosIn, service: ServiceDep) -> JSONResponse:
+async def registrar_eventos(body: EventosIn, ingesta: IngestaDep) -> JSONResponse:
     """Registra un lote (todo o nada); un error nombra el primer evento rechazado (``indice``)."""
     try:
-        async with service.db.unit_of_work() as uow:
-            eventos = await handlers.registrar_eventos([e.comando() for e in body.eventos], uow)
+        eventos = await ingesta.registrar([e.comando() for e in body.eventos])
     except EventoRechazado as rechazo:
         return JSONResponse(
             {"detail": str(rechazo), "indice": rechazo.indice},

@@ -259,3 +259,32 @@ async def test_bad_input_is_a_4xx_never_a_500(tracking: RunningService, probe: E
     assert (await metricas(tracking, otra))["total_eventos"] == 0
     assert Decimal(0) == Decimal((await metricas(tracking, otra))["valor_conversiones"])
     assert codigos[ANA] != otros[ANA]
+
+
+async def test_concurrent_requests_are_accepted_or_refused_each_on_its_own(
+    tracking: RunningService, probe: EventProbe
+) -> None:
+    id_campana, codigos = await provisionar(probe)
+    bueno = {"id_campana": id_campana, "tipo_evento": "clic", "datos": {}, "codigo": codigos[ANA]}
+    solos = [(bueno, 201)] * 40 + [
+        ({**bueno, "id_campana": "no-existe"}, 404),
+        ({**bueno, "tipo_evento": "me_gusta"}, 422),
+        ({**bueno, "codigo": "ajeno"}, 422),
+    ] * 4
+    lotes = [([bueno] * 10, 201), ([bueno] * 5 + [{**bueno, "codigo": "ajeno"}], 422)] * 3
+    peticiones = [("/tracking/evento", c, e) for c, e in solos] + [
+        ("/tracking/eventos", {"eventos": c}, e) for c, e in lotes
+    ]
+    orden = sorted(range(len(peticiones)), key=lambda n: (n * 7919) % len(peticiones))
+
+    respuestas = await asyncio.gather(
+        *(tracking.http.post(peticiones[n][0], json=peticiones[n][1]) for n in orden)
+    )
+
+    assert [r.status_code for r in respuestas] == [peticiones[n][2] for n in orden]
+    vista = await metricas(tracking, id_campana)
+    assert (vista["clics"], vista["total_eventos"]) == (40 + 30, 70)
+    por = {(i["nombre"], i["plataforma"]): i for i in vista["por_influencer"]}
+    assert (por[ANA]["clics"], por[CARLOS]["clics"]) == (70, 0)
+    [(filas_eventos,)] = await filas(tracking, "SELECT count(*) FROM eventos_tracking")
+    assert filas_eventos == 70

@@ -4,6 +4,8 @@ Revision ID: 0001
 Revises:
 """
 
+from typing import Any
+
 from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -14,7 +16,7 @@ branch_labels = None
 depends_on = None
 
 
-def _contadores() -> list[sa.Column]:
+def _contadores() -> list[sa.Column[Any]]:
     return [
         sa.Column(
             nombre,

@@ -1,0 +1,111 @@
+"""The group commit of ingestion, against a stand-in for the write (no database needed)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+
+from tracking_svc.application import batcher as modulo
+from tracking_svc.application.batcher import EventoBatcher
+from tracking_svc.application.commands import RegistrarEvento
+from tracking_svc.application.errors import EventoRechazado
+from tracking_svc.domain import TipoEventoDesconocido
+
+
+class Escritura:
+    """Records every batch; refuses lotes whose first event has tipo "malo"; may fail."""
+
+    def __init__(self, demora: float = 0.0) -> None:
+        self.demora = demora
+        self.tandas: list[int] = []
+        self.fallar = False
+
+    async def __call__(self, lotes: Sequence[Sequence[RegistrarEvento]], db: Any) -> list[Any]:
+        self.tandas.append(len(lotes))
+        await asyncio.sleep(self.demora)
+        if self.fallar:
+            raise RuntimeError("la base de datos no responde")
+        return [
+            EventoRechazado(0, TipoEventoDesconocido("malo"))
+            if lote[0].tipo_evento == "malo"
+            else [cmd.id_campana for cmd in lote]
+            for lote in lotes
+        ]
+
+
+def lote(nombre: str, tipo: str = "vista", n: int = 1) -> list[RegistrarEvento]:
+    return [RegistrarEvento(id_campana=nombre, tipo_evento=tipo) for _ in range(n)]
+
+
+@pytest.fixture
+def escritura(monkeypatch: pytest.MonkeyPatch) -> Escritura:
+    falsa = Escritura(demora=0.01)
+    monkeypatch.setattr(modulo.handlers, "registrar_lotes", falsa)
+    return falsa
+
+
+async def test_concurrent_requests_share_batches_and_each_gets_its_own_answer(
+    escritura: Escritura,
+) -> None:
+    ingesta = EventoBatcher(db=None)  # type: ignore[arg-type]
+
+    respuestas = await asyncio.gather(
+        *(ingesta.registrar(lote(f"c{n}", "malo" if n % 10 == 0 else "vista")) for n in range(100)),
+        return_exceptions=True,
+    )
+
+    for n, respuesta in enumerate(respuestas):
+        if n % 10 == 0:
+            assert isinstance(respuesta, EventoRechazado)
+        else:
+            assert respuesta == [f"c{n}"]
+    assert sum(escritura.tandas) == 100
+    assert len(escritura.tandas) <= 10  # two writers, the rest waits for the next batch
+
+
+async def test_a_batch_never_exceeds_max_eventos_but_takes_at_least_one_request(
+    escritura: Escritura,
+) -> None:
+    ingesta = EventoBatcher(db=None, max_eventos=10, escritores=1)  # type: ignore[arg-type]
+
+    await asyncio.gather(*(ingesta.registrar(lote(f"c{n}", n=4)) for n in range(9)))
+    await ingesta.registrar(lote("grande", n=25))
+
+    # 8 events per batch (a third request would make 12), then the big one alone
+    assert escritura.tandas == [2, 2, 2, 2, 1, 1]
+
+
+async def test_bursts_with_pauses_never_leave_a_request_without_a_writer(
+    escritura: Escritura,
+) -> None:
+    escritura.demora = 0
+    ingesta = EventoBatcher(db=None)  # type: ignore[arg-type]
+
+    for ronda in range(200):
+        async with asyncio.timeout(5):
+            await asyncio.gather(*(ingesta.registrar(lote(f"{ronda}-{n}")) for n in range(3)))
+
+    assert sum(escritura.tandas) == 600
+
+
+async def test_a_failed_write_fails_its_batch_only_and_a_cancelled_request_blocks_nobody(
+    escritura: Escritura,
+) -> None:
+    ingesta = EventoBatcher(db=None, escritores=1)  # type: ignore[arg-type]
+    escritura.fallar = True
+    primera = asyncio.ensure_future(ingesta.registrar(lote("a")))
+    await asyncio.sleep(0)  # the writer takes the first request alone
+    cancelada = asyncio.ensure_future(ingesta.registrar(lote("b")))
+    siguiente = asyncio.ensure_future(ingesta.registrar(lote("c")))
+    await asyncio.sleep(0)
+    cancelada.cancel()
+
+    with pytest.raises(RuntimeError, match="no responde"):
+        await primera
+    escritura.fallar = False  # the database is back for the next batch
+
+    assert await siguiente == ["c"]
+    assert cancelada.cancelled()

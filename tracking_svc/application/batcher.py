@@ -1,0 +1,82 @@
+"""Group commit for ingestion: concurrent requests share one read and one write.
+
+Every event of a campaign increments the same metrics row, and a write holds that row's lock
+until it commits, so the writes of one campaign can only happen one after the other, each
+paying a connection checkout, a read and a commit. ``EventoBatcher`` turns that queue into
+batches: a writer takes every request waiting (up to ``max_eventos`` events) and hands them to
+``handlers.registrar_lotes``, one read and one atomic statement for all of them; requests that
+arrive meanwhile wait for the next batch. Each request is still accepted or refused on its own,
+all of its events or none. Alone, a request is written at once; under load a request costs a
+small share of one transaction, so a single event costs about what an event of a bulk request
+does. A database error fails every request of its batch (none of them was stored).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from typing import TYPE_CHECKING
+
+from tracking_svc.application import handlers
+
+if TYPE_CHECKING:
+    from alpes.db import Database
+    from tracking_svc.adapters.repository import EventoNuevo
+    from tracking_svc.application.errors import EventoRechazado
+
+logger = logging.getLogger("tracking.ingesta")
+
+Resultado = asyncio.Future[list["EventoNuevo"]]
+
+
+class EventoBatcher:
+    def __init__(self, db: Database, *, max_eventos: int = 2000, escritores: int = 2) -> None:
+        self._db = db
+        self._max_eventos = max_eventos
+        self._escritores = escritores
+        self._cola: deque[tuple[handlers.Lote, Resultado]] = deque()
+        self._activos: set[asyncio.Task[None]] = set()
+
+    async def registrar(self, lote: handlers.Lote) -> list[EventoNuevo]:
+        """Count ``lote``, all or nothing; raises ``EventoRechazado``."""
+        resultado: Resultado = asyncio.get_running_loop().create_future()
+        self._cola.append((lote, resultado))
+        if len(self._activos) < self._escritores:
+            self._activos.add(asyncio.create_task(self._escribir()))
+        return await resultado
+
+    async def _escribir(self) -> None:
+        """Write batches until nothing waits. In a task of its own, so that a cancelled request
+        never leaves the others of its batch without an answer; it leaves ``_activos`` in the
+        same step in which it sees the queue empty, so a request never waits with no writer."""
+        try:
+            while self._cola:
+                await self._escribir_tanda(self._tomar())
+        finally:
+            self._activos.discard(asyncio.current_task())
+
+    async def _escribir_tanda(self, tanda: list[tuple[handlers.Lote, Resultado]]) -> None:
+        try:
+            resultados: list[list[EventoNuevo] | EventoRechazado | Exception] = list(
+                await handlers.registrar_lotes([lote for lote, _ in tanda], self._db)
+            )
+        except Exception as error:
+            logger.exception("writing a batch of %d requests failed", len(tanda))
+            resultados = [error] * len(tanda)
+        for (_, resultado), salida in zip(tanda, resultados, strict=True):
+            if resultado.done():  # its request was cancelled
+                continue
+            if isinstance(salida, Exception):
+                resultado.set_exception(salida)
+            else:
+                resultado.set_result(salida)
+
+    def _tomar(self) -> list[tuple[handlers.Lote, Resultado]]:
+        """The oldest waiting requests, at least one, up to ``max_eventos`` events."""
+        tanda = [self._cola.popleft()]
+        eventos = len(tanda[0][0])
+        while self._cola and eventos + len(self._cola[0][0]) <= self._max_eventos:
+            eventos += len(self._cola[0][0])
+            tanda.append(self._cola.popleft())
+        return tanda
