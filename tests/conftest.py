@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from alpes.infra import EmbeddedPostgres, PulsarLite
@@ -49,6 +50,12 @@ class ApachePulsar:
         if out.returncode != 0:
             pytest.fail(f"Apache Pulsar standalone did not start:\n{out.stderr[-4000:]}")
         self.url = out.stdout.strip().splitlines()[-1]
+        self.web_url = (data_dir / "web-url").read_text().strip()
+
+    def create_namespace(self, namespace: str) -> None:
+        """Apache Pulsar needs a namespace to exist before its topics can."""
+        r = httpx.put(f"{self.web_url}/admin/v2/namespaces/{namespace}", timeout=30)
+        assert r.status_code in (204, 409), (r.status_code, r.text)
 
     def stop(self) -> None:
         subprocess.run(

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,10 +91,16 @@ class Platform:
 
 
 def launch_platform(
-    postgres: EmbeddedPostgres, broker_url: str, log_dir: Path, **env: str
+    postgres: EmbeddedPostgres,
+    broker_url: str,
+    log_dir: Path,
+    create_namespace: Callable[[str], None] | None = None,
+    **env: str,
 ) -> Platform:
     run = uuid.uuid4().hex[:8]
     namespace = f"public/e2e{run}"
+    if create_namespace is not None:
+        create_namespace(namespace)
     platform = Platform(namespace=namespace, broker_url=broker_url)
     for name in SERVICES:
         database = f"e2e_{name}_{run}"

@@ -1,21 +1,39 @@
-"""kill -9 of each service in the middle of sagas: after a restart, the same end state, nothing doubled."""
+"""kill -9 of each service in the middle of sagas: after a restart, the same end state, nothing doubled.
+
+These run on Apache Pulsar: pulsar-lite 0.2.0 never forgets the consumers of a connection
+that was reset, so a service restarted after kill -9 cannot subscribe again (the
+conformance test ``test_consumers_of_a_killed_process_are_released`` shows it).
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
 
+from alpes.infra import EmbeddedPostgres
 from alpes.settings import SERVICES
+from tests.conftest import ApachePulsar
 from tests.e2e.api import Api, campaign_body
-from tests.e2e.conftest import Platform
+from tests.e2e.conftest import Platform, launch_platform
 
 
 @pytest.fixture(scope="module")
-def platform_settings() -> dict[str, str]:
-    return {"SAGA_DEADLINE_SECONDS": "120"}
+def platform(
+    postgres: EmbeddedPostgres, apache_pulsar: ApachePulsar, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Platform]:
+    running = launch_platform(
+        postgres,
+        apache_pulsar.url,
+        tmp_path_factory.mktemp("logs"),
+        apache_pulsar.create_namespace,
+        SAGA_DEADLINE_SECONDS="120",
+    )
+    yield running
+    for service in running.services.values():
+        service.stop()
 
 
 @pytest.fixture
