@@ -76,9 +76,13 @@ class OutboxRelay:
         return bool(result.scalar())
 
     async def _wait(self) -> None:
+        """Until a commit wrote the outbox (in this process) or the poll interval passed."""
         event = self._db.outbox_written
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(event.wait(), self._poll_interval)
+        waiter = asyncio.ensure_future(event.wait())
+        try:
+            await asyncio.wait({waiter}, timeout=self._poll_interval)
+        finally:
+            waiter.cancel()
         event.clear()
 
     async def relay_once(self) -> int:

@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from faststream_pulsar import PulsarBroker
 
 from .db import Database
-from .http import BodyLimitMiddleware, install_correlation, install_error_handlers, install_health
+from .http import BodyLimitMiddleware, CorrelationMiddleware, install_error_handlers, install_health
 from .migrations import upgrade
 from .outbox import OutboxRelay
 from .settings import Settings
@@ -94,13 +94,13 @@ def build_app(
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
     app.state.service = service
     install_error_handlers(app, domain_errors)
-    install_correlation(app)
     install_health(app, {"database": service.db.ping, "broker": lambda: service.broker.ping(2)})
     for router in routers:
         app.include_router(router)
     if service.asyncapi is not None:
         _install_asyncapi(app, service.asyncapi)
     app.add_middleware(BodyLimitMiddleware, max_bytes=service.settings.max_body_bytes)
+    app.add_middleware(CorrelationMiddleware)
     return app
 
 
@@ -117,5 +117,10 @@ def _install_asyncapi(app: FastAPI, document: Callable[[], dict[str, Any]]) -> N
 
 
 def service_of(request: Request) -> Service:
-    """FastAPI dependency: the running service."""
+    """The running service of the app that serves ``request``."""
     return request.app.state.service  # type: ignore[no-any-return]
+
+
+async def current_service(request: Request) -> Service:
+    """FastAPI dependency: the running service (async, so FastAPI runs it on the loop)."""
+    return service_of(request)

@@ -34,7 +34,7 @@ from afiliaciones_svc.domain.rules import (
 from afiliaciones_svc.domain.saga import EstadoSaga
 from afiliaciones_svc.domain.values import EstadoCampana, InfluencerInfo, MarcaRef
 from alpes.db import UnitOfWork
-from alpes.service import Service, service_of
+from alpes.service import Service, current_service, service_of
 
 router = APIRouter(prefix="/afiliaciones", tags=["afiliaciones"])
 
@@ -209,7 +209,7 @@ class ErrorOut(BaseModel):
 
 # --- dependencies ---
 
-ServiceDep = Annotated[Service, Depends(service_of)]
+ServiceDep = Annotated[Service, Depends(current_service)]
 
 
 async def _lectura(service: ServiceDep) -> AsyncIterator[AsyncSession]:

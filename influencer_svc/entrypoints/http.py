@@ -7,14 +7,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
-from alpes.service import Service, service_of
+from alpes.service import Service, current_service
 from influencer_svc.application import handlers, queries
 from influencer_svc.application.commands import CambiarActividad, RegistrarInfluencer
 from influencer_svc.application.errors import InfluencerNoEncontrado
 
 router = APIRouter(prefix="/influencer", tags=["influencer"])
 
-ServiceDep = Annotated[Service, Depends(service_of)]
+ServiceDep = Annotated[Service, Depends(current_service)]
 MAX_ID = 64
 MAX_SEGUIDORES = 2**63 - 1
 

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Path, Query, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alpes.service import Service, service_of
+from alpes.service import Service, current_service
 from marca_svc.application import handlers, queries
 from marca_svc.application.commands import ActualizarMarca, RegistrarMarca
 from marca_svc.application.errors import MarcaNoEncontrada
@@ -109,7 +109,7 @@ class ErrorOut(BaseModel):
 
 # --- dependencies ---
 
-ServiceDep = Annotated[Service, Depends(service_of)]
+ServiceDep = Annotated[Service, Depends(current_service)]
 
 
 async def _lectura(service: ServiceDep) -> AsyncIterator[AsyncSession]:

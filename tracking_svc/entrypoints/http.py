@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from alpes.service import Service, service_of
+from alpes.service import Service, current_service
 from tracking_svc.application import queries
 from tracking_svc.application.batcher import EventoBatcher
 from tracking_svc.application.commands import RegistrarEvento
@@ -41,17 +41,12 @@ DOMAIN_ERRORS: Mapping[type[Exception], int] = {
 router = APIRouter(prefix="/tracking", tags=["tracking"])
 
 
-async def _service(request: Request) -> Service:
-    """``service_of`` as an async dependency: a sync one would cost a thread hop per request."""
-    return service_of(request)
-
-
 async def ingesta_de(request: Request) -> EventoBatcher:
     """The service's ingestion (``bootstrap`` puts it on ``app.state``)."""
     return request.app.state.ingesta  # type: ignore[no-any-return]
 
 
-ServiceDep = Annotated[Service, Depends(_service)]
+ServiceDep = Annotated[Service, Depends(current_service)]
 IngestaDep = Annotated[EventoBatcher, Depends(ingesta_de)]
 
 
