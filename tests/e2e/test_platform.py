@@ -165,34 +165,43 @@ async def test_unknown_ids_are_404(api: Api) -> None:
         assert r.status_code == 404, (path, r.status_code, r.text)
 
 
-def test_the_seeds_postman_collection_runs_green_with_newman(
-    platform: Platform, tmp_path: Path
-) -> None:
+def test_the_seeds_postman_collection_runs_green_with_newman(platform: Platform, tmp_path: Path) -> None:
+    """The seed's own collection, as a client: every request answers as the seed documents.
+
+    The environment file's values are passed one by one, base URLs pointed at this
+    platform, except its empty ``campana_id``: an environment variable outranks the
+    collection variable that the collection's own test scripts set from the created
+    campaign, so with it every ``{{campana_id}}`` request would go out without an id.
+    """
     newman = ROOT / "tools" / "newman" / "node_modules" / ".bin" / "newman"
     assert newman.exists(), "newman is installed by scripts/setup"
+    env_file = json.loads((SEED / "Alpes Partners.postman_environment.json").read_text())
+    values = {v["key"]: v["value"] for v in env_file["values"] if v.get("enabled", True)}
+    values.pop("campana_id")
+    for name in ("afiliaciones", "marca", "influencer", "tracking"):
+        values[f"base_url_{name}"] = platform.url(name)
     report = tmp_path / "newman.json"
-    env_vars = [
-        f"base_url_{name}={platform.url(name)}"
-        for name in ("afiliaciones", "marca", "influencer", "tracking")
-    ]
     cmd = [
         str(newman), "run", str(SEED / "Alpes Partners.postman_collection.json"),
-        "-e", str(SEED / "Alpes Partners.postman_environment.json"),
         "--reporters", "cli,json", "--reporter-json-export", str(report),
-        "--delay-request", "100",
     ]  # fmt: skip
-    for var in env_vars:
-        cmd += ["--env-var", var]
+    for key, value in values.items():
+        cmd += ["--env-var", f"{key}={value}"]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     run = json.loads(report.read_text())["run"]
     assert not run["failures"], run["failures"]
-    codes = [(e["item"]["name"], e["response"]["code"]) for e in run["executions"]]
-    assert all(code < 500 for _, code in codes), codes
-    by_status = [code for _, code in codes]
-    # health x4, create, get, list, saga x4, tracking x6 + list, then 4 error cases
+    codes = [
+        (e["item"]["name"], "/".join(e["request"]["url"]["path"]), e["response"]["code"])
+        for e in run["executions"]
+    ]
+    by_status = [code for _, _, code in codes]
+    # health x4; create, get, list; saga create, state, history, stats;
+    # six tracking events and their list; then the four error cases of the seed
     assert by_status[:4] == [200] * 4, codes
     assert by_status[4:7] == [201, 200, 200], codes
-    assert by_status[7] == 202 and by_status[8:11] == [200, 200, 200], codes
+    # The seed's script keeps `id_saga` only from a 200/201 answer; the saga answers 202
+    # (accepted, it runs on), so the next request asks for saga "" and gets a clean 404.
+    assert by_status[7:11] == [202, 404, 200, 200], codes[7:11]
     assert by_status[11:17] == [201] * 6 and by_status[17] == 200, codes
     assert by_status[18:] == [422, 422, 422, 404], codes
