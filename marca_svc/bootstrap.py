@@ -18,12 +18,9 @@ from alpes.outbox import OutboxRelay
 from alpes.service import Service, build_app
 from alpes.settings import Settings
 from marca_svc.adapters.orm import metadata
-from marca_svc.application.errors import (
-    MarcaNoEncontrada,
-    MarcaYaExiste,
-    PresupuestoMenorQueReservado,
-)
+from marca_svc.application.errors import MarcaNoEncontrada, MarcaYaExiste
 from marca_svc.domain import DatosMarcaInvalidos, ErrorDominio, MontoInvalido
+from marca_svc.domain.errors import PresupuestoMenorQueReservado
 from marca_svc.entrypoints import http, subscribers
 
 TITLE = "Alpes Partners: marca"
@@ -33,7 +30,7 @@ DESCRIPTION = (
     "gastado cuando la campaña finaliza."
 )
 
-DOMAIN_ERRORS: dict[type[Exception], int] = {  # the first match wins: specific errors first
+DOMAIN_ERRORS: dict[type[Exception], int] = {  # the most specific class of an error wins
     MarcaNoEncontrada: 404,
     MarcaYaExiste: 409,
     PresupuestoMenorQueReservado: 409,

@@ -115,60 +115,12 @@ async def vencer_plazos(uow: UnitOfWork, ahora: datetime, limit: int = 100) -> i
     return len(vencidas)
 
 
-# --- reactions to the participants' outcomes ---
+# --- the reaction to every participant's outcome ---
 
 
-async def when_presupuesto_reservado_registrar_exito(
-    event: c.PresupuestoReservado, uow: UnitOfWork
-) -> None:
-    await registrar_resultado(resultado_de(event), uow)
-
-
-async def when_reserva_presupuesto_rechazada_cancelar(
-    event: c.ReservaPresupuestoRechazada, uow: UnitOfWork
-) -> None:
-    await registrar_resultado(resultado_de(event), uow)
-
-
-async def when_presupuesto_liberado_registrar_compensacion(
-    event: c.PresupuestoLiberado, uow: UnitOfWork
-) -> None:
-    await registrar_resultado(resultado_de(event), uow)
-
-
-async def when_influencers_asignados_registrar_exito(
-    event: c.InfluencersAsignados, uow: UnitOfWork
-) -> None:
-    await registrar_resultado(resultado_de(event), uow)
-
-
-async def when_asignacion_influencers_rechazada_cancelar(
-    event: c.AsignacionInfluencersRechazada, uow: UnitOfWork
-) -> None:
-    await registrar_resultado(resultado_de(event), uow)
-
-
-async def when_influencers_liberados_registrar_compensacion(
-    event: c.InfluencersLiberados, uow: UnitOfWork
-) -> None:
-    await registrar_resultado(resultado_de(event), uow)
-
-
-async def when_tracking_habilitado_registrar_exito(
-    event: c.TrackingHabilitado, uow: UnitOfWork
-) -> None:
-    await registrar_resultado(resultado_de(event), uow)
-
-
-async def when_habilitacion_tracking_rechazada_cancelar(
-    event: c.HabilitacionTrackingRechazada, uow: UnitOfWork
-) -> None:
-    await registrar_resultado(resultado_de(event), uow)
-
-
-async def when_tracking_deshabilitado_registrar_compensacion(
-    event: c.TrackingDeshabilitado, uow: UnitOfWork
-) -> None:
+async def when_participante_responde_registrar(event: c.IntegrationEvent, uow: UnitOfWork) -> None:
+    """A success, failure or compensation of marca, influencer or tracking (the events are
+    listed in ``translators.RESULTADOS``): recorded in the campaign's saga."""
     await registrar_resultado(resultado_de(event), uow)
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import TYPE_CHECKING
 
 import contracts as c
+from afiliaciones_svc.adapters.translators import RESULTADOS
 from afiliaciones_svc.application import handlers
 from alpes.messaging import subscribe
 
@@ -18,28 +20,11 @@ SUBSCRIPTION = c.subscription("afiliaciones")
 
 
 def reactions() -> dict[c.Context, dict[type[c.IntegrationEvent], Handler]]:
-    """The reactions by publishing context; read from ``handlers`` when wiring."""
-    return {
-        "marca": {
-            c.PresupuestoReservado: handlers.when_presupuesto_reservado_registrar_exito,
-            c.ReservaPresupuestoRechazada: handlers.when_reserva_presupuesto_rechazada_cancelar,
-            c.PresupuestoLiberado: handlers.when_presupuesto_liberado_registrar_compensacion,
-        },
-        "influencer": {
-            c.InfluencersAsignados: handlers.when_influencers_asignados_registrar_exito,
-            c.AsignacionInfluencersRechazada: (
-                handlers.when_asignacion_influencers_rechazada_cancelar
-            ),
-            c.InfluencersLiberados: handlers.when_influencers_liberados_registrar_compensacion,
-        },
-        "tracking": {
-            c.TrackingHabilitado: handlers.when_tracking_habilitado_registrar_exito,
-            c.HabilitacionTrackingRechazada: (
-                handlers.when_habilitacion_tracking_rechazada_cancelar
-            ),
-            c.TrackingDeshabilitado: handlers.when_tracking_deshabilitado_registrar_compensacion,
-        },
-    }
+    """Every outcome event, by the context that publishes it, recorded by one reaction."""
+    tables: dict[c.Context, dict[type[c.IntegrationEvent], Handler]] = defaultdict(dict)
+    for event_type in RESULTADOS:
+        tables[event_type.context][event_type] = handlers.when_participante_responde_registrar
+    return dict(tables)
 
 
 def wire(broker: PulsarBroker, db: Database, settings: Settings) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 
 class MarcaNoEncontrada(Exception):
     """There is no such brand (HTTP 404)."""
@@ -18,15 +16,4 @@ class MarcaYaExiste(Exception):
 
     def __init__(self, id_marca: str) -> None:
         super().__init__(f"Ya existe la marca {id_marca}.")
-        self.id_marca = id_marca
-
-
-class PresupuestoMenorQueReservado(Exception):
-    """The new total would not cover what the brand holds reserved (HTTP 409)."""
-
-    def __init__(self, id_marca: str, total: Decimal, reservado: Decimal) -> None:
-        super().__init__(
-            f"El presupuesto total de la marca {id_marca} no puede ser {total}: "
-            f"tiene reservado {reservado}."
-        )
         self.id_marca = id_marca

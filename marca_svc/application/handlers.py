@@ -30,9 +30,8 @@ from marca_svc.application.commands import (
 from marca_svc.application.errors import (
     MarcaNoEncontrada,
     MarcaYaExiste,
-    PresupuestoMenorQueReservado,
 )
-from marca_svc.domain import Marca, ReservaPresupuesto, como_monto
+from marca_svc.domain import Marca, ReservaPresupuesto
 from marca_svc.domain import reactions as dominio
 
 if TYPE_CHECKING:
@@ -60,21 +59,11 @@ async def actualizar_marca(cmd: ActualizarMarca, uow: UnitOfWork) -> Marca:
     if marca is None:
         raise MarcaNoEncontrada(cmd.id_marca)
     if cmd.presupuesto_total is not None:
-        _cambiar_total(marca, cmd.presupuesto_total)
+        marca.ajustar_presupuesto_total(cmd.presupuesto_total)
     if cmd.desactivar:
         marca.desactivar()
     await marcas.guardar(marca)
     return marca
-
-
-def _cambiar_total(marca: Marca, valor: Decimal) -> None:
-    # The domain has no operation for this yet; the rule lives here until it does.
-    total = como_monto(valor)
-    if total < marca.presupuesto_reservado:
-        raise PresupuestoMenorQueReservado(marca.id_marca, total, marca.presupuesto_reservado)
-    if total != marca.presupuesto_total:
-        marca.presupuesto_total = total
-        marca.version += 1
 
 
 # --- the saga ---

@@ -42,3 +42,14 @@ class ReservaInconsistente(ErrorDominio):
 
 class MarcaNoCorresponde(ErrorDominio):
     """A reservation was handed a brand that is not its own (a caller's mistake)."""
+
+
+class PresupuestoMenorQueReservado(ErrorDominio):
+    """The new total would not cover what the brand holds reserved."""
+
+    def __init__(self, id_marca: str, total: object, reservado: object) -> None:
+        super().__init__(
+            f"El presupuesto total de la marca {id_marca} no puede ser {total}: "
+            f"tiene reservado {reservado}."
+        )
+        self.id_marca = id_marca

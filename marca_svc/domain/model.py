@@ -21,6 +21,7 @@ from marca_svc.domain.errors import (
     MarcaNoCorresponde,
     MontoInvalido,
     PresupuestoInsuficiente,
+    PresupuestoMenorQueReservado,
     ReservaInconsistente,
 )
 from marca_svc.domain.events import (
@@ -140,6 +141,15 @@ class Marca:
             )
         self.presupuesto_reservado -= monto
         self.version += 1
+
+    def ajustar_presupuesto_total(self, total: Decimal) -> None:
+        """A new total budget; never below what the brand holds reserved."""
+        total = como_monto(total)
+        if total < self.presupuesto_reservado:
+            raise PresupuestoMenorQueReservado(self.id_marca, total, self.presupuesto_reservado)
+        if total != self.presupuesto_total:
+            self.presupuesto_total = total
+            self.version += 1
 
     def desactivar(self) -> None:
         """Stop reserving for new campaigns; open reservations stay. Idempotent."""

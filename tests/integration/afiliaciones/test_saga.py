@@ -197,7 +197,7 @@ async def test_the_deadline_cancels_a_saga_nobody_answered(
 async def test_a_failing_reaction_rolls_back_state_and_outbox_then_is_dead_lettered(
     start_service: StartService, probe: EventProbe, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = handlers.when_asignacion_influencers_rechazada_cancelar
+    real = handlers.when_participante_responde_registrar
     intentos: list[str] = []
 
     async def falla_tras_publicar(event: Any, uow: Any) -> None:
@@ -206,9 +206,7 @@ async def test_a_failing_reaction_rolls_back_state_and_outbox_then_is_dead_lette
         intentos.append(event.id_evento)
         raise RuntimeError("fallo simulado")
 
-    monkeypatch.setattr(
-        handlers, "when_asignacion_influencers_rechazada_cancelar", falla_tras_publicar
-    )
+    monkeypatch.setattr(handlers, "when_participante_responde_registrar", falla_tras_publicar)
     svc = await start_service("afiliaciones")
     campana = await crear(svc)
     dlq_topic = c.dead_letter_topic(c.topic("influencer", probe.namespace), "afiliaciones")

@@ -113,3 +113,16 @@ def test_desactivar_is_idempotent_and_emits_once() -> None:
 
     assert not marca.activa
     assert marca.eventos == [MarcaDesactivada(id_marca="m-1")]
+
+
+def test_the_total_can_grow_and_shrink_but_never_below_what_is_reserved() -> None:
+    from marca_svc.domain.errors import PresupuestoMenorQueReservado
+
+    marca = Marca.registrar("m-9", "Nike", 1000)
+    marca.presupuesto_reservado = Decimal(600)  # as open reservations leave it
+    marca.ajustar_presupuesto_total(Decimal(2000))
+    marca.ajustar_presupuesto_total(Decimal(600))
+    assert marca.presupuesto_total == Decimal(600)
+    with pytest.raises(PresupuestoMenorQueReservado):
+        marca.ajustar_presupuesto_total(Decimal(599))
+    assert marca.presupuesto_total == Decimal(600)
