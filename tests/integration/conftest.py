@@ -80,7 +80,7 @@ class EventProbe:
         from faststream_pulsar import PulsarBroker
 
         self.namespace = namespace
-        self.broker = PulsarBroker(url, codec=AvroCodec())
+        self.broker = PulsarBroker(url, codec=AvroCodec(), logger=None)
         self.seen: list[Any] = []
         for context in CONTEXTS:
             self.broker.subscriber(
