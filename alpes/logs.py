@@ -44,5 +44,5 @@ def configure(service: str, level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("uvicorn.access", "pulsar.client", "sqlalchemy.engine"):
+    for noisy in ("uvicorn.access", "pulsar.client", "sqlalchemy.engine", "alembic"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

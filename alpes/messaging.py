@@ -59,6 +59,7 @@ def make_broker(settings: Settings, **kwargs: Any) -> PulsarBroker:
         auth_token=settings.pulsar_auth_token,
         codec=AvroCodec(),
         logger=logging.getLogger(f"alpes.{settings.service}.broker"),
+        log_level=logging.DEBUG,  # "Received"/"Processed" per message; failures stay ERROR
         graceful_timeout=10,
         operation_timeout=settings.pulsar_operation_timeout_seconds,
         ping_topic=f"persistent://{settings.topic_namespace}/alpes.ping",
