@@ -308,3 +308,20 @@ async def test_router_prefix_and_publisher_decorator(broker_url: str) -> None:
         await broker.start()
         await broker.publish("hola", f"{base}-in")
         await eventually(lambda: results == ["HOLA"], message="decorated publisher")
+
+
+async def test_a_subscriber_without_handler_can_be_iterated(broker_url: str) -> None:
+    topic = unique_topic("iterate")
+    broker = PulsarBroker(broker_url)
+    subscriber = broker.subscriber(topic, subscription="s", initial_position="Earliest")
+    async with broker:
+        await broker.start()
+        for n in range(3):
+            await broker.publish(n, topic, key="k")
+        got = []
+        async for message in subscriber:
+            got.append(await message.decode())
+            await message.ack()
+            if len(got) == 3:
+                break
+    assert got == [0, 1, 2]
