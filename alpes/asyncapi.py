@@ -10,7 +10,6 @@ receive operations say which subscription (and type) consume them.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 from faststream.specification import AsyncAPI
@@ -19,10 +18,12 @@ from faststream.specification.asyncapi.site import (
     ASYNCAPI_JS_DEFAULT_URL,
 )
 
-from contracts import IntegrationEvent
+from contracts import EVENTS, Context, IntegrationEvent
 from contracts.registry import fingerprint, schema_of
 from faststream_pulsar import PulsarBroker, PulsarSubscriber
 from faststream_pulsar.subscriber import PulsarSubscriberSpecification
+
+from .messaging import REACTS_TO
 
 AVRO_FORMAT = "application/vnd.apache.avro+json;version=1.9.0"
 
@@ -41,13 +42,10 @@ HEADERS_SCHEMA = {
 
 
 def document(
-    broker: PulsarBroker,
-    *,
-    title: str,
-    description: str,
-    channels: Mapping[str, Sequence[type[IntegrationEvent]]],
+    broker: PulsarBroker, *, name: Context, title: str, description: str
 ) -> dict[str, Any]:
-    """The service's AsyncAPI 3.0 document; ``channels`` maps channel titles to events."""
+    """The AsyncAPI 3.0 document of service ``name``: what it publishes and reacts to."""
+    channels = _channels(broker, name)
     doc: dict[str, Any] = (
         AsyncAPI(broker, title=title, version="1.0.0", description=description)
         .to_specification()
@@ -64,8 +62,8 @@ def document(
         for sub in broker.subscribers
         if isinstance(sub, PulsarSubscriber)
     }
-    for name, channel in doc.get("channels", {}).items():
-        events = channels.get(name, ())
+    for title_, channel in doc.get("channels", {}).items():
+        events = channels.get(title_, ())
         channel["messages"] = {
             e.__name__: {"$ref": f"#/components/messages/{e.__name__}"} for e in events
         }
@@ -91,6 +89,17 @@ def document(
             assert isinstance(spec, PulsarSubscriberSpecification)
             operation["x-pulsar-subscription"] = spec.pulsar_bindings()
     return doc
+
+
+def _channels(broker: PulsarBroker, name: Context) -> dict[str, tuple[type[IntegrationEvent], ...]]:
+    """Channel title -> its events: the service's own topic (every event of its context)
+    and each subscription (the events it reacts to)."""
+    channels = {f"{name}:eventos": tuple(e for e in EVENTS if e.context == name)}
+    for sub in broker.subscribers:
+        if isinstance(sub, PulsarSubscriber):
+            title = sub.specification.config.title_ or sub.topic
+            channels[title] = REACTS_TO.get(sub, ())
+    return channels
 
 
 def _message(event: type[IntegrationEvent]) -> dict[str, Any]:

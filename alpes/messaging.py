@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 from faststream import Context
 from faststream.message import StreamMessage
@@ -22,7 +23,13 @@ from faststream.message import StreamMessage
 from contracts import IntegrationEvent, dead_letter_topic
 from contracts import decode as decode_event
 from contracts import encode as encode_event
-from faststream_pulsar import DeadLetterPolicy, PulsarBroker, PulsarMessage, SubscriptionType
+from faststream_pulsar import (
+    DeadLetterPolicy,
+    PulsarBroker,
+    PulsarMessage,
+    PulsarSubscriber,
+    SubscriptionType,
+)
 
 from .logs import saga_context
 
@@ -33,6 +40,11 @@ if TYPE_CHECKING:
 logger = logging.getLogger("alpes.messaging")
 
 Handler = Callable[[Any, "UnitOfWork"], Awaitable[None]]
+
+REACTS_TO: WeakKeyDictionary[PulsarSubscriber, tuple[type[IntegrationEvent], ...]] = (
+    WeakKeyDictionary()
+)
+"""The events each subscription reacts to (for the AsyncAPI document)."""
 
 
 class AvroCodec:
@@ -99,7 +111,7 @@ def subscribe(
         topic=dead_letter_topic(topic, subscription),
     )
 
-    @broker.subscriber(
+    subscriber = broker.subscriber(
         topic,
         subscription=subscription,
         subscription_type=SubscriptionType.SHARED,
@@ -109,6 +121,9 @@ def subscribe(
         max_workers=settings.consumer_workers,
         title=f"{subscription}:{topic.rsplit('/', 1)[-1]}",
     )
+    REACTS_TO[subscriber] = tuple(table)
+
+    @subscriber
     async def on_message(message: PulsarMessage = Context()) -> None:
         event: IntegrationEvent = await message.decode()  # type: ignore[assignment]
         reaction = table.get(type(event))

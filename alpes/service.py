@@ -17,11 +17,15 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
+from sqlalchemy import MetaData
 
+from contracts import Context, topic
 from faststream_pulsar import PulsarBroker
 
+from .asyncapi import document
 from .db import Database
 from .http import BodyLimitMiddleware, CorrelationMiddleware, install_error_handlers, install_health
+from .messaging import make_broker
 from .migrations import upgrade
 from .outbox import OutboxRelay
 from .settings import Settings
@@ -73,6 +77,48 @@ async def _forever(job: BackgroundJob) -> None:
         except Exception:
             logger.exception("background job %s failed; restarting", job.__qualname__)
             await asyncio.sleep(1)
+
+
+def assemble(
+    settings: Settings,
+    *,
+    name: Context,
+    metadata: MetaData,
+    migrations: Path,
+    wire: Callable[[PulsarBroker, Database, Settings], object],
+    title: str,
+    description: str,
+    background: Sequence[Callable[[Database, Settings], BackgroundJob]] = (),
+) -> Service:
+    """A service's parts: its database, its broker with the subscriptions ``wire`` declares and
+    a publisher for its own topic, the outbox relay and its background jobs. No I/O here:
+    connections open in :meth:`Service.start`."""
+    db = Database.connect(
+        settings.database_url,
+        metadata,
+        pool_size=settings.database_pool_size,
+        namespace=settings.topic_namespace,
+    )
+    broker = make_broker(settings)
+    wire(broker, db, settings)
+    broker.publisher(topic(name, settings.topic_namespace), title=f"{name}:eventos")
+    relay = OutboxRelay(
+        db,
+        broker,
+        name=name,
+        batch_size=settings.outbox_batch_size,
+        poll_interval=settings.outbox_poll_interval_ms / 1000,
+    )
+    return Service(
+        name=name,
+        settings=settings,
+        db=db,
+        broker=broker,
+        relay=relay,
+        migrations=migrations,
+        background=[job(db, settings) for job in background],
+        asyncapi=lambda: document(broker, name=name, title=title, description=description),
+    )
 
 
 def build_app(

@@ -238,9 +238,7 @@ class PulsarBroker(
         client = self._connection
         if client is None:
             return False
-        lookup = asyncio.ensure_future(
-            client.get_topic_partitions(self.ping_topic)
-        )
+        lookup = asyncio.ensure_future(client.get_topic_partitions(self.ping_topic))
         done, _ = await asyncio.wait({lookup}, timeout=timeout)
         if not done:
             lookup.add_done_callback(swallow)

@@ -10,12 +10,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-import contracts as c
-from alpes.asyncapi import document
-from alpes.db import Database
-from alpes.messaging import make_broker
-from alpes.outbox import OutboxRelay
-from alpes.service import Service, build_app
+from alpes.service import assemble, build_app
 from alpes.settings import Settings
 from marca_svc.adapters.orm import metadata
 from marca_svc.application.errors import MarcaNoEncontrada, MarcaYaExiste
@@ -41,35 +36,14 @@ DOMAIN_ERRORS: dict[type[Exception], int] = {  # the most specific class of an e
 
 
 def create_app(settings: Settings) -> FastAPI:
-    db = Database.connect(
-        settings.database_url,
-        metadata,
-        pool_size=settings.database_pool_size,
-        namespace=settings.topic_namespace,
-    )
-    broker = make_broker(settings)
-    subscribers.wire(broker, db, settings)
-    broker.publisher(c.topic("marca", settings.topic_namespace), title="marca:eventos")
-    relay = OutboxRelay(
-        db,
-        broker,
+    service = assemble(
+        settings,
         name="marca",
-        batch_size=settings.outbox_batch_size,
-        poll_interval=settings.outbox_poll_interval_ms / 1000,
-    )
-    service = Service(
-        name="marca",
-        settings=settings,
-        db=db,
-        broker=broker,
-        relay=relay,
+        metadata=metadata,
         migrations=Path(__file__).parent / "migrations",
-        asyncapi=lambda: document(
-            broker,
-            title=TITLE,
-            description=DESCRIPTION,
-            channels=subscribers.channels(settings),
-        ),
+        wire=subscribers.wire,
+        title=TITLE,
+        description=DESCRIPTION,
     )
     return build_app(
         service,

@@ -7,16 +7,10 @@ them to ``alpes.service.build_app``. Nothing here does I/O: connections open in 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI
 
-import contracts as c
-from alpes.asyncapi import document
-from alpes.db import Database
-from alpes.messaging import make_broker
-from alpes.outbox import OutboxRelay
-from alpes.service import Service, build_app
+from alpes.service import assemble, build_app
 from alpes.settings import Settings
 from tracking_svc.adapters.orm import metadata
 from tracking_svc.application.batcher import EventoBatcher
@@ -27,39 +21,18 @@ DESCRIPTION = (
     "Codigos de tracking por influencer, eventos de tracking y metricas de campana; "
     "participante de la saga de creacion de campanas."
 )
-PUBLICA: list[type[c.IntegrationEvent]] = [
-    c.TrackingHabilitado,
-    c.HabilitacionTrackingRechazada,
-    c.TrackingDeshabilitado,
-]
 
 
 def create_app(settings: Settings) -> FastAPI:
-    db = Database.connect(
-        settings.database_url,
-        metadata,
-        pool_size=settings.database_pool_size,
-        namespace=settings.topic_namespace,
-    )
-    broker = make_broker(settings)
-    subscribers.wire(broker, db, settings)
-    broker.publisher(c.topic("tracking", settings.topic_namespace), title=f"{TITLE}:eventos")
-    relay = OutboxRelay(
-        db,
-        broker,
+    service = assemble(
+        settings,
         name="tracking",
-        batch_size=settings.outbox_batch_size,
-        poll_interval=settings.outbox_poll_interval_ms / 1000,
-    )
-    service = Service(
-        name="tracking",
-        settings=settings,
-        db=db,
-        broker=broker,
-        relay=relay,
+        metadata=metadata,
         migrations=Path(__file__).parent / "migrations",
+        wire=subscribers.wire,
+        title=TITLE,
+        description=DESCRIPTION,
     )
-    service.asyncapi = lambda: _asyncapi(service, settings)
     app = build_app(
         service,
         title=TITLE,
@@ -67,13 +40,5 @@ def create_app(settings: Settings) -> FastAPI:
         routers=[http.router],
         domain_errors=http.DOMAIN_ERRORS,
     )
-    app.state.ingesta = EventoBatcher(db)
+    app.state.ingesta = EventoBatcher(service.db)
     return app
-
-
-def _asyncapi(service: Service, settings: Settings) -> dict[str, Any]:
-    channels: dict[str, list[type[c.IntegrationEvent]]] = {f"{TITLE}:eventos": PUBLICA}
-    for context, table in subscribers.reactions().items():
-        topic = c.topic(context, settings.topic_namespace)
-        channels[f"{subscribers.SUBSCRIPTION}:{topic.rsplit('/', 1)[-1]}"] = list(table)
-    return document(service.broker, title=TITLE, description=DESCRIPTION, channels=channels)

@@ -37,16 +37,6 @@ def reactions(settings: Settings) -> dict[c.Context, Reactions]:
     }
 
 
-def channels(settings: Settings) -> dict[str, list[type[c.IntegrationEvent]]]:
-    """AsyncAPI channel title -> the events this service reads there."""
-    return {
-        f"{SUBSCRIPTION}:{c.topic(context, settings.topic_namespace).rsplit('/', 1)[-1]}": list(
-            table
-        )
-        for context, table in reactions(settings).items()
-    }
-
-
 def wire(broker: PulsarBroker, db: Database, settings: Settings) -> None:
     for context, table in reactions(settings).items():
         subscribe(

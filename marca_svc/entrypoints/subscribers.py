@@ -52,19 +52,3 @@ def wire(broker: PulsarBroker, db: Database, settings: Settings) -> None:
             reactions=table,
             settings=settings,
         )
-
-
-def channels(settings: Settings) -> dict[str, list[type[c.IntegrationEvent]]]:
-    """AsyncAPI: the events on each channel, by channel title."""
-    consumed = {
-        f"{SUBSCRIPTION}:{c.topic(context, settings.topic_namespace).rsplit('/', 1)[-1]}": list(
-            table
-        )
-        for context, table in reactions(settings).items()
-    }
-    published: list[type[c.IntegrationEvent]] = [
-        c.PresupuestoReservado,
-        c.ReservaPresupuestoRechazada,
-        c.PresupuestoLiberado,
-    ]
-    return {"marca:eventos": published, **consumed}

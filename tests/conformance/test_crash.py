@@ -42,7 +42,9 @@ async def test_consumers_of_a_killed_process_are_released(
     """
     if request.node.callspec.params.get("broker_url") == "lite":
         request.applymarker(
-            pytest.mark.xfail(strict=True, reason="pulsar-lite 0.2.0 keeps a reset connection's consumers")
+            pytest.mark.xfail(
+                strict=True, reason="pulsar-lite 0.2.0 keeps a reset connection's consumers"
+            )
         )
     topics = [unique_topic(f"crash{i}") for i in range(3)]
     broker = PulsarBroker(broker_url)

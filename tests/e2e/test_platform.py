@@ -165,7 +165,9 @@ async def test_unknown_ids_are_404(api: Api) -> None:
         assert r.status_code == 404, (path, r.status_code, r.text)
 
 
-def test_the_seeds_postman_collection_runs_green_with_newman(platform: Platform, tmp_path: Path) -> None:
+def test_the_seeds_postman_collection_runs_green_with_newman(
+    platform: Platform, tmp_path: Path
+) -> None:
     """The seed's own collection, as a client: every request answers as the seed documents.
 
     The environment file's values are passed one by one, base URLs pointed at this

@@ -22,7 +22,9 @@ from tests.e2e.conftest import Platform, launch_platform
 
 @pytest.fixture(scope="module")
 def platform(
-    postgres: EmbeddedPostgres, apache_pulsar: ApachePulsar, tmp_path_factory: pytest.TempPathFactory
+    postgres: EmbeddedPostgres,
+    apache_pulsar: ApachePulsar,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Platform]:
     running = launch_platform(
         postgres,
