@@ -261,8 +261,8 @@ async def test_stop_lets_in_flight_handlers_finish_and_loses_nothing(broker_url:
         await first.publish(n, topic)
     await asyncio.wait_for(started.wait(), 20)
     stopping = asyncio.create_task(first.stop())
-    await asyncio.sleep(0.2)  # stop is now waiting on the in-flight handlers
-    assert not stopping.done(), "stop waits for in-flight handlers"
+    done, _ = await asyncio.wait({stopping}, timeout=0.5)
+    assert not done, "stop waits for the in-flight handlers"
     release.set()
     await asyncio.wait_for(stopping, 20)
     finished_before_restart = list(handled)
