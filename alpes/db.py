@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     BigInteger,
@@ -141,6 +141,3 @@ class UnitOfWork:
             .returning(self._db.inbox.c.id_mensaje)
         )
         return result.first() is not None
-
-
-UnitOfWorkFactory = Callable[[], Any]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import shutil
 import socket
 import subprocess
 import time
@@ -156,7 +155,3 @@ def asyncpg_url(libpq_uri: str) -> str:
         netloc += "@"
     q = f"?host={quote(host)}" if host else ""
     return f"postgresql+asyncpg://{netloc}{parts.path}{q}"
-
-
-def remove_tree(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)

@@ -23,10 +23,6 @@ def saga_context(**ids: str | None) -> Iterator[None]:
         _saga.reset(token)
 
 
-def current_ids() -> dict[str, str]:
-    return _saga.get() or {}
-
-
 class _SagaFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         ids = _saga.get() or {}
