@@ -13,6 +13,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Index,
+    Integer,
     LargeBinary,
     MetaData,
     String,
@@ -36,7 +37,8 @@ if TYPE_CHECKING:
 
 
 def messaging_tables(metadata: MetaData) -> tuple[Table, Table]:
-    """The outbox and inbox tables every service's schema has."""
+    """The outbox and inbox tables every service's schema has (and ``idempotencia``, the
+    HTTP idempotency keys, see ``alpes.idempotency``)."""
     outbox = Table(
         "outbox",
         metadata,
@@ -55,6 +57,16 @@ def messaging_tables(metadata: MetaData) -> tuple[Table, Table]:
         Column("id_mensaje", String(100), primary_key=True),
         Column("procesado_en", DateTime(timezone=True), nullable=False, server_default=func.now()),
         Index("ix_inbox_procesado_en", "procesado_en"),
+    )
+    Table(
+        "idempotencia",
+        metadata,
+        Column("clave", String(200), primary_key=True),
+        Column("huella", String(64), nullable=False),
+        Column("estado_http", Integer, nullable=False),
+        Column("respuesta", JSONB, nullable=False),
+        Column("creado_en", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Index("ix_idempotencia_creado_en", "creado_en"),
     )
     return outbox, inbox
 

@@ -41,3 +41,44 @@ context.configure(connection=connection, target_metadata=None)
 with context.begin_transaction():
     context.run_migrations()
 '''
+
+
+OUTBOX_CHANNEL = "alpes_outbox"
+"""The channel a commit that wrote outbox rows notifies (the relay listens on it)."""
+
+
+def upgrade_reliability(op: Any) -> None:
+    """Revision 0002 of every service: idempotency keys of HTTP writes, and a NOTIFY on
+    ``alpes_outbox`` when a transaction commits outbox rows (one per transaction: PostgreSQL
+    folds identical notifications), so the relay of any replica wakes at once."""
+    import sqlalchemy as sa
+    from sqlalchemy.dialects import postgresql
+
+    op.create_table(
+        "idempotencia",
+        sa.Column("clave", sa.String(200), primary_key=True),
+        sa.Column("huella", sa.String(64), nullable=False),
+        sa.Column("estado_http", sa.Integer, nullable=False),
+        sa.Column("respuesta", postgresql.JSONB, nullable=False),
+        sa.Column(
+            "creado_en", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+        ),
+    )
+    op.create_index("ix_idempotencia_creado_en", "idempotencia", ["creado_en"])
+    op.execute(
+        f"""
+        CREATE FUNCTION alpes_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_notify('{OUTBOX_CHANNEL}', '');
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER outbox_notify AFTER INSERT ON outbox
+            FOR EACH STATEMENT EXECUTE FUNCTION alpes_outbox_notify();
+        """
+    )
+
+
+def downgrade_reliability(op: Any) -> None:
+    op.execute("DROP TRIGGER IF EXISTS outbox_notify ON outbox")
+    op.execute("DROP FUNCTION IF EXISTS alpes_outbox_notify()")
+    op.drop_table("idempotencia")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SERVICES: dict[str, int] = {
@@ -37,6 +37,19 @@ class Settings(BaseSettings):
     consumer_workers: int = 8
     outbox_batch_size: int = 500
     outbox_poll_interval_ms: int = 250
+    outbox_lag_warning_seconds: float = 30.0
+
+    # failures (docs/adr/0006): transient ones are retried with capped exponential backoff
+    # and jitter for ``retry_horizon_seconds``, never dead-lettered inside it
+    retry_initial_ms: int = 500
+    retry_max_ms: int = 30_000
+    retry_horizon_seconds: float = 900.0
+
+    # retention (docs/reliability.md): idempotency keys, dead letters, inbox rows, tombstones
+    idempotency_retention_hours: float = 24.0
+    dead_letter_replay_days: float = 7.0
+    inbox_retention_days: float = 14.0
+    retention_check_seconds: float = 600.0
 
     # HTTP
     max_body_bytes: int = 1_000_000
@@ -44,8 +57,18 @@ class Settings(BaseSettings):
     # the saga
     saga_deadline_seconds: float = 30.0
     saga_deadline_check_seconds: float = 1.0
+    saga_grace_seconds: float = 30.0
+    saga_sweep_interval_seconds: float = 30.0
     marca_credito_inicial: float = 100_000.0
     influencer_max_campanas: int = 3
+
+    @model_validator(mode="after")
+    def _horizons_in_order(self) -> Settings:
+        # a replayed dead letter must still find the inbox rows of what was handled
+        if self.inbox_retention_days <= self.dead_letter_replay_days:
+            msg = "INBOX_RETENTION_DAYS must be longer than DEAD_LETTER_REPLAY_DAYS"
+            raise ValueError(msg)
+        return self
 
     @property
     def http_port(self) -> int:

@@ -1,0 +1,34 @@
+"""Idempotency keys of HTTP writes; outbox commits notify the relay; the saga sweeper's columns.
+
+Revision ID: 0002
+Revises: 0001
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+from alpes.migrations import downgrade_reliability, upgrade_reliability
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    upgrade_reliability(op)
+    op.add_column("campanas", sa.Column("cancelada_en", sa.DateTime(timezone=True)))
+    op.add_column("campanas", sa.Column("revisar_en", sa.DateTime(timezone=True)))
+    op.create_index(
+        "ix_campanas_compensando_revisar_en",
+        "campanas",
+        ["revisar_en"],
+        postgresql_where=sa.text("estado_saga = 'compensando'"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_index("ix_campanas_compensando_revisar_en", "campanas")
+    op.drop_column("campanas", "revisar_en")
+    op.drop_column("campanas", "cancelada_en")
+    downgrade_reliability(op)
