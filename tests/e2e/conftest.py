@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,8 +95,10 @@ def launch_platform(
     broker_url: str,
     log_dir: Path,
     create_namespace: Callable[[str], None] | None = None,
+    service_env: Mapping[str, Mapping[str, str]] | None = None,
     **env: str,
 ) -> Platform:
+    """Start the four services; ``env`` goes to every one, ``service_env[name]`` to one."""
     run = uuid.uuid4().hex[:8]
     namespace = f"public/e2e{run}"
     if create_namespace is not None:
@@ -121,6 +123,7 @@ def launch_platform(
                 "MAX_REDELIVERIES": "3",
                 "DATABASE_POOL_SIZE": "10",
                 **env,
+                **(service_env or {}).get(name, {}),
             },
         )
     for service in platform.services.values():
