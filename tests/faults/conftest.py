@@ -1,0 +1,20 @@
+"""The fault suite: the four services as processes on real PostgreSQL and a real broker, with a
+database, PostgreSQL, the broker, a handler or a client misbehaving. Each module starts its own
+platform (``platform`` fixture) with the environment its fault needs."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from tests.e2e.conftest import Platform
+from tests.faults.support import FaultApi
+
+
+@pytest.fixture
+async def api(platform: Platform) -> AsyncIterator[FaultApi]:
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
+    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+        yield FaultApi(platform, client)
