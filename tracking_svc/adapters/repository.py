@@ -7,9 +7,9 @@ the other, even when no row exists yet. ``save`` also checks ``version``.
 
 ``EventoTrackingRepository`` serves ingestion, the hot path, on an autocommit connection and
 without any lock on the campaign: ``aceptacion`` reads the campaigns' state with a plain
-``SELECT``; ``agregar`` then writes the event rows (``INSERT ... SELECT FROM unnest``) and one
-summed, atomic ``x = x + :dx`` increment per campaign and per code, all in ONE statement (see
-``_AGREGAR``). The metrics rows are its only row locks; they are taken in one fixed order and held
+``SELECT``; ``agregar`` then writes the event rows (``INSERT ... SELECT FROM unnest ... ON
+CONFLICT (id) DO NOTHING``) and one summed, atomic ``x = x + :dx`` increment per campaign and per
+code over the rows really inserted, all in ONE statement (see ``_AGREGAR``). The metrics rows are its only row locks; they are taken in one fixed order and held
 only while that statement runs, with no network round trip before the commit. Counters are
 therefore exact under any concurrency, and concurrent batches never deadlock.
 """
@@ -196,15 +196,17 @@ def _tipo_sql(contador: str) -> str:
     return "numeric" if contador == "valor_conversiones" else "bigint"
 
 
-def _unnest(prefijo: str, claves: Sequence[str]) -> str:
-    """``unnest(CAST(:p_a AS varchar[]), ...) AS d(a, ..., vistas, ...)``: one row per key."""
-    arrays = [f"CAST(:{prefijo}_{k} AS varchar[])" for k in claves] + [
-        f"CAST(:{prefijo}_{n} AS {_tipo_sql(n)}[])" for n in CONTADORES
-    ]
-    return f"unnest({', '.join(arrays)}) AS d({', '.join([*claves, *CONTADORES])})"
+def _arrays(prefijo: str, claves: Sequence[str]) -> str:
+    """``CAST(:p_a AS varchar[]), ..., CAST(:p_vistas AS bigint[]), ...``"""
+    return ", ".join(
+        [f"CAST(:{prefijo}_{k} AS varchar[])" for k in claves]
+        + [f"CAST(:{prefijo}_{n} AS {_tipo_sql(n)}[])" for n in CONTADORES]
+    )
 
 
+_CONTADORES = ", ".join(CONTADORES)
 _SUMAR = ", ".join(f"{n} = m.{n} + d.{n}" for n in CONTADORES)
+_SUMAS = ", ".join(f"sum({n}) AS {n}" for n in CONTADORES)
 
 _AGREGAR = text(
     f"""
@@ -222,37 +224,60 @@ _AGREGAR = text(
     ), completas AS (
         SELECT (SELECT count(*) FROM bloqueo_campanas) = :n_campanas
            AND (SELECT count(*) FROM bloqueo_codigos) = :n_codigos AS ok
-    ), campanas AS (
-        UPDATE metricas_campana AS m SET {_SUMAR}
-        FROM {_unnest("c", ["id_campana"])}, completas
-        WHERE m.id_campana = d.id_campana AND completas.ok
-        RETURNING 1
-    ), codigos AS (
-        UPDATE metricas_influencer AS m SET {_SUMAR}
-        FROM {_unnest("i", ["id_campana", "codigo"])}, completas
-        WHERE m.id_campana = d.id_campana AND m.codigo = d.codigo AND completas.ok
-        RETURNING 1
-    ), eventos AS (
+    ), nuevos AS (
         INSERT INTO eventos_tracking (id, id_campana, tipo_evento, datos, codigo, fecha_evento)
         SELECT e.* FROM unnest(
             CAST(:e_id AS uuid[]), CAST(:e_id_campana AS varchar[]),
             CAST(:e_tipo_evento AS varchar[]), CAST(CAST(:e_datos AS text[]) AS jsonb[]),
-            CAST(:e_codigo AS varchar[]), CAST(:e_fecha_evento AS timestamptz[])) AS e, completas
+            CAST(:e_codigo AS varchar[]), CAST(:e_fecha_evento AS timestamptz[]))
+            AS e(id, id_campana, tipo_evento, datos, codigo, fecha_evento), completas
         WHERE completas.ok
+        ORDER BY e.id
+        ON CONFLICT (id) DO NOTHING
+        RETURNING id
+    ), sumas AS (
+        SELECT d.id_campana, d.codigo, {_CONTADORES}
+        FROM unnest(CAST(:e_id AS uuid[]), {_arrays("d", ["id_campana", "codigo"])})
+             AS d(id, id_campana, codigo, {_CONTADORES})
+        JOIN nuevos USING (id)
+    ), campanas AS (
+        UPDATE metricas_campana AS m SET {_SUMAR}
+        FROM (SELECT id_campana, {_SUMAS} FROM sumas GROUP BY id_campana) AS d
+        WHERE m.id_campana = d.id_campana
+        RETURNING 1
+    ), codigos AS (
+        UPDATE metricas_influencer AS m SET {_SUMAR}
+        FROM (SELECT id_campana, codigo, {_SUMAS} FROM sumas
+              WHERE codigo IS NOT NULL GROUP BY id_campana, codigo) AS d
+        WHERE m.id_campana = d.id_campana AND m.codigo = d.codigo
         RETURNING 1
     )
     SELECT (SELECT ok FROM completas) AS completas,
+           (SELECT coalesce(array_agg(id), '{{}}') FROM nuevos) AS nuevos,
            (SELECT count(*) FROM campanas) AS campanas,
-           (SELECT count(*) FROM codigos) AS codigos,
-           (SELECT count(*) FROM eventos) AS eventos
+           (SELECT count(*) FROM codigos) AS codigos
     """
 )
 """Every write of an ingestion, as ONE statement, hence one transaction that commits when it
 ends: no network round trip while the metrics rows are locked. PostgreSQL evaluates the select
 list left to right, so the ordered ``FOR NO KEY UPDATE`` of every campaign row, then of every
-code row, comes before any update (the same order for every writer: no deadlock); if a metrics
-row is missing (provisioning writes them with the campaign and nothing deletes them, so it
-cannot happen), ``completas`` is false and nothing at all is written."""
+code row, comes before any insert or update (the same order for every writer: no deadlock); if
+a metrics row is missing (provisioning writes them with the campaign and nothing deletes them,
+so it cannot happen), ``completas`` is false and nothing at all is written.
+
+Event ids are the clients' ``id_evento``: ``ON CONFLICT (id) DO NOTHING`` skips an id already
+stored, also one committed by a concurrent writer after this statement's snapshot (PostgreSQL
+waits for that writer to end, then skips), and the counters add only the events of rows really
+inserted (``sumas`` joins the per-event increments with ``nuevos``). Rows are inserted in id
+order, so two writers holding disjoint metrics rows cannot wait for each other's ids in a
+cycle; writers sharing a metrics row run one after the other anyway."""
+
+_EVENTOS = text(
+    """
+    SELECT id, id_campana, tipo_evento, datos, codigo, fecha_evento
+    FROM eventos_tracking WHERE id = ANY(CAST(:ids AS uuid[]))
+    """
+)
 
 
 class EventoTrackingRepository:
@@ -290,57 +315,58 @@ class EventoTrackingRepository:
                 campana.codigos.append(_codigo(row))
         return campanas
 
+    async def eventos(self, ids: Collection[UUID]) -> dict[UUID, EventoNuevo]:
+        """The stored events among ``ids``, by id."""
+        rows = (await self.connection.execute(_EVENTOS, {"ids": list(ids)})).mappings()
+        return {
+            row["id"]: EventoNuevo(
+                id=row["id"],
+                id_campana=row["id_campana"],
+                tipo_evento=row["tipo_evento"],
+                datos=row["datos"],
+                codigo=row["codigo"],
+                fecha_evento=row["fecha_evento"],
+            )
+            for row in rows
+        }
+
     async def agregar(
         self, eventos: Sequence[EventoNuevo], incrementos: Sequence[Incremento]
-    ) -> None:
-        """Store ``eventos`` and add ``incrementos`` (one per event, same order), summed into
-        one increment per campaign and per code: all of it or nothing, atomically."""
-        por_campana: dict[str, list[Any]] = {}
-        por_codigo: dict[tuple[str, str], list[Any]] = {}
-        for evento, incremento in zip(eventos, incrementos, strict=True):
-            valores = _valores(incremento)
-            _sumar(por_campana, evento.id_campana, valores)
-            if evento.codigo is not None:
-                _sumar(por_codigo, (evento.id_campana, evento.codigo), valores)
-        campanas, codigos = sorted(por_campana), sorted(por_codigo)
+    ) -> set[UUID]:
+        """Store those of ``eventos`` (distinct ids) whose id is not stored yet and add their
+        ``incrementos`` (one per event, same order), summed into one increment per campaign and
+        per code: all of it or nothing, atomically. Returns the ids really inserted; the others
+        were already stored (by an earlier or a concurrent request) and count nothing."""
+        campanas = sorted({e.id_campana for e in eventos})
+        codigos = sorted({(e.id_campana, e.codigo) for e in eventos if e.codigo is not None})
+        valores = [_valores(incremento) for incremento in incrementos]
         params: dict[str, Any] = {
             "n_campanas": len(campanas),
             "n_codigos": len(codigos),
             "c_id_campana": campanas,
-            **_columnas("c", [por_campana[k] for k in campanas]),
             "i_id_campana": [k[0] for k in codigos],
             "i_codigo": [k[1] for k in codigos],
-            **_columnas("i", [por_codigo[k] for k in codigos]),
             "e_id": [e.id for e in eventos],
             "e_id_campana": [e.id_campana for e in eventos],
             "e_tipo_evento": [e.tipo_evento for e in eventos],
             "e_datos": [json.dumps(e.datos, ensure_ascii=False) for e in eventos],
             "e_codigo": [e.codigo for e in eventos],
             "e_fecha_evento": [e.fecha_evento for e in eventos],
+            "d_id_campana": [e.id_campana for e in eventos],
+            "d_codigo": [e.codigo for e in eventos],
+            **{f"d_{n}": [v[i] for v in valores] for i, n in enumerate(CONTADORES)},
         }
         result = (await self.connection.execute(_AGREGAR, params)).one()
         if not result.completas:
             msg = "metrics rows missing for an active campaign; nothing was written"
             raise RuntimeError(msg)
-        assert (result.campanas, result.codigos, result.eventos) == (
-            len(campanas),
-            len(codigos),
-            len(eventos),
+        nuevos = set(result.nuevos)
+        escritos = [e for e in eventos if e.id in nuevos]
+        assert (result.campanas, result.codigos) == (
+            len({e.id_campana for e in escritos}),
+            len({(e.id_campana, e.codigo) for e in escritos if e.codigo is not None}),
         )
-
-
-def _sumar(sumas: dict[Any, list[Any]], clave: Any, valores: list[Any]) -> None:
-    suma = sumas.get(clave)
-    if suma is None:
-        sumas[clave] = list(valores)
-    else:
-        for i, valor in enumerate(valores):
-            suma[i] += valor
-
-
-def _columnas(prefijo: str, sumas: Sequence[list[Any]]) -> dict[str, list[Any]]:
-    """The ``unnest`` arrays: one per counter, one element per row to increment."""
-    return {f"{prefijo}_{nombre}": [s[i] for s in sumas] for i, nombre in enumerate(CONTADORES)}
+        return nuevos
 
 
 _UNIDADES = tuple(n for n in CONTADORES if n not in ("valor_conversiones", "total_eventos"))

@@ -8,7 +8,9 @@ batches: a writer takes every request waiting (up to ``max_eventos`` events) and
 arrive meanwhile wait for the next batch. Each request is still accepted or refused on its own,
 all of its events or none. Alone, a request is written at once; under load a request costs a
 small share of one transaction, so a single event costs about what an event of a bulk request
-does. A database error fails every request of its batch (none of them was stored).
+does. A database error fails every request of its batch (none of them was stored). Repeats of
+an ``id_evento`` (within a request, across the requests of a batch, or of an event stored
+before) are resolved by ``registrar_lotes`` and count once.
 """
 
 from __future__ import annotations
@@ -22,12 +24,11 @@ from tracking_svc.application import handlers
 
 if TYPE_CHECKING:
     from alpes.db import Database
-    from tracking_svc.adapters.repository import EventoNuevo
     from tracking_svc.application.errors import EventoRechazado
 
 logger = logging.getLogger("tracking.ingesta")
 
-Resultado = asyncio.Future[list["EventoNuevo"]]
+Resultado = asyncio.Future[list[handlers.Registro]]
 
 
 class EventoBatcher:
@@ -38,8 +39,9 @@ class EventoBatcher:
         self._cola: deque[tuple[handlers.Lote, Resultado]] = deque()
         self._activos: set[asyncio.Task[None]] = set()
 
-    async def registrar(self, lote: handlers.Lote) -> list[EventoNuevo]:
-        """Count ``lote``, all or nothing; raises ``EventoRechazado``."""
+    async def registrar(self, lote: handlers.Lote) -> list[handlers.Registro]:
+        """Count ``lote``, all or nothing; raises ``EventoRechazado``. One ``Registro`` per
+        event: the stored event, and whether it repeats an ``id_evento`` stored before."""
         resultado: Resultado = asyncio.get_running_loop().create_future()
         self._cola.append((lote, resultado))
         if len(self._activos) < self._escritores:
@@ -58,7 +60,7 @@ class EventoBatcher:
 
     async def _escribir_tanda(self, tanda: list[tuple[handlers.Lote, Resultado]]) -> None:
         try:
-            resultados: list[list[EventoNuevo] | EventoRechazado | Exception] = list(
+            resultados: list[list[handlers.Registro] | EventoRechazado | Exception] = list(
                 await handlers.registrar_lotes([lote for lote, _ in tanda], self._db)
             )
         except Exception as error:

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 from tracking_svc import domain
 from tracking_svc.adapters.repository import (
@@ -53,18 +54,34 @@ Lote = Sequence[RegistrarEvento]
 
 
 @dataclass(frozen=True)
+class Registro:
+    """The answer for one event of a request: the stored event, and whether this request
+    stored it (``repetido`` False) or it was stored already, under the same ``id_evento``, by
+    an earlier event (of this request, of another one, or of a concurrent writer)."""
+
+    evento: EventoNuevo
+    repetido: bool = False
+
+
+@dataclass(frozen=True)
 class _LoteAceptado:
-    eventos: list[EventoNuevo]
-    incrementos: list[Incremento]  # one per event, in the same order
+    registros: list[Registro]  # one per event of the request, in its order
+    nuevos: list[tuple[EventoNuevo, Incremento]]  # the events to write (distinct ids)
 
 
 async def registrar_lotes(
     lotes: Sequence[Lote], db: Database
-) -> list[list[EventoNuevo] | EventoRechazado]:
+) -> list[list[Registro] | EventoRechazado]:
     """Count several independent batches with one read and one atomic write.
 
     Each batch is accepted or refused on its own (``EventoRechazado`` names its first refused
     event); the accepted ones are stored together, in one statement, or not at all.
+
+    An event whose ``id_evento`` is stored already, or was given to an earlier event of these
+    batches, is a repeat: it is answered with that first event, counts nothing and is not
+    checked again (a retry after the campaign ended still gets its event). The write inserts
+    with ``ON CONFLICT DO NOTHING`` and counts only the rows it inserted; an id that a
+    concurrent writer stored first is answered with that writer's event, read afterwards.
 
     The campaigns' state is read with a plain SELECT, without a lock, before the write. So a
     cancellation committed in between may let a batch count: it is then ordered just before
@@ -76,43 +93,68 @@ async def registrar_lotes(
             {cmd.id_campana for lote in lotes for cmd in lote},
             {cmd.codigo for lote in lotes for cmd in lote if cmd.codigo is not None},
         )
-        resultados = [_aceptar_lote(lote, campanas) for lote in lotes]
-        aceptados = [r for r in resultados if isinstance(r, _LoteAceptado)]
-        if aceptados:
-            await repo.agregar(
-                [evento for lote in aceptados for evento in lote.eventos],
-                [incremento for lote in aceptados for incremento in lote.incrementos],
-            )
-    return [r.eventos if isinstance(r, _LoteAceptado) else r for r in resultados]
+        pedidos = {cmd.id_evento for lote in lotes for cmd in lote if cmd.id_evento is not None}
+        conocidos = await repo.eventos(pedidos) if pedidos else {}
+        resultados = [_aceptar_lote(lote, campanas, conocidos) for lote in lotes]
+        nuevos = [n for r in resultados if isinstance(r, _LoteAceptado) for n in r.nuevos]
+        if not nuevos:
+            return [r.registros if isinstance(r, _LoteAceptado) else r for r in resultados]
+        insertados = await repo.agregar([e for e, _ in nuevos], [i for _, i in nuevos])
+        ganados = {e.id for e, _ in nuevos} - insertados  # stored first by a concurrent writer
+        originales = await repo.eventos(ganados) if ganados else {}
+    if originales.keys() != ganados:
+        msg = f"events neither inserted nor found: {sorted(ganados - originales.keys())}"
+        raise RuntimeError(msg)
+    return [
+        [
+            Registro(originales.get(r.evento.id, r.evento), r.repetido or r.evento.id in ganados)
+            for r in resultado.registros
+        ]
+        if isinstance(resultado, _LoteAceptado)
+        else resultado
+        for resultado in resultados
+    ]
 
 
 def _aceptar_lote(
-    lote: Lote, campanas: Mapping[str, CampanaTracking]
+    lote: Lote, campanas: Mapping[str, CampanaTracking], conocidos: dict[UUID, EventoNuevo]
 ) -> _LoteAceptado | EventoRechazado:
+    """Accept ``lote`` or name its first refused event. ``conocidos`` holds the events known so
+    far by id (stored, or of earlier accepted batches): a repeat of one of them is answered with
+    it; an accepted lote adds its new events to it."""
     ahora = datetime.now(UTC)
-    eventos, incrementos = [], []
+    registros: list[Registro] = []
+    nuevos: list[tuple[EventoNuevo, Incremento]] = []
+    propios: dict[UUID, EventoNuevo] = {}
     # the domain's answer is the same for every event of one campaign, type and code
     vistos: dict[tuple[str, str, str | None], TipoEvento] = {}
     for i, cmd in enumerate(lote):
+        if cmd.id_evento is not None:
+            anterior = conocidos.get(cmd.id_evento) or propios.get(cmd.id_evento)
+            if anterior is not None:
+                registros.append(Registro(anterior, repetido=True))
+                continue
         clave = (cmd.id_campana, cmd.tipo_evento, cmd.codigo)
         tipo = vistos.get(clave)
-        if tipo is None:
-            try:
+        try:
+            if tipo is None:
                 tipo = vistos[clave] = _aceptar(cmd, campanas.get(cmd.id_campana))
-            except (ErrorDominio, CampanaNoEncontrada) as error:
-                return EventoRechazado(i, error)
-        incrementos.append(Incremento.de_evento(tipo, cmd.datos))
-        eventos.append(
-            EventoNuevo(
-                id=uuid.uuid4(),
-                id_campana=cmd.id_campana,
-                tipo_evento=tipo.value,
-                datos=cmd.datos,
-                codigo=cmd.codigo,
-                fecha_evento=ahora + i * MICROSEGUNDO,  # a batch keeps its order, newest last
-            )
+            incremento = Incremento.de_evento(tipo, cmd.datos)
+        except (ErrorDominio, CampanaNoEncontrada) as error:
+            return EventoRechazado(i, error)
+        evento = EventoNuevo(
+            id=cmd.id_evento or uuid.uuid4(),
+            id_campana=cmd.id_campana,
+            tipo_evento=tipo.value,
+            datos=cmd.datos,
+            codigo=cmd.codigo,
+            fecha_evento=ahora + i * MICROSEGUNDO,  # a batch keeps its order, newest last
         )
-    return _LoteAceptado(eventos, incrementos)
+        propios[evento.id] = evento
+        registros.append(Registro(evento))
+        nuevos.append((evento, incremento))
+    conocidos.update(propios)
+    return _LoteAceptado(registros, nuevos)
 
 
 def _aceptar(cmd: RegistrarEvento, campana: CampanaTracking | None) -> TipoEvento:

@@ -6,6 +6,7 @@ from tracking_svc.domain.errors import (
     CodigoRepetido,
     ErrorDominio,
     TipoEventoDesconocido,
+    ValorFueraDeRango,
 )
 from tracking_svc.domain.events import (
     CodigoInfluencer,
@@ -30,6 +31,7 @@ from tracking_svc.domain.reactions import (
 from tracking_svc.domain.rules import EventoAceptable
 from tracking_svc.domain.values import (
     BYTES_POR_CODIGO,
+    MAX_VALOR_CONVERSION,
     EstadoTracking,
     FuenteAleatoria,
     Incremento,
@@ -40,6 +42,7 @@ from tracking_svc.domain.values import (
 
 __all__ = [
     "BYTES_POR_CODIGO",
+    "MAX_VALOR_CONVERSION",
     "MOTIVO_FINALIZADA",
     "CampanaNoActiva",
     "CampanaTracking",
@@ -60,6 +63,7 @@ __all__ = [
     "TipoEventoDesconocido",
     "TrackingDeshabilitado",
     "TrackingHabilitado",
+    "ValorFueraDeRango",
     "generar_codigo",
     "valor_conversion",
     "when_campana_cancelada_deshabilitar",

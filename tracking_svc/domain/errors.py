@@ -33,3 +33,12 @@ class CodigoDesconocido(ErrorDominio):
 
 class CodigoRepetido(ErrorDominio):
     """The random source keeps producing codes already used (a broken source)."""
+
+
+class ValorFueraDeRango(ErrorDominio):
+    """A conversion's value is larger than any purchase tracking counts (-> 422)."""
+
+    def __init__(self, valor: object, maximo: object) -> None:
+        super().__init__(f"valor de conversion fuera de rango: {valor} (maximo {maximo})")
+        self.valor = valor
+        self.maximo = maximo

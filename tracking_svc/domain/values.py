@@ -6,9 +6,12 @@ import enum
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 
-from tracking_svc.domain.errors import TipoEventoDesconocido
+from tracking_svc.domain.errors import TipoEventoDesconocido, ValorFueraDeRango
 
 CERO = Decimal(0)
+MAX_VALOR_CONVERSION = Decimal(10**12)
+"""The largest value one conversion may add: sums of such values stay exact in the NUMERIC
+counters and far inside what the metrics answer as a JSON number (a double)."""
 BYTES_POR_CODIGO = 9
 """72 random bits: 12 URL-safe characters; a collision is not a practical concern."""
 
@@ -59,9 +62,13 @@ def _numero_no_negativo(valor: object) -> Decimal | None:
 def valor_conversion(datos: Mapping[str, object]) -> Decimal:
     """The value of a conversion: ``datos["valor_compra"]``, or ``datos["valor"]`` when there is
     no ``valor_compra``. Counted only if it is a finite number >= 0 (not a bool, not a string);
-    anything else, or neither key, counts as 0. The event is still accepted."""
+    anything else, or neither key, counts as 0. The event is still accepted. A number above
+    ``MAX_VALOR_CONVERSION`` refuses the event (``ValorFueraDeRango``)."""
     valor = datos["valor_compra"] if "valor_compra" in datos else datos.get("valor")
-    return _numero_no_negativo(valor) or CERO
+    numero = _numero_no_negativo(valor) or CERO
+    if numero > MAX_VALOR_CONVERSION:
+        raise ValorFueraDeRango(valor, MAX_VALOR_CONVERSION)
+    return numero
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

@@ -4,7 +4,13 @@ Pydantic lives here only. Every input is bounded before it reaches the database:
 are short texts without NUL, ``datos`` is a JSON object of at most ``MAX_CLAVES`` keys,
 ``MAX_PROFUNDIDAD`` levels and ``MAX_BYTES_DATOS`` bytes, with finite numbers and valid Unicode
 (PostgreSQL's JSONB refuses NUL and lone surrogates, and JSON has no NaN); a batch holds at most
-``MAX_LOTE`` events. Anything else is a 422, never a 500.
+``MAX_LOTE`` events; ``id_evento`` is a UUID; a conversion's value is at most
+``MAX_VALOR_CONVERSION``; every integer query parameter has an upper bound (``MAX_PAGINA``,
+``MAX_OFFSET``). Anything else is a 422, never a 500.
+
+Events are idempotent by ``id_evento``: a client that may retry sends its own UUID, and a
+repeat (alone, inside a bulk, twice in one bulk, or racing the first) is answered with the
+event stored the first time, with the same body, and counted once.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import json
 import re
 from collections.abc import Mapping
 from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
@@ -23,19 +30,28 @@ from tracking_svc.application import queries
 from tracking_svc.application.batcher import EventoBatcher
 from tracking_svc.application.commands import RegistrarEvento
 from tracking_svc.application.errors import CampanaNoEncontrada, EventoRechazado
-from tracking_svc.domain import CampanaNoActiva, CodigoDesconocido, TipoEventoDesconocido
+from tracking_svc.domain import (
+    CampanaNoActiva,
+    CodigoDesconocido,
+    TipoEventoDesconocido,
+    ValorFueraDeRango,
+)
 
 MAX_CLAVES = 50
 MAX_PROFUNDIDAD = 8
 MAX_BYTES_DATOS = 10 * 1024
 MAX_LOTE = 1000
 MAX_PAGINA = 1000
+MAX_OFFSET = 2**31 - 1
+REPETIDO = "Idempotent-Replayed"
+"""Response header of ``POST /tracking/evento``: ``true`` when the answer is a repeat."""
 
 DOMAIN_ERRORS: Mapping[type[Exception], int] = {
     CampanaNoEncontrada: 404,
     CampanaNoActiva: 409,
     TipoEventoDesconocido: 422,
     CodigoDesconocido: 422,
+    ValorFueraDeRango: 422,
 }
 
 router = APIRouter(prefix="/tracking", tags=["tracking"])
@@ -101,6 +117,7 @@ class EventoIn(BaseModel):
                 "tipo_evento": "conversion",
                 "datos": {"usuario": "user123", "valor_compra": 150.5},
                 "codigo": "Xk3v9QpL2mAa",
+                "id_evento": "5f0c7d52-8a61-4d0e-9a43-0c1f6f8b2e7d",
             }
         }
     )
@@ -113,6 +130,15 @@ class EventoIn(BaseModel):
     codigo: Corto | None = Field(
         default=None, description="Codigo de tracking del influencer (de TrackingHabilitado)"
     )
+    id_evento: UUID | None = Field(
+        default=None,
+        description=(
+            "UUID del evento elegido por el cliente, para reintentar sin contar dos veces: un "
+            "evento con un id_evento ya registrado se responde con el evento original (mismo "
+            "cuerpo que la primera respuesta; el cuerpo del reintento no se compara) y no suma "
+            "nada. Sin id_evento, el servicio genera uno. Es el `id` de la respuesta."
+        ),
+    )
 
     def comando(self) -> RegistrarEvento:
         return RegistrarEvento(
@@ -120,6 +146,7 @@ class EventoIn(BaseModel):
             tipo_evento=self.tipo_evento,
             datos=self.datos,
             codigo=self.codigo,
+            id_evento=self.id_evento,
         )
 
 
@@ -137,8 +164,17 @@ class EventoOut(BaseModel):
 
 
 class LoteOut(BaseModel):
-    aceptados: int
-    ids: list[str]
+    aceptados: int = Field(description="eventos del lote respondidos: nuevos + repetidos")
+    nuevos: int = Field(description="eventos registrados y contados por esta peticion")
+    repetidos: int = Field(
+        description="eventos cuyo id_evento ya estaba registrado (antes, en otra peticion o "
+        "antes en este mismo lote): se responden con el evento original y no suman nada"
+    )
+    ids: list[str] = Field(description="el id de cada evento, en el orden del lote")
+    eventos: list[EventoOut] = Field(
+        description="cada evento tal como esta registrado, en el orden del lote (un repetido: "
+        "el evento original)"
+    )
 
 
 class Contadores(BaseModel):
@@ -201,28 +237,56 @@ ERRORES: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.post("/evento", status_code=201, response_model=EventoOut, responses=ERRORES)
+@router.post(
+    "/evento",
+    status_code=201,
+    response_model=EventoOut,
+    responses=ERRORES,
+    response_description=(
+        f"El evento registrado. Un id_evento repetido: el evento original, con el mismo estado "
+        f"201 y cuerpo que la primera vez, la cabecera `{REPETIDO}: true`, y nada sumado."
+    ),
+)
 async def registrar_evento(body: EventoIn, ingesta: IngestaDep) -> JSONResponse:
-    """Registra un evento de tracking y suma sus metricas, en una transaccion."""
+    """Registra un evento de tracking y suma sus metricas, en una transaccion.
+
+    Con ``id_evento`` el registro es idempotente: repetido (en serie o en paralelo) se responde
+    con el evento original y se cuenta una sola vez; un reintento recibe su evento aunque la
+    campana haya terminado despues."""
     try:
-        (evento,) = await ingesta.registrar([body.comando()])
+        (registro,) = await ingesta.registrar([body.comando()])
     except EventoRechazado as rechazo:
         raise rechazo.causa from None
-    return JSONResponse(_evento(evento), status_code=201)
+    cabeceras = {REPETIDO: "true"} if registro.repetido else None
+    return JSONResponse(_evento(registro.evento), status_code=201, headers=cabeceras)
 
 
 @router.post("/eventos", status_code=201, response_model=LoteOut, responses=ERRORES)
 async def registrar_eventos(body: EventosIn, ingesta: IngestaDep) -> JSONResponse:
-    """Registra un lote (todo o nada); un error nombra el primer evento rechazado (``indice``)."""
+    """Registra un lote (todo o nada); un error nombra el primer evento rechazado (``indice``).
+
+    Cada evento puede llevar ``id_evento``. Uno ya registrado (por una peticion anterior o
+    concurrente, o antes en este mismo lote) es un repetido: no suma nada, no se valida de
+    nuevo, y ``eventos`` lo responde con el evento original. ``nuevos`` + ``repetidos`` =
+    ``aceptados`` = eventos del lote; ``ids`` y ``eventos`` siguen el orden del lote. Repetir el
+    lote entero responde los mismos ``ids`` y ``eventos``, con ``nuevos`` 0."""
     try:
-        eventos = await ingesta.registrar([e.comando() for e in body.eventos])
+        registros = await ingesta.registrar([e.comando() for e in body.eventos])
     except EventoRechazado as rechazo:
         return JSONResponse(
             {"detail": str(rechazo), "indice": rechazo.indice},
             status_code=DOMAIN_ERRORS[type(rechazo.causa)],
         )
+    repetidos = sum(r.repetido for r in registros)
     return JSONResponse(
-        {"aceptados": len(eventos), "ids": [str(e.id) for e in eventos]}, status_code=201
+        {
+            "aceptados": len(registros),
+            "nuevos": len(registros) - repetidos,
+            "repetidos": repetidos,
+            "ids": [str(r.evento.id) for r in registros],
+            "eventos": [_evento(r.evento) for r in registros],
+        },
+        status_code=201,
     )
 
 
@@ -234,7 +298,7 @@ async def eventos(
     id_campana: IdPath,
     service: ServiceDep,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGINA)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> JSONResponse:
     """Los eventos de la campana, el mas reciente primero; ``X-Total-Count`` da el total."""
     async with service.db.sessions() as session:

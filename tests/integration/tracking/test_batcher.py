@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tracking_svc.application import batcher as modulo
+from tracking_svc.application import handlers
 from tracking_svc.application.batcher import EventoBatcher
 from tracking_svc.application.commands import RegistrarEvento
 from tracking_svc.application.errors import EventoRechazado
@@ -43,7 +43,7 @@ def lote(nombre: str, tipo: str = "vista", n: int = 1) -> list[RegistrarEvento]:
 @pytest.fixture
 def escritura(monkeypatch: pytest.MonkeyPatch) -> Escritura:
     falsa = Escritura(demora=0.01)
-    monkeypatch.setattr(modulo.handlers, "registrar_lotes", falsa)
+    monkeypatch.setattr(handlers, "registrar_lotes", falsa)
     return falsa
 
 
@@ -52,7 +52,7 @@ async def test_concurrent_requests_share_batches_and_each_gets_its_own_answer(
 ) -> None:
     ingesta = EventoBatcher(db=None)  # type: ignore[arg-type]
 
-    respuestas = await asyncio.gather(
+    respuestas: list[Any] = await asyncio.gather(
         *(ingesta.registrar(lote(f"c{n}", "malo" if n % 10 == 0 else "vista")) for n in range(100)),
         return_exceptions=True,
     )
@@ -99,7 +99,7 @@ async def test_a_failed_write_fails_its_batch_only_and_a_cancelled_request_block
     primera = asyncio.ensure_future(ingesta.registrar(lote("a")))
     await asyncio.sleep(0)  # the writer takes the first request alone
     cancelada = asyncio.ensure_future(ingesta.registrar(lote("b")))
-    siguiente = asyncio.ensure_future(ingesta.registrar(lote("c")))
+    siguiente: asyncio.Future[Any] = asyncio.ensure_future(ingesta.registrar(lote("c")))
     await asyncio.sleep(0)
     cancelada.cancel()
 

@@ -7,9 +7,11 @@ import pytest
 
 from tracking_svc.domain import (
     BYTES_POR_CODIGO,
+    MAX_VALOR_CONVERSION,
     Incremento,
     TipoEvento,
     TipoEventoDesconocido,
+    ValorFueraDeRango,
     generar_codigo,
     valor_conversion,
 )
@@ -109,3 +111,17 @@ def test_distinct_random_bytes_give_distinct_codes() -> None:
 def test_a_source_giving_the_wrong_length_is_refused() -> None:
     with pytest.raises(ValueError, match=str(BYTES_POR_CODIGO)):
         generar_codigo(lambda n: b"x")
+
+
+@pytest.mark.parametrize("valor", [10**12 + 1, 1e13, 1e308, 10**4000])
+def test_a_conversion_value_above_the_maximum_refuses_the_event(valor: object) -> None:
+    with pytest.raises(ValorFueraDeRango, match="fuera de rango"):
+        Incremento.de_evento(TipoEvento.CONVERSION, {"valor_compra": valor})
+    with pytest.raises(ValorFueraDeRango):
+        valor_conversion({"valor": valor})
+    # only a conversion has a value: any other type ignores it
+    assert Incremento.de_evento(TipoEvento.ENGAGEMENT, {"valor": valor}) == Incremento(engagement=1)
+
+
+def test_the_maximum_conversion_value_counts_exactly() -> None:
+    assert valor_conversion({"valor_compra": 10**12}) == MAX_VALOR_CONVERSION == Decimal(10**12)
