@@ -9,12 +9,18 @@
 | ``reject`` | Pulsar has no reject. The message is dead-lettered at once: copied to the
                subscriber's dead-letter topic with the reason in its properties, then
                acknowledged. If the copy fails, it is nacked instead, so it is never lost. |
+
+A dead-lettered copy keeps the original payload, key and properties and adds
+:data:`DEAD_LETTER_PROPERTIES`; :func:`original_properties` takes them off again (to
+republish a dead letter where it came from).
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+import time
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from faststream.message import StreamMessage, decode_message
@@ -29,6 +35,45 @@ REPLY_TO = "reply_to"
 CONTENT_TYPE = "content-type"
 MESSAGE_ID = "message_id"
 DEAD_LETTER_REASON = "dead_letter_reason"
+"""Why the message was dead-lettered (the last error, or the handler's reason)."""
+DEAD_LETTER_MESSAGE_ID = "dead_letter_message_id"
+"""The Pulsar message id of the original message."""
+DEAD_LETTER_FIRST_FAILURE = "dead_letter_first_failure"
+"""When the message first failed: ISO 8601, UTC, milliseconds."""
+DEAD_LETTER_ATTEMPTS = "dead_letter_attempts"
+"""How many times it was tried before it was dead-lettered (a decimal integer)."""
+ORIGIN_TOPIC = "origin_topic"
+"""The topic the message was consumed from."""
+ORIGIN_SUBSCRIPTION = "origin_subscription"
+"""The subscription that failed to handle it."""
+
+DEAD_LETTER_PROPERTIES = (
+    DEAD_LETTER_REASON,
+    DEAD_LETTER_MESSAGE_ID,
+    DEAD_LETTER_FIRST_FAILURE,
+    DEAD_LETTER_ATTEMPTS,
+    ORIGIN_TOPIC,
+    ORIGIN_SUBSCRIPTION,
+)
+"""The properties the subscriber adds to a dead-lettered copy."""
+
+
+def original_properties(dead_letter: dict[str, str]) -> dict[str, str]:
+    """The properties a dead-lettered message had before it was dead-lettered.
+
+    ``message_id`` is dropped too when the subscriber added it (the original had none and
+    it holds the original's Pulsar id).
+    """
+    props = {k: v for k, v in dead_letter.items() if k not in DEAD_LETTER_PROPERTIES}
+    pulsar_id = dead_letter.get(DEAD_LETTER_MESSAGE_ID)
+    if pulsar_id is not None and props.get(MESSAGE_ID) == pulsar_id:
+        del props[MESSAGE_ID]
+    return props
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
 
 logger = logging.getLogger("faststream_pulsar")
 
@@ -50,19 +95,35 @@ class Acknowledger(Protocol):
     """What a subscriber does with a message when FastStream settles it."""
 
     async def ack(self, raw: Any) -> None: ...
-    async def nack(self, raw: Any, error: BaseException | None = None) -> None: ...
-    async def dead_letter(self, raw: Any, reason: str) -> None: ...
+    async def nack(
+        self, raw: Any, error: BaseException | None = None, delivered_at: datetime | None = None
+    ) -> None: ...
+    async def dead_letter(
+        self,
+        raw: Any,
+        reason: str,
+        *,
+        first_failure: datetime | None = None,
+        attempts: int = 1,
+        delivered_at: datetime | None = None,
+    ) -> None: ...
 
 
 class PulsarMessage(StreamMessage[Any]):
     """A received Pulsar message; ``raw_message`` is the ``pulsar.Message``."""
 
-    __slots__ = ("_acknowledger", "error")
+    __slots__ = ("_acknowledger", "_delivered", "error")
 
     def __init__(self, *args: Any, acknowledger: Acknowledger | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._acknowledger = acknowledger
         self.error: BaseException | None = None  # the handler's failure, if any
+        self._delivered = time.time()
+
+    @property
+    def delivered_at(self) -> datetime:
+        """When this delivery reached the subscriber."""
+        return datetime.fromtimestamp(self._delivered, UTC)
 
     @property
     def key(self) -> str:
@@ -87,12 +148,30 @@ class PulsarMessage(StreamMessage[Any]):
         if self.committed is None and self._acknowledger is not None:
             # FastStream nacks from inside the failed handler's exception handling
             error = self.error or sys.exc_info()[1]
-            await self._acknowledger.nack(self.raw_message, error)
+            await self._acknowledger.nack(self.raw_message, error, self.delivered_at)
         await super().nack()
 
-    async def reject(self, reason: str = "rejected by handler") -> None:
+    async def reject(
+        self,
+        reason: str = "rejected by handler",
+        *,
+        first_failure: datetime | None = None,
+        attempts: int = 1,
+    ) -> None:
+        """Dead-letter the message now, with ``reason``.
+
+        A handler that retried in place may say when its first attempt failed and how many
+        attempts it made during this delivery; the dead-lettered copy then carries the
+        earliest known failure and the attempts of every delivery added up.
+        """
         if self.committed is None and self._acknowledger is not None:
-            await self._acknowledger.dead_letter(self.raw_message, reason)
+            await self._acknowledger.dead_letter(
+                self.raw_message,
+                reason,
+                first_failure=first_failure,
+                attempts=attempts,
+                delivered_at=self.delivered_at,
+            )
         await super().reject()
 
 

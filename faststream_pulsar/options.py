@@ -48,10 +48,16 @@ class DeadLetterPolicy:
     subscriber moves the message itself (with the failure in its properties) instead of
     leaving it to the client, so the policy behaves the same on every subscription type
     and broker; see ``docs/adr`` in the repository that ships this package.
+
+    ``retain_subscription`` names a durable subscription that the subscriber makes sure
+    exists on the dead-letter topic when it starts, so the topic keeps its messages until
+    someone acknowledges them there (a stock Pulsar keeps nothing on a topic without
+    subscriptions); ``None`` leaves retention to the broker's policies.
     """
 
     max_redeliveries: int = 5
     topic: str | None = None
+    retain_subscription: str | None = "dead-letters"
 
     def topic_for(self, topic: str, subscription: str) -> str:
         return self.topic or f"{topic}-{subscription}-DLQ"

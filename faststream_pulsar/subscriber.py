@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from itertools import count
 from typing import TYPE_CHECKING, Any
@@ -23,13 +24,25 @@ from faststream.specification.asyncapi.utils import resolve_payloads
 from faststream.specification.schema import Message, Operation, SubscriberSpec
 from typing_extensions import override
 
-from .message import DEAD_LETTER_REASON, MESSAGE_ID, PulsarMessage, PulsarParser, guard_decoder
+from .message import (
+    DEAD_LETTER_ATTEMPTS,
+    DEAD_LETTER_FIRST_FAILURE,
+    DEAD_LETTER_MESSAGE_ID,
+    DEAD_LETTER_REASON,
+    MESSAGE_ID,
+    ORIGIN_SUBSCRIPTION,
+    ORIGIN_TOPIC,
+    PulsarMessage,
+    PulsarParser,
+    guard_decoder,
+    utc_now,
+)
 from .options import DEFAULT_NACK_DELAY, DeadLetterPolicy, InitialPosition, SubscriptionType
 from .publisher import PulsarFakePublisher
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Sequence
-    from datetime import timedelta
+    from datetime import datetime, timedelta
 
     from faststream._internal.endpoint.publisher import PublisherProto
     from faststream._internal.endpoint.subscriber.call_item import CallsCollection
@@ -43,6 +56,9 @@ logger = logging.getLogger("faststream_pulsar")
 #: The client raises ``pulsar.PulsarException`` from its synchronous calls and
 #: ``pulsar.asyncio.PulsarException`` from its asyncio ones: two unrelated classes.
 PULSAR_ERRORS = (pulsar.PulsarException, pulsar.asyncio.PulsarException)
+
+#: How many failing messages a subscriber remembers the first failure of.
+_FAILURES_REMEMBERED = 10_000
 
 
 @dataclass(kw_only=True)
@@ -155,6 +171,9 @@ class PulsarSubscriber(TasksMixin, SubscriberUsecase[Any]):
         self._queues: list[asyncio.Queue[Any]] = []
         self._round_robin = count()
         self._pending: asyncio.Future[Any] | None = None
+        # Pulsar message id -> when its first failed delivery reached this subscriber
+        self._first_failures: OrderedDict[str, datetime] = OrderedDict()
+        self._dead_letters_retained = False
 
     @property
     def topic(self) -> str:
@@ -169,6 +188,7 @@ class PulsarSubscriber(TasksMixin, SubscriberUsecase[Any]):
 
     async def _subscribe(self) -> pulsar.asyncio.Consumer:
         if self._consumer is None:
+            await self._retain_dead_letters()
             self._consumer = await self._outer_config.client.subscribe(
                 self.topic,
                 self.subscription,
@@ -179,6 +199,35 @@ class PulsarSubscriber(TasksMixin, SubscriberUsecase[Any]):
                 consumer_name=self._consumer_name,
             )
         return self._consumer
+
+    async def _retain_dead_letters(self) -> None:
+        """Make sure the dead-letter topic has a durable subscription, so it keeps messages.
+
+        A topic without subscriptions keeps nothing on a stock Apache Pulsar (no retention
+        policy), and a dead letter nobody keeps is lost. Subscribing once and closing leaves
+        the subscription behind, at the position it was created; it is done before the
+        subscriber consumes, so every message it dead-letters is retained.
+        """
+        policy = self.dead_letter_policy
+        if policy is None or not policy.retain_subscription or self._dead_letters_retained:
+            return
+        topic = self.dead_letter_topic
+        try:
+            consumer = await self._outer_config.client.subscribe(
+                topic,
+                policy.retain_subscription,
+                consumer_type=pulsar.ConsumerType.Shared,
+                initial_position=pulsar.InitialPosition.Earliest,
+                receiver_queue_size=1,
+            )
+        except PULSAR_ERRORS as exc:
+            if "ConsumerBusy" not in f"{type(exc).__name__} {exc}":
+                raise
+            # an exclusive consumer (an operator's tool) holds it: it exists
+        else:
+            await consumer.close()
+        self._dead_letters_retained = True
+        logger.debug("dead letters of %s retained by %r", topic, policy.retain_subscription)
 
     @override
     async def start(self) -> None:
@@ -244,6 +293,8 @@ class PulsarSubscriber(TasksMixin, SubscriberUsecase[Any]):
         consumer = self._consumer
         if consumer is None:
             return
+        if self._first_failures:
+            self._first_failures.pop(str(raw.message_id()), None)
         # The client groups acks and sends them in the background, so the synchronous
         # call returns at once; awaiting the async variant would cost a thread hop per
         # message and prove nothing more: an ack lost with the connection means a
@@ -253,7 +304,9 @@ class PulsarSubscriber(TasksMixin, SubscriberUsecase[Any]):
         except PULSAR_ERRORS as exc:
             logger.warning("ack on %s failed (%s); it will be redelivered", self.topic, exc)
 
-    async def nack(self, raw: Any, error: BaseException | None = None) -> None:
+    async def nack(
+        self, raw: Any, error: BaseException | None = None, delivered_at: datetime | None = None
+    ) -> None:
         consumer = self._consumer
         if consumer is None:
             return
@@ -261,28 +314,63 @@ class PulsarSubscriber(TasksMixin, SubscriberUsecase[Any]):
         if policy is not None and raw.redelivery_count() >= policy.max_redeliveries:
             deliveries = raw.redelivery_count() + 1
             reason = f"failed {deliveries} times; last error: {error!r}"
-            await self.dead_letter(raw, reason)
+            await self.dead_letter(raw, reason, delivered_at=delivered_at)
             return
+        self._remember_failure(str(raw.message_id()), delivered_at or utc_now())
         consumer._consumer.negative_acknowledge(raw._message)  # non-blocking C call
 
-    async def dead_letter(self, raw: Any, reason: str) -> None:
+    def _remember_failure(self, message_id: str, when: datetime) -> None:
+        failures = self._first_failures
+        if message_id not in failures:
+            failures[message_id] = when
+            if len(failures) > _FAILURES_REMEMBERED:
+                failures.popitem(last=False)
+
+    async def dead_letter(
+        self,
+        raw: Any,
+        reason: str,
+        *,
+        first_failure: datetime | None = None,
+        attempts: int = 1,
+        delivered_at: datetime | None = None,
+    ) -> None:
+        """Copy ``raw`` to the dead-letter topic, then acknowledge it.
+
+        The copy keeps the payload, key and properties and adds the reason, the original
+        message id, topic and subscription, when it first failed (the earliest of a failed
+        delivery this subscriber saw and ``first_failure``, else ``delivered_at``, else
+        now) and how many attempts were made (every delivery before this one, plus
+        ``attempts`` in this one).
+        """
         consumer = self._consumer
         if consumer is None:
             return
+        pulsar_id = str(raw.message_id())
+        known = [t for t in (self._first_failures.get(pulsar_id), first_failure) if t]
+        first = min(known) if known else (delivered_at or utc_now())
         props = dict(raw.properties())
         props.setdefault(DEAD_LETTER_REASON, reason)
-        props.setdefault(MESSAGE_ID, str(raw.message_id()))
-        props["origin_topic"] = raw.topic_name()
-        props["origin_subscription"] = self.subscription
+        props.setdefault(MESSAGE_ID, pulsar_id)
+        props[DEAD_LETTER_MESSAGE_ID] = pulsar_id
+        props[DEAD_LETTER_FIRST_FAILURE] = first.isoformat(timespec="milliseconds")
+        props[DEAD_LETTER_ATTEMPTS] = str(raw.redelivery_count() + max(attempts, 1))
+        props[ORIGIN_TOPIC] = raw.topic_name()
+        props[ORIGIN_SUBSCRIPTION] = self.subscription
         try:
             producer = await self._outer_config.producer.producer_for(self.dead_letter_topic)
             await producer.send(
-                raw.data(), properties=props, partition_key=raw.partition_key() or None
+                raw.data(),
+                properties=props,
+                partition_key=raw.partition_key() or None,
+                ordering_key=raw.ordering_key() or None,
             )
         except Exception:
-            logger.exception("could not dead-letter %s; it will be redelivered", raw.message_id())
+            logger.exception("could not dead-letter %s; it will be redelivered", pulsar_id)
+            self._remember_failure(pulsar_id, first)
             consumer._consumer.negative_acknowledge(raw._message)
             return
+        self._first_failures.pop(pulsar_id, None)
         logger.error(
             "dead-lettered message %s from %s to %s: %s",
             props[MESSAGE_ID],
