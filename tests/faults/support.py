@@ -253,9 +253,13 @@ class Verdict:
         self.lost += other.lost
         self.doubled += other.doubled
 
+    def expect(self, what: str, actual: float, expected: float) -> None:
+        """A count or amount: above ``expected`` is doubled, below it is lost."""
+        _compare(self, what, actual, expected)
+
     @property
     def figures(self) -> str:
-        return "+".join(f"{n} {s}" for s, n in sorted(self.states.items()))
+        return "+".join(f"{n}-{s}" for s, n in sorted(self.states.items()))
 
 
 def _compare(v: Verdict, what: str, actual: float, expected: float) -> None:
