@@ -235,7 +235,8 @@ class FaultApi(Api):
     async def dead_letter_list(self, service: str) -> list[dict[str, Any]]:
         """``alpes dead-letters list --service S --json``: the service's dead letters."""
         out = await self.dead_letters("list", "--service", service, "--json")
-        return [json.loads(line) for line in out.splitlines() if line.strip()]
+        # the JSON objects (the broker client may log lines of its own on the same stream)
+        return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
 
 
 @dataclass
