@@ -4,6 +4,10 @@ alpes dev            the whole platform on this machine: embedded broker and Pos
                      the four services on ports 8001-8004, logs prefixed by service
 alpes serve SERVICE  one service against PULSAR_URL and DATABASE_URL (compose, production)
 alpes asyncapi       write every service's AsyncAPI document to docs/asyncapi/
+alpes dead-letters list [--service S] [--json]
+                     the dead letters not yet replayed (PULSAR_URL, TOPIC_NAMESPACE)
+alpes dead-letters replay ID... | --all [--service S]
+                     republish dead letters to their origin topic
 """
 
 from __future__ import annotations
@@ -152,7 +156,13 @@ def main(argv: list[str] | None = None) -> int:
     serve_p.add_argument("service", choices=sorted(SERVICES))
     docs = sub.add_parser("asyncapi", help="write the AsyncAPI documents")
     docs.add_argument("--out", type=Path, default=Path("docs/asyncapi"))
+    from . import dead_letters
+
+    dead = sub.add_parser("dead-letters", help="list or replay dead letters")
+    dead_letters.add_arguments(dead)
     args = parser.parse_args(argv)
+    if args.command == "dead-letters":
+        return dead_letters.run(args)
     if args.command == "dev":
         with contextlib.suppress(KeyboardInterrupt):
             return asyncio.run(_dev(args.data_dir, args.host))
