@@ -110,6 +110,11 @@ class Started:
 class FaultApi(Api):
     """The e2e client, plus what a careful client does when the platform is in trouble."""
 
+    def __init__(self, platform: Platform, client: httpx.AsyncClient) -> None:
+        super().__init__(platform, client)
+        self.retried: Counter[str] = Counter()
+        """Why :meth:`send` retried: ``503``, ``503 without Retry-After``, ``500``, ``lost``."""
+
     async def send(
         self,
         method: str,
@@ -133,8 +138,13 @@ class FaultApi(Api):
                 if r.status_code < 500:
                     return r
                 last, wait = f"{r.status_code} {r.text[:200]}", min(_retry_after(r), 2.0)
+                missing = r.status_code == 503 and "retry-after" not in r.headers
+                self.retried[
+                    f"{r.status_code} without Retry-After" if missing else str(r.status_code)
+                ] += 1
             except httpx.TransportError as exc:
                 last, wait = repr(exc), 0.5
+                self.retried[f"lost: {type(exc).__name__}"] += 1
             if time.monotonic() > deadline:
                 raise AssertionError(f"{method} {path}: no answer in {timeout} s (last: {last})")
             await asyncio.sleep(wait)  # the client's back-off between two attempts

@@ -72,6 +72,9 @@ async def test_postgres_restarted_under_a_steady_saga_load(
 
     await api.wait_terminal(sagas, timeout=90)
     recovered_in = time.monotonic() - back_at
+    # while PostgreSQL was down, requests were answered 503 with Retry-After, never a 500
+    assert set(api.retried) <= {"503"}, api.retried
+    assert api.retried["503"] >= 1, "no request met the restarts"
     verdict = await check_sagas(api, sagas)
     await check_stats(api, sagas, verdict)
     summary(
@@ -79,6 +82,7 @@ async def test_postgres_restarted_under_a_steady_saga_load(
         sagas=len(sagas),
         faults=f"postgres-server-stopped-{DOWN_SECONDS}s-x{RESTARTS}-under-{RATE}-sagas/s",
         checked=f"{verdict.figures},budgets+capacities+tracking+timelines,"
-        f"one-campaign-per-request,estadisticas,terminal-{recovered_in:.0f}s-after-load",
+        f"one-campaign-per-request,estadisticas,{api.retried['503']}-requests-retried-after-503,"
+        f"terminal-{recovered_in:.0f}s-after-load",
         verdict=verdict,
     )
