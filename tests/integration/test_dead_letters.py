@@ -14,7 +14,7 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -196,7 +196,7 @@ async def test_a_dead_letter_written_while_no_one_reads_the_topic_is_there_later
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Nobody reads the dead-letter topic while marca writes to it; it is there afterwards,
-    and listing it (twice) acknowledges nothing."""
+    listing it acknowledges nothing, and a replay past the replay horizon is refused."""
     caplog.set_level(logging.ERROR, logger="faststream_pulsar")
     marca = await start_service("marca")
     _, [cancellation] = await reserved_and_cancelled_while_broken(marca, probe, monkeypatch)
@@ -207,6 +207,14 @@ async def test_a_dead_letter_written_while_no_one_reads_the_topic_is_there_later
     )
 
     assert [x.id for x in await listed(settings)] == [cancellation.id_evento]
+    assert [x.id for x in await listed(settings)] == [cancellation.id_evento]
+
+    # past the replay horizon the inbox may have forgotten it: refused, and kept
+    later = datetime.now(UTC) + timedelta(days=settings.dead_letter_replay_days, hours=1)
+    refused = await asyncio.to_thread(replay, settings, None, "marca", now=later)
+    assert ([x.id for x in refused.too_old], refused.replayed, refused.ok) == (
+        [cancellation.id_evento], [], False
+    )  # fmt: skip
     assert [x.id for x in await listed(settings)] == [cancellation.id_evento]
 
 
