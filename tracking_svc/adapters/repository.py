@@ -34,7 +34,13 @@ from tracking_svc.adapters.orm import (
     metricas_campana,
     metricas_influencer,
 )
-from tracking_svc.domain import CampanaTracking, CodigoTracking, EstadoTracking, Incremento
+from tracking_svc.domain import (
+    CampanaTracking,
+    CodigoTracking,
+    EstadoTracking,
+    Incremento,
+    TipoEvento,
+)
 
 
 class CampanaModificada(Exception):
@@ -192,21 +198,21 @@ _ACEPTACION = text(
 )
 
 
-def _tipo_sql(contador: str) -> str:
-    return "numeric" if contador == "valor_conversiones" else "bigint"
-
-
-def _arrays(prefijo: str, claves: Sequence[str]) -> str:
-    """``CAST(:p_a AS varchar[]), ..., CAST(:p_vistas AS bigint[]), ...``"""
-    return ", ".join(
-        [f"CAST(:{prefijo}_{k} AS varchar[])" for k in claves]
-        + [f"CAST(:{prefijo}_{n} AS {_tipo_sql(n)}[])" for n in CONTADORES]
-    )
-
-
-_CONTADORES = ", ".join(CONTADORES)
 _SUMAR = ", ".join(f"{n} = m.{n} + d.{n}" for n in CONTADORES)
-_SUMAS = ", ".join(f"sum({n}) AS {n}" for n in CONTADORES)
+
+
+def _suma(contador: str) -> str:
+    """The SQL sum of ``contador`` over the events of ``sumas``, as the domain's ``Incremento``
+    says: each event adds one unit to its type's counter, and a conversion its value."""
+    if contador == "valor_conversiones":
+        return "coalesce(sum(valor), 0)"
+    if contador == "total_eventos":
+        return "count(*)"
+    tipos = [f"'{t.value}'" for t in TipoEvento if getattr(Incremento.de_evento(t, {}), contador)]
+    return f"count(*) FILTER (WHERE tipo_evento IN ({', '.join(tipos)}))" if tipos else "0"
+
+
+_SUMAS = ", ".join(f"{_suma(n)} AS {n}" for n in CONTADORES)
 
 _AGREGAR = text(
     f"""
@@ -236,9 +242,10 @@ _AGREGAR = text(
         ON CONFLICT (id) DO NOTHING
         RETURNING id
     ), sumas AS (
-        SELECT d.id_campana, d.codigo, {_CONTADORES}
-        FROM unnest(CAST(:e_id AS uuid[]), {_arrays("d", ["id_campana", "codigo"])})
-             AS d(id, id_campana, codigo, {_CONTADORES})
+        SELECT d.id_campana, d.codigo, d.tipo_evento, d.valor
+        FROM unnest(CAST(:e_id AS uuid[]), CAST(:e_id_campana AS varchar[]),
+                    CAST(:e_codigo AS varchar[]), CAST(:e_tipo_evento AS varchar[]),
+                    CAST(:e_valor AS numeric[])) AS d(id, id_campana, codigo, tipo_evento, valor)
         JOIN nuevos USING (id)
     ), campanas AS (
         UPDATE metricas_campana AS m SET {_SUMAR}
@@ -268,7 +275,7 @@ so it cannot happen), ``completas`` is false and nothing at all is written.
 Event ids are the clients' ``id_evento``: ``ON CONFLICT (id) DO NOTHING`` skips an id already
 stored, also one committed by a concurrent writer after this statement's snapshot (PostgreSQL
 waits for that writer to end, then skips), and the counters add only the events of rows really
-inserted (``sumas`` joins the per-event increments with ``nuevos``). Rows are inserted in id
+inserted (``sumas`` joins the events' types and values with ``nuevos``). Rows are inserted in id
 order, so two writers holding disjoint metrics rows cannot wait for each other's ids in a
 cycle; writers sharing a metrics row run one after the other anyway."""
 
@@ -334,12 +341,11 @@ class EventoTrackingRepository:
         self, eventos: Sequence[EventoNuevo], incrementos: Sequence[Incremento]
     ) -> set[UUID]:
         """Store those of ``eventos`` (distinct ids) whose id is not stored yet and add their
-        ``incrementos`` (one per event, same order), summed into one increment per campaign and
-        per code: all of it or nothing, atomically. Returns the ids really inserted; the others
+        ``incrementos`` (one per event, same order; the units follow from each event's type),
+        summed into one increment per campaign and per code: all of it or nothing, atomically. Returns the ids really inserted; the others
         were already stored (by an earlier or a concurrent request) and count nothing."""
         campanas = sorted({e.id_campana for e in eventos})
         codigos = sorted({(e.id_campana, e.codigo) for e in eventos if e.codigo is not None})
-        valores = [_valores(incremento) for incremento in incrementos]
         params: dict[str, Any] = {
             "n_campanas": len(campanas),
             "n_codigos": len(codigos),
@@ -352,9 +358,7 @@ class EventoTrackingRepository:
             "e_datos": [json.dumps(e.datos, ensure_ascii=False) for e in eventos],
             "e_codigo": [e.codigo for e in eventos],
             "e_fecha_evento": [e.fecha_evento for e in eventos],
-            "d_id_campana": [e.id_campana for e in eventos],
-            "d_codigo": [e.codigo for e in eventos],
-            **{f"d_{n}": [v[i] for v in valores] for i, n in enumerate(CONTADORES)},
+            "e_valor": [i.valor_conversiones for i in incrementos],
         }
         result = (await self.connection.execute(_AGREGAR, params)).one()
         if not result.completas:
@@ -367,13 +371,3 @@ class EventoTrackingRepository:
             len({(e.id_campana, e.codigo) for e in escritos if e.codigo is not None}),
         )
         return nuevos
-
-
-_UNIDADES = tuple(n for n in CONTADORES if n not in ("valor_conversiones", "total_eventos"))
-
-
-def _valores(incremento: Incremento) -> list[Any]:
-    """``incremento`` in the order of CONTADORES; each event adds one unit to exactly one
-    counter, so ``total_eventos`` is the sum of the units."""
-    unidades = sum(getattr(incremento, nombre) for nombre in _UNIDADES)
-    return [unidades if n == "total_eventos" else getattr(incremento, n) for n in CONTADORES]
