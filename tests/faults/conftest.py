@@ -1,6 +1,11 @@
 """The fault suite: the four services as processes on real PostgreSQL and a real broker, with a
 database, PostgreSQL, the broker, a handler or a client misbehaving. Each module starts its own
-platform (``platform`` fixture) with the environment its fault needs."""
+platform (``platform`` fixture) with the environment its fault needs.
+
+Each test prints one line, ``FAULT <name>: sagas=<n> faults=<what> checked=<what> lost=<n>
+doubled=<n>`` (``pytest -s tests/faults``); with ``ALPES_FAULT_SUMMARY=<file>`` the lines are
+also appended to that file.
+"""
 
 from __future__ import annotations
 
