@@ -77,6 +77,22 @@ class InfluencerDuplicado(ErrorValidacion):
         self.plataforma = plataforma
 
 
+class FueraDeRango(ErrorValidacion):
+    """A value outside what the platform supports (dates, amounts, counts)."""
+
+    def __init__(self, campo: str, valor: object, minimo: object, maximo: object) -> None:
+        super().__init__(
+            f"{campo} debe estar entre {_texto(minimo)} y {_texto(maximo)}; "
+            f"se recibió {_texto(valor)}."
+        )
+        self.campo = campo
+        self.valor = valor
+
+
+def _texto(valor: object) -> str:
+    return valor.isoformat() if isinstance(valor, datetime) else str(valor)
+
+
 class TransicionInvalida(ErrorDominio):
     """The action is not allowed in the campaign's current state (HTTP 409)."""
 

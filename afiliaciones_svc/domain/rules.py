@@ -15,17 +15,33 @@ from typing import Protocol
 from afiliaciones_svc.domain.errors import (
     DemasiadosInfluencers,
     FechasInvalidas,
+    FueraDeRango,
     InfluencerDuplicado,
     PresupuestoNoPositivo,
     SeguidoresNegativos,
     TextoInvalido,
     TipoInvalido,
 )
-from afiliaciones_svc.domain.values import InfluencerInfo, MarcaRef, TipoCampana
+from afiliaciones_svc.domain.values import (
+    FECHA_MAXIMA,
+    FECHA_MINIMA,
+    InfluencerInfo,
+    MarcaRef,
+    TipoCampana,
+)
 
+# The limits of a saga request: what every participant stores and accepts. ``contracts.limites``
+# is their source (the HTTP models use it); the domain cannot import it, so these copies are
+# pinned to it by tests/unit/contracts/test_limites.py.
 LARGO_MAXIMO_NOMBRE = 200
 LARGO_MAXIMO_DESCRIPCION = 2000
+LARGO_MAXIMO_ID_MARCA = 64
+LARGO_MAXIMO_PLATAFORMA = 100
+LARGO_MAXIMO_CATEGORIA = 100
 MAXIMO_INFLUENCERS = 50
+SEGUIDORES_MAXIMO = 2**63 - 1
+PRESUPUESTO_TOPE = Decimal("1e15")
+"""Exclusive: ``presupuesto`` is below it."""
 
 
 class Regla(Protocol):
@@ -54,6 +70,27 @@ class PresupuestoPositivo:
     def verificar(self) -> None:
         if not (self.presupuesto.is_finite() and self.presupuesto > 0):
             raise PresupuestoNoPositivo(self.presupuesto)
+
+
+@dataclass(frozen=True)
+class PresupuestoBajoTope:
+    presupuesto: Decimal
+
+    def verificar(self) -> None:
+        if not self.presupuesto < PRESUPUESTO_TOPE:
+            raise FueraDeRango("presupuesto", self.presupuesto, 0, PRESUPUESTO_TOPE)
+
+
+@dataclass(frozen=True)
+class FechaSoportada:
+    """``instante`` (UTC) lies in [FECHA_MINIMA, FECHA_MAXIMA]."""
+
+    campo: str
+    instante: datetime
+
+    def verificar(self) -> None:
+        if not FECHA_MINIMA <= self.instante <= FECHA_MAXIMA:
+            raise FueraDeRango(self.campo, self.instante, FECHA_MINIMA, FECHA_MAXIMA)
 
 
 @dataclass(frozen=True)
@@ -96,6 +133,13 @@ class SeguidoresNoNegativos:
     def verificar(self) -> None:
         if self.influencer.seguidores < 0:
             raise SeguidoresNegativos(self.influencer.nombre, self.influencer.seguidores)
+        if self.influencer.seguidores > SEGUIDORES_MAXIMO:
+            raise FueraDeRango(
+                f"seguidores de {self.influencer.nombre!r}",
+                self.influencer.seguidores,
+                0,
+                SEGUIDORES_MAXIMO,
+            )
 
 
 @dataclass(frozen=True)
@@ -127,14 +171,26 @@ def reglas_de_campana(
     yield TextoConLargo("nombre", nombre)
     yield TextoConLargo("descripcion", descripcion, minimo=0, maximo=LARGO_MAXIMO_DESCRIPCION)
     yield TipoConocido(tipo)
+    yield FechaSoportada("fecha_inicio", fecha_inicio)
+    yield FechaSoportada("fecha_fin", fecha_fin)
     yield FechaFinPosteriorAInicio(fecha_inicio, fecha_fin)
     yield PresupuestoPositivo(presupuesto)
-    yield TextoConLargo("marca.id_marca", marca.id_marca)
+    yield PresupuestoBajoTope(presupuesto)
+    yield TextoConLargo("marca.id_marca", marca.id_marca, maximo=LARGO_MAXIMO_ID_MARCA)
     yield TextoConLargo("marca.nombre_marca", marca.nombre_marca)
     yield InfluencersLimitados(len(influencers))
     for indice, influencer in enumerate(influencers):
         yield TextoConLargo(f"influencers[{indice}].nombre", influencer.nombre)
-        yield TextoConLargo(f"influencers[{indice}].plataforma", influencer.plataforma)
-        yield TextoConLargo(f"influencers[{indice}].categoria", influencer.categoria, minimo=0)
+        yield TextoConLargo(
+            f"influencers[{indice}].plataforma",
+            influencer.plataforma,
+            maximo=LARGO_MAXIMO_PLATAFORMA,
+        )
+        yield TextoConLargo(
+            f"influencers[{indice}].categoria",
+            influencer.categoria,
+            minimo=0,
+            maximo=LARGO_MAXIMO_CATEGORIA,
+        )
         yield SeguidoresNoNegativos(influencer)
     yield InfluencersSinRepetir(influencers)

@@ -44,8 +44,23 @@ class InfluencerInfo:
         return (self.nombre.strip().casefold(), self.plataforma.strip().casefold())
 
 
+FECHA_MINIMA = datetime(1900, 1, 1, tzinfo=UTC)
+FECHA_MAXIMA = datetime(9999, 12, 30, 23, 59, 59, 999999, tzinfo=UTC)
+"""The instants a campaign's dates may take, in UTC: ``contracts.limites`` has the same values
+(the domain cannot import it; a test pins them). The upper bound leaves a day for any UTC offset
+a reader converts it to; Python's datetime ends in year 9999."""
+
+
 def en_utc(instante: datetime) -> datetime:
-    """``instante`` as an aware UTC datetime; a naive one is read as UTC (as Avro does)."""
+    """``instante`` as an aware UTC datetime; a naive one is read as UTC (as Avro does).
+
+    An instant Python cannot express in UTC (year 1 at +05:00) raises ``FueraDeRango``.
+    """
     if instante.tzinfo is None:
         return instante.replace(tzinfo=UTC)
-    return instante.astimezone(UTC)
+    try:
+        return instante.astimezone(UTC)
+    except OverflowError:
+        from afiliaciones_svc.domain.errors import FueraDeRango  # errors imports this module
+
+        raise FueraDeRango("la fecha", instante, FECHA_MINIMA, FECHA_MAXIMA) from None

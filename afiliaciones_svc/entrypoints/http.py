@@ -14,7 +14,8 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, status
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from afiliaciones_svc.application import handlers, queries
@@ -26,42 +27,73 @@ from afiliaciones_svc.application.commands import (
 )
 from afiliaciones_svc.application.errors import CampanaNoEncontrada, SagaNoEncontrada
 from afiliaciones_svc.domain.model import Campana
-from afiliaciones_svc.domain.rules import (
-    LARGO_MAXIMO_DESCRIPCION,
-    LARGO_MAXIMO_NOMBRE,
-    MAXIMO_INFLUENCERS,
-)
 from afiliaciones_svc.domain.saga import EstadoSaga
 from afiliaciones_svc.domain.values import EstadoCampana, InfluencerInfo, MarcaRef
 from alpes.db import UnitOfWork
 from alpes.service import Service, current_service, service_of
+from contracts import limites
 
 router = APIRouter(prefix="/afiliaciones", tags=["afiliaciones"])
 
 # --- request bodies ---
+# A request is refused here (422) when any participant of the saga would refuse or could not
+# store it: the limits come from ``contracts.limites``, which pins what marca, influencer and
+# tracking hold. The domain's rules check the same limits again (stripped, in UTC).
 
 _SIN_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL
-Nombre = Annotated[str, StringConstraints(max_length=LARGO_MAXIMO_NOMBRE, pattern=_SIN_NUL)]
+
+
+Nombre = Annotated[str, StringConstraints(max_length=limites.LARGO_NOMBRE, pattern=_SIN_NUL)]
 Descripcion = Annotated[
-    str, StringConstraints(max_length=LARGO_MAXIMO_DESCRIPCION, pattern=_SIN_NUL)
+    str, StringConstraints(max_length=limites.LARGO_DESCRIPCION, pattern=_SIN_NUL)
 ]
-AVRO_LONG_MAX = 2**63 - 1
+IdMarca = Annotated[str, StringConstraints(max_length=limites.LARGO_ID_MARCA, pattern=_SIN_NUL)]
+Plataforma = Annotated[
+    str, StringConstraints(max_length=limites.LARGO_PLATAFORMA, pattern=_SIN_NUL)
+]
+Categoria = Annotated[str, StringConstraints(max_length=limites.LARGO_CATEGORIA, pattern=_SIN_NUL)]
+
+
+def _fecha_soportada(instante: datetime) -> datetime:
+    if not limites.fecha_soportada(instante):
+        raise PydanticCustomError(
+            "fecha_fuera_de_rango",
+            "debe estar entre {minima} y {maxima} (en UTC; sin zona horaria se lee como UTC)",
+            {
+                "minima": limites.FECHA_MINIMA.isoformat(),
+                "maxima": limites.FECHA_MAXIMA.isoformat(),
+            },
+        )
+    return instante
+
+
+Fecha = Annotated[
+    datetime,
+    AfterValidator(_fecha_soportada),
+    Field(
+        description=(
+            f"ISO 8601; sin zona horaria se lee como UTC. Entre {limites.FECHA_MINIMA.isoformat()}"
+            f" y {limites.FECHA_MAXIMA.isoformat()} en UTC."
+        )
+    ),
+]
 
 
 class MarcaIn(BaseModel):
-    id_marca: Nombre
+    id_marca: IdMarca
     nombre_marca: Nombre
 
 
 class InfluencerIn(BaseModel):
     nombre: Nombre
-    plataforma: Nombre
-    seguidores: int = Field(le=AVRO_LONG_MAX, ge=-AVRO_LONG_MAX)
-    categoria: Nombre = ""
+    plataforma: Plataforma
+    seguidores: int = Field(ge=0, le=limites.SEGUIDORES_MAXIMO)
+    categoria: Categoria = ""
 
 
 class CampanaIn(BaseModel):
-    """The seed's body. Naive datetimes are read as UTC."""
+    """The seed's body. Naive datetimes are read as UTC. Every limit is one that a participant of
+    the saga keeps (``contracts.limites``), so a request it would refuse never starts a saga."""
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -72,7 +104,8 @@ class CampanaIn(BaseModel):
                 "fecha_inicio": "2025-01-01T00:00:00",
                 "fecha_fin": "2025-12-31T23:59:59",
                 "presupuesto": 15000,
-                "marca": {"id_marca": "123e4567", "nombre_marca": "Nike"},
+                "marca": {"id_marca": "123e4567-e89b-12d3-a456-426614174000",
+                          "nombre_marca": "Nike"},
                 "influencers": [
                     {"nombre": "Ana García", "plataforma": "Instagram", "seguidores": 150000,
                      "categoria": "Fitness"},
@@ -84,11 +117,13 @@ class CampanaIn(BaseModel):
     nombre: Nombre
     descripcion: Descripcion = ""
     tipo: Annotated[str, StringConstraints(max_length=50)]
-    fecha_inicio: datetime
-    fecha_fin: datetime
-    presupuesto: float = Field(allow_inf_nan=False, lt=1e15)
+    fecha_inicio: Fecha
+    fecha_fin: Fecha
+    presupuesto: float = Field(strict=True, allow_inf_nan=False, lt=limites.PRESUPUESTO_TOPE)
     marca: MarcaIn
-    influencers: list[InfluencerIn] = Field(default_factory=list, max_length=MAXIMO_INFLUENCERS)
+    influencers: list[InfluencerIn] = Field(
+        default_factory=list, max_length=limites.MAXIMO_INFLUENCERS
+    )
 
     def comando(self, id_correlacion: str) -> CrearCampana:
         return CrearCampana(

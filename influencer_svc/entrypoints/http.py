@@ -8,15 +8,21 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from alpes.service import Service, current_service
+from contracts import limites
 from influencer_svc.application import handlers, queries
 from influencer_svc.application.commands import CambiarActividad, RegistrarInfluencer
 from influencer_svc.application.errors import InfluencerNoEncontrado
+from influencer_svc.domain.model import (
+    LONGITUD_MAXIMA_CATEGORIA,
+    LONGITUD_MAXIMA_NOMBRE,
+    LONGITUD_MAXIMA_PLATAFORMA,
+)
 
 router = APIRouter(prefix="/influencer", tags=["influencer"])
 
 ServiceDep = Annotated[Service, Depends(current_service)]
 MAX_ID = 64
-MAX_SEGUIDORES = 2**63 - 1
+MAX_SEGUIDORES = limites.SEGUIDORES_MAXIMO
 
 
 def _sin_nul(texto: str) -> str:
@@ -31,10 +37,10 @@ Texto = Annotated[str, AfterValidator(_sin_nul)]
 class InfluencerNuevo(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    nombre: Texto = Field(min_length=1, max_length=200)
-    plataforma: Texto = Field(min_length=1, max_length=100)
+    nombre: Texto = Field(min_length=1, max_length=LONGITUD_MAXIMA_NOMBRE)
+    plataforma: Texto = Field(min_length=1, max_length=LONGITUD_MAXIMA_PLATAFORMA)
     seguidores: StrictInt = Field(ge=0, le=MAX_SEGUIDORES)
-    categoria: Texto = Field(max_length=100)
+    categoria: Texto = Field(max_length=LONGITUD_MAXIMA_CATEGORIA)
 
 
 class CambioInfluencer(BaseModel):
@@ -92,8 +98,8 @@ async def registrar_influencer(body: InfluencerNuevo, service: ServiceDep) -> di
 @router.get("/influencers", response_model=InfluencersPagina)
 async def listar_influencers(
     service: ServiceDep,
-    nombre: Annotated[Texto | None, Query(max_length=200)] = None,
-    plataforma: Annotated[Texto | None, Query(max_length=100)] = None,
+    nombre: Annotated[Texto | None, Query(max_length=LONGITUD_MAXIMA_NOMBRE)] = None,
+    plataforma: Annotated[Texto | None, Query(max_length=LONGITUD_MAXIMA_PLATAFORMA)] = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> dict[str, Any]:

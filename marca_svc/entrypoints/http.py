@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alpes.service import Service, current_service
+from contracts import limites
 from marca_svc.application import handlers, queries
 from marca_svc.application.commands import ActualizarMarca, RegistrarMarca
 from marca_svc.application.errors import MarcaNoEncontrada
@@ -29,7 +30,11 @@ _TEXTO = r"^[^\x00]*[^\x00\s][^\x00]*$"  # not blank; PostgreSQL text cannot hol
 Texto = Annotated[
     str, StringConstraints(min_length=1, max_length=LONGITUD_MAXIMA_NOMBRE, pattern=_TEXTO)
 ]
-Monto = Annotated[float, Field(strict=True, ge=0, lt=1e15, allow_inf_nan=False)]
+IdNuevo = Annotated[
+    str, StringConstraints(min_length=1, max_length=limites.LARGO_ID_MARCA, pattern=_TEXTO)
+]
+"""A brand's id is at most what a campaign can carry to every participant (tracking stores 64)."""
+Monto = Annotated[float, Field(strict=True, ge=0, lt=limites.PRESUPUESTO_TOPE, allow_inf_nan=False)]
 
 
 def _decimal(valor: float) -> Decimal:
@@ -42,7 +47,7 @@ class MarcaIn(BaseModel):
         json_schema_extra={"example": {"nombre": "Nike", "presupuesto_total": 50000}},
     )
 
-    id_marca: Texto | None = Field(default=None, description="Sin id, marca genera un UUID.")
+    id_marca: IdNuevo | None = Field(default=None, description="Sin id, marca genera un UUID.")
     nombre: Texto
     presupuesto_total: Monto
 
