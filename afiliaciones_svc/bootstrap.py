@@ -46,8 +46,7 @@ def create_app(settings: Settings) -> FastAPI:
         wire=subscribers.wire,
         title=TITLE,
         description=DESCRIPTION,
+        domain_errors=DOMAIN_ERRORS,
         background=[deadline_job],
     )
-    return build_app(
-        service, title=TITLE, description=DESCRIPTION, routers=[router], domain_errors=DOMAIN_ERRORS
-    )
+    return build_app(service, title=TITLE, description=DESCRIPTION, routers=[router])

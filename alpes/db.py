@@ -78,6 +78,7 @@ class Database:
     engine: AsyncEngine
     outbox: Table
     inbox: Table
+    idempotency: Table
     namespace: str = "public/default"
     sessions: async_sessionmaker[AsyncSession] = field(init=False)
     outbox_written: asyncio.Event = field(default_factory=asyncio.Event)
@@ -99,13 +100,14 @@ class Database:
             engine=engine,
             outbox=metadata.tables["outbox"],
             inbox=metadata.tables["inbox"],
+            idempotency=metadata.tables["idempotencia"],
             namespace=namespace,
         )
 
     async def ping(self) -> bool:
         try:
-            async with self.engine.connect() as conn:
-                await asyncio.wait_for(conn.execute(text("SELECT 1")), 2)
+            async with asyncio.timeout(2), self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
         except Exception:  # any failure means not ready
             return False
         return True
@@ -125,7 +127,7 @@ class UnitOfWork:
 
     def __init__(self, session: AsyncSession, db: Database) -> None:
         self.session = session
-        self._db = db
+        self.db = db
         self.wrote_outbox = False
 
     async def publish(self, event: IntegrationEvent, *, key: str | None = None) -> None:
@@ -134,22 +136,24 @@ class UnitOfWork:
         properties["id_saga"] = event.id_saga
         properties["id_correlacion"] = event.id_correlacion
         await self.session.execute(
-            self._db.outbox.insert().values(
+            insert(self.db.outbox)
+            .values(
                 id_evento=event.id_evento,
-                topic=topic_for(event, self._db.namespace),
+                topic=topic_for(event, self.db.namespace),
                 clave=key or event.id_campana,
                 payload=payload,
                 propiedades=properties,
             )
+            .on_conflict_do_nothing(index_elements=["id_evento"])  # the same event, still queued
         )
         self.wrote_outbox = True
 
     async def first_time(self, consumer: str, message_id: str) -> bool:
         """Record ``message_id`` as processed by ``consumer``; False if it already was."""
         result = await self.session.execute(
-            insert(self._db.inbox)
+            insert(self.db.inbox)
             .values(consumidor=consumer, id_mensaje=message_id)
             .on_conflict_do_nothing()
-            .returning(self._db.inbox.c.id_mensaje)
+            .returning(self.db.inbox.c.id_mensaje)
         )
         return result.first() is not None

@@ -10,16 +10,21 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .failures import ConcurrencyConflict, Failure, FailurePolicy, one_line
 from .logs import saga_context
 
 logger = logging.getLogger("alpes.http")
 
 
-def install_error_handlers(app: FastAPI, domain_errors: Mapping[type[Exception], int]) -> None:
-    """Domain errors become their status with ``{"detail": str(error)}``; others a bare 500."""
+def install_error_handlers(
+    app: FastAPI, domain_errors: Mapping[type[Exception], int], failures: FailurePolicy
+) -> None:
+    """Domain errors become their status with ``{"detail": str(error)}``; a transient failure
+    (the database unreachable, say) a 503 with ``Retry-After``; anything else a bare 500."""
 
     async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
         # the most specific class wins, whatever the mapping's order
@@ -48,9 +53,24 @@ def install_error_handlers(app: FastAPI, domain_errors: Mapping[type[Exception],
     app.add_exception_handler(RequestValidationError, on_validation_error)
 
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+        if failures.classify(exc) is Failure.TRANSIENT:
+            logger.warning(
+                "%s %s: transient failure: %s", request.method, request.url.path, one_line(exc)
+            )
+            return JSONResponse(
+                {"detail": "temporarily unavailable, retry later"},
+                status_code=503,
+                headers={"Retry-After": "1"},
+            )
         logger.exception("unhandled error on %s %s", request.method, request.url.path)
         return JSONResponse({"detail": "internal error"}, status_code=500)
 
+    # The classes a transient failure comes as are registered by name: Starlette answers those
+    # and is done, whereas what reaches the catch-all ``Exception`` handler is answered and
+    # then raised again (a traceback, and the client's connection closed).
+    for error_type in (SQLAlchemyError, OSError, TimeoutError, ConcurrencyConflict):
+        if error_type not in domain_errors:
+            app.add_exception_handler(error_type, on_unexpected)
     app.add_exception_handler(Exception, on_unexpected)
 
 
@@ -126,7 +146,15 @@ class CorrelationMiddleware:
             await self.app(scope, receive, send_with_id)
 
 
-def install_health(app: FastAPI, checks: Mapping[str, Callable[[], Awaitable[bool]]]) -> None:
+def install_health(
+    app: FastAPI,
+    checks: Mapping[str, Callable[[], Awaitable[bool]]],
+    details: Mapping[str, Callable[[], Awaitable[Any]]] | None = None,
+) -> None:
+    """``/health`` (liveness) and ``/ready`` (readiness: every check passes). ``details``
+    add information to ``/ready``'s body (the outbox lag, say) that never makes it false:
+    a detail that cannot be read is ``null``."""
+
     @app.get("/health", tags=["health"])
     async def health() -> dict[str, str]:
         """Liveness: the process answers."""
@@ -134,10 +162,18 @@ def install_health(app: FastAPI, checks: Mapping[str, Callable[[], Awaitable[boo
 
     @app.get("/ready", tags=["health"])
     async def ready() -> JSONResponse:
-        """Readiness: every dependency really answers (database, broker)."""
+        """Readiness: every dependency really answers (database, broker); ``details`` inform."""
         results = {name: await check() for name, check in checks.items()}
         ok = all(results.values())
-        return JSONResponse(
-            {"status": "ready" if ok else "not ready", "checks": results},
-            status_code=200 if ok else 503,
-        )
+        body: dict[str, Any] = {"status": "ready" if ok else "not ready", "checks": results}
+        if details:
+            body["details"] = {name: await _detail(read) for name, read in details.items()}
+        return JSONResponse(body, status_code=200 if ok else 503)
+
+
+async def _detail(read: Callable[[], Awaitable[Any]]) -> Any:
+    try:
+        return await read()
+    except Exception as exc:  # a detail informs; it never fails readiness
+        logger.debug("readiness detail unavailable: %s", exc)
+        return None

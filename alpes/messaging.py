@@ -3,9 +3,14 @@
 A service declares what it reacts to as a dict ``{EventClass: handler}``. Each handler
 runs in one database transaction together with the inbox row of the message and the
 outbox rows of the events it publishes, so a redelivered event changes nothing and a
-failed handler leaves nothing behind. A failure is retried (nack) and dead-lettered
-after ``max_redeliveries``; a handler may name a fallback that records a technical
-failure once the retries are spent (SAGA.md: a saga never waits on a broken consumer).
+failed handler leaves nothing behind.
+
+A failure is handled by its kind (``alpes.failures``, docs/adr/0006): a transient one is
+retried in place with capped exponential backoff for the retry horizon and never
+dead-lettered inside it; a permanent one is dead-lettered at once with one ERROR line; an
+unknown one is redelivered ``max_redeliveries`` times, then dead-lettered. A handler may
+name a fallback that records a technical failure before its event is dead-lettered
+(SAGA.md: a saga never waits on a broken consumer).
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from faststream_pulsar import (
     SubscriptionType,
 )
 
+from .failures import Failure, FailurePolicy, FaultInjection, one_line
 from .logs import saga_context
 
 if TYPE_CHECKING:
@@ -83,8 +89,8 @@ def make_broker(settings: Settings, **kwargs: Any) -> PulsarBroker:
 class Reaction:
     """What to do with one event type, and, optionally, when retries are spent.
 
-    ``on_exhausted`` runs in its own transaction on the last attempt, before the message
-    is dead-lettered. It must leave state that makes ``handle`` a no-op for the same
+    ``on_exhausted`` runs in its own transaction before the message is dead-lettered (a
+    permanent failure, an unknown one on its last delivery, a transient one past the horizon). It must leave state that makes ``handle`` a no-op for the same
     event (a stored rejection, say): if dead-lettering fails, the message comes back.
     """
 
@@ -100,6 +106,7 @@ def subscribe(
     subscription: str,
     reactions: Mapping[type[IntegrationEvent], Reaction | Handler],
     settings: Settings,
+    failures: FailurePolicy | None = None,
 ) -> None:
     """Consume ``topic`` on ``subscription``, running each event's reaction exactly once."""
     table = {
@@ -110,6 +117,8 @@ def subscribe(
         max_redeliveries=settings.max_redeliveries,
         topic=dead_letter_topic(topic, subscription),
     )
+    failures = failures or FailurePolicy.from_settings(settings)
+    faults = FaultInjection.parse(settings.inject_faults)
 
     subscriber = broker.subscriber(
         topic,
@@ -129,16 +138,28 @@ def subscribe(
         reaction = table.get(type(event))
         if reaction is None:
             return  # an event of this topic that this service does not react to
+        name = type(event).__name__
         with saga_context(
             id_saga=event.id_saga, id_campana=event.id_campana, id_correlacion=event.id_correlacion
         ):
-            try:
+
+            async def react() -> None:
+                if faults:
+                    faults.check(name, event.id_evento)
                 await _react(db, subscription, event, reaction.handle)
+
+            try:
+                await failures.retrying(react, f"{name} {event.id_evento}")
             except Exception as exc:
-                last_attempt = message.redelivery_count >= policy.max_redeliveries
-                if last_attempt and reaction.on_exhausted is not None:
+                kind = failures.classify(exc)
+                last_delivery = message.redelivery_count >= policy.max_redeliveries
+                if kind is Failure.UNKNOWN and not last_delivery:
+                    raise  # nack: redelivered, with its traceback in the log
+                reason = f"{kind.value} failure: {one_line(exc)}"
+                logger.error("dead-lettering %s %s: %s", name, event.id_evento, reason)
+                if reaction.on_exhausted is not None:
                     await _exhausted(db, event, exc, reaction)
-                raise
+                await message.reject(reason)
 
 
 async def _react(db: Database, consumer: str, event: IntegrationEvent, handle: Handler) -> None:
@@ -152,9 +173,10 @@ async def _react(db: Database, consumer: str, event: IntegrationEvent, handle: H
 
 async def _exhausted(db: Database, event: Any, exc: BaseException, reaction: Reaction) -> None:
     assert reaction.on_exhausted is not None
-    logger.error("giving up on %s %s: %r", type(event).__name__, event.id_evento, exc)
     try:
         async with db.unit_of_work() as uow:
             await reaction.on_exhausted(event, exc, uow)
-    except Exception:
-        logger.exception("could not record the technical failure of %s", event.id_evento)
+    except Exception as error:
+        logger.error(
+            "could not record the technical failure of %s: %s", event.id_evento, one_line(error)
+        )

@@ -71,10 +71,12 @@ def upgrade_reliability(op: Any) -> None:
         BEGIN
             PERFORM pg_notify('{OUTBOX_CHANNEL}', '');
             RETURN NULL;
-        END $$;
-        CREATE TRIGGER outbox_notify AFTER INSERT ON outbox
-            FOR EACH STATEMENT EXECUTE FUNCTION alpes_outbox_notify();
+        END $$
         """
+    )
+    op.execute(
+        "CREATE TRIGGER outbox_notify AFTER INSERT ON outbox"
+        " FOR EACH STATEMENT EXECUTE FUNCTION alpes_outbox_notify()"
     )
 
 

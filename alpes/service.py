@@ -24,10 +24,12 @@ from faststream_pulsar import PulsarBroker
 
 from .asyncapi import document
 from .db import Database
+from .failures import Failure, FailurePolicy, one_line
 from .http import BodyLimitMiddleware, CorrelationMiddleware, install_error_handlers, install_health
 from .messaging import make_broker
 from .migrations import upgrade
 from .outbox import OutboxRelay
+from .retention import Pruning, retention_job
 from .settings import Settings
 
 logger = logging.getLogger("alpes.service")
@@ -45,6 +47,8 @@ class Service:
     broker: PulsarBroker
     relay: OutboxRelay
     migrations: Path
+    failures: FailurePolicy
+    domain_errors: Mapping[type[Exception], int]
     background: list[BackgroundJob] = field(default_factory=list)
     asyncapi: Callable[[], dict[str, Any]] | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
@@ -53,7 +57,8 @@ class Service:
         await upgrade(self.db.engine, self.migrations, self.name)
         await self.broker.start()
         for job in (self.relay.run, *self.background):
-            self.tasks.append(asyncio.create_task(_forever(job), name=job.__qualname__))
+            task = asyncio.create_task(_forever(job, self.failures), name=job.__qualname__)
+            self.tasks.append(task)
 
     async def stop(self) -> None:
         for task in self.tasks:
@@ -66,17 +71,27 @@ class Service:
         await self.db.engine.dispose()
 
 
-async def _forever(job: BackgroundJob) -> None:
-    """Run a background job; log and restart it if it fails."""
+async def _forever(job: BackgroundJob, failures: FailurePolicy) -> None:
+    """Run a background job; restart it when it fails, backing off while it keeps failing
+    (a transient failure, the database gone say, is one WARNING line, not a traceback)."""
+    attempt = 0
     while True:
         try:
             await job()
             return
         except asyncio.CancelledError:
             raise
-        except Exception:
-            logger.exception("background job %s failed; restarting", job.__qualname__)
-            await asyncio.sleep(1)
+        except Exception as exc:
+            attempt += 1
+            wait = failures.backoff(attempt)
+            if failures.classify(exc) is Failure.TRANSIENT:
+                logger.warning(
+                    "background job %s: %s; restarting in %.1f s",
+                    job.__qualname__, one_line(exc), wait,
+                )  # fmt: skip
+            else:
+                logger.exception("background job %s failed; restarting", job.__qualname__)
+            await asyncio.sleep(wait)
 
 
 def assemble(
@@ -85,14 +100,19 @@ def assemble(
     name: Context,
     metadata: MetaData,
     migrations: Path,
-    wire: Callable[[PulsarBroker, Database, Settings], object],
+    wire: Callable[[PulsarBroker, Database, Settings, FailurePolicy], object],
     title: str,
     description: str,
+    domain_errors: Mapping[type[Exception], int],
     background: Sequence[Callable[[Database, Settings], BackgroundJob]] = (),
+    retention: Sequence[Pruning] = (),
 ) -> Service:
     """A service's parts: its database, its broker with the subscriptions ``wire`` declares and
     a publisher for its own topic, the outbox relay and its background jobs. No I/O here:
-    connections open in :meth:`Service.start`."""
+    connections open in :meth:`Service.start`.
+
+    Every service also runs the retention job (``alpes.retention``: inbox rows, idempotency
+    keys); ``retention`` adds the service's own tombstones to it."""
     db = Database.connect(
         settings.database_url,
         metadata,
@@ -100,7 +120,11 @@ def assemble(
         namespace=settings.topic_namespace,
     )
     broker = make_broker(settings)
-    wire(broker, db, settings)
+    # what HTTP answers with a 4xx is a broken rule: a message that raises it is dead-lettered
+    failures = FailurePolicy.from_settings(
+        settings, permanent=tuple(e for e, status in domain_errors.items() if status < 500)
+    )
+    wire(broker, db, settings, failures)
     broker.publisher(topic(name, settings.topic_namespace), title=f"{name}:eventos")
     relay = OutboxRelay(
         db,
@@ -108,6 +132,8 @@ def assemble(
         name=name,
         batch_size=settings.outbox_batch_size,
         poll_interval=settings.outbox_poll_interval_ms / 1000,
+        failures=failures,
+        lag_warning_seconds=settings.outbox_lag_warning_seconds,
     )
     return Service(
         name=name,
@@ -116,7 +142,12 @@ def assemble(
         broker=broker,
         relay=relay,
         migrations=migrations,
-        background=[job(db, settings) for job in background],
+        failures=failures,
+        domain_errors=domain_errors,
+        background=[
+            *(job(db, settings) for job in background),
+            retention_job(db, settings, retention),
+        ],
         asyncapi=lambda: document(broker, name=name, title=title, description=description),
     )
 
@@ -127,7 +158,6 @@ def build_app(
     title: str,
     description: str,
     routers: Sequence[APIRouter],
-    domain_errors: Mapping[type[Exception], int],
 ) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -139,8 +169,15 @@ def build_app(
 
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
     app.state.service = service
-    install_error_handlers(app, domain_errors)
-    install_health(app, {"database": service.db.ping, "broker": lambda: service.broker.ping(2)})
+    from .idempotency import ClaveReutilizada
+
+    errors = {**service.domain_errors, ClaveReutilizada: 422}
+    install_error_handlers(app, errors, service.failures)
+    install_health(
+        app,
+        {"database": service.db.ping, "broker": lambda: service.broker.ping(2)},
+        details={"outbox": service.relay.lag_report},
+    )
     for router in routers:
         app.include_router(router)
     if service.asyncapi is not None:

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     retry_initial_ms: int = 500
     retry_max_ms: int = 30_000
     retry_horizon_seconds: float = 900.0
+    inject_faults: str = Field(
+        default="", description="test only: EventName:transient:N or EventName:permanent, ..."
+    )
 
     # retention (docs/reliability.md): idempotency keys, dead letters, inbox rows, tombstones
     idempotency_retention_hours: float = 24.0

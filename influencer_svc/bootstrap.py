@@ -12,7 +12,7 @@ from fastapi import FastAPI
 import contracts as c
 from alpes.service import assemble, build_app
 from alpes.settings import Settings
-from influencer_svc.adapters.orm import metadata
+from influencer_svc.adapters.orm import LAPIDAS, metadata
 from influencer_svc.application.errors import (
     InfluencerNoEncontrado,
     InfluencerYaRegistrado,
@@ -45,11 +45,12 @@ def create_app(settings: Settings) -> FastAPI:
         wire=subscribers.wire,
         title=TITLE,
         description=DESCRIPTION,
+        domain_errors=DOMAIN_ERRORS,
+        retention=[LAPIDAS],
     )
     return build_app(
         service,
         title=TITLE,
         description=DESCRIPTION,
         routers=[http.router],
-        domain_errors=DOMAIN_ERRORS,
     )

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 
 from alpes.service import assemble, build_app
 from alpes.settings import Settings
-from marca_svc.adapters.orm import metadata
+from marca_svc.adapters.orm import LAPIDAS, metadata
 from marca_svc.application.errors import MarcaNoEncontrada, MarcaYaExiste
 from marca_svc.domain import DatosMarcaInvalidos, ErrorDominio, MontoInvalido
 from marca_svc.domain.errors import PresupuestoMenorQueReservado
@@ -44,11 +44,12 @@ def create_app(settings: Settings) -> FastAPI:
         wire=subscribers.wire,
         title=TITLE,
         description=DESCRIPTION,
+        domain_errors=DOMAIN_ERRORS,
+        retention=[LAPIDAS],
     )
     return build_app(
         service,
         title=TITLE,
         description=DESCRIPTION,
         routers=[http.router],
-        domain_errors=DOMAIN_ERRORS,
     )

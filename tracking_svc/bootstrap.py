@@ -32,13 +32,13 @@ def create_app(settings: Settings) -> FastAPI:
         wire=subscribers.wire,
         title=TITLE,
         description=DESCRIPTION,
+        domain_errors=http.DOMAIN_ERRORS,
     )
     app = build_app(
         service,
         title=TITLE,
         description=DESCRIPTION,
         routers=[http.router],
-        domain_errors=http.DOMAIN_ERRORS,
     )
     app.state.ingesta = EventoBatcher(service.db)
     return app

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
@@ -51,11 +52,18 @@ campanas = Table(
     Column("motivo_cancelacion", Text),
     Column("origen_cancelacion", String(20)),
     Column("version", Integer, nullable=False),
+    Column("cancelada_en", DateTime(timezone=True)),
+    Column("revisar_en", DateTime(timezone=True)),
     Index("ix_campanas_estado", "estado"),
     Index("ix_campanas_id_marca", "id_marca"),
     Index("ix_campanas_estado_plazo_saga", "estado", "plazo_saga"),
     Index("ix_campanas_estado_saga", "estado_saga"),
     Index("ix_campanas_fecha_creacion", "fecha_creacion"),
+    Index(
+        "ix_campanas_compensando_revisar_en",
+        "revisar_en",
+        postgresql_where=text("estado_saga = 'compensando'"),
+    ),
 )
 
 linea_de_tiempo_saga = Table(

@@ -11,16 +11,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, insert, select, update
+from sqlalchemy import Select, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from afiliaciones_svc.adapters.orm import campanas, linea_de_tiempo_saga
 from afiliaciones_svc.domain.model import Campana
-from afiliaciones_svc.domain.saga import OrigenCancelacion, Participante, ProgresoSaga
+from afiliaciones_svc.domain.saga import EstadoSaga, OrigenCancelacion, Participante, ProgresoSaga
 from afiliaciones_svc.domain.values import EstadoCampana, InfluencerInfo, MarcaRef, TipoCampana
+from alpes.failures import ConcurrencyConflict
 
 
-class CampanaModificada(Exception):
+class CampanaModificada(ConcurrencyConflict):
     """The campaign changed since it was read (optimistic lock); retry the operation."""
 
     def __init__(self, id_campana: str) -> None:
@@ -45,6 +46,26 @@ class CampanaRepository:
             select(campanas)
             .where(campanas.c.estado == EstadoCampana.CREADA, campanas.c.plazo_saga <= ahora)
             .order_by(campanas.c.plazo_saga)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        rows = (await self.session.execute(query)).mappings().all()
+        return [_campana(row) for row in rows]
+
+    async def sin_compensar(
+        self, canceladas_antes_de: datetime, ahora: datetime, limit: int
+    ) -> list[Campana]:
+        """Up to ``limit`` sagas still ``compensando`` that were cancelled before
+        ``canceladas_antes_de`` and are due for another look, locked (others skipped)."""
+        cancelada_en = func.coalesce(campanas.c.cancelada_en, campanas.c.fecha_creacion)
+        query = (
+            select(campanas)
+            .where(
+                campanas.c.estado_saga == EstadoSaga.COMPENSANDO,
+                cancelada_en <= canceladas_antes_de,
+                or_(campanas.c.revisar_en.is_(None), campanas.c.revisar_en <= ahora),
+            )
+            .order_by(campanas.c.revisar_en.nulls_first())
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
@@ -119,6 +140,8 @@ def _columnas(campana: Campana) -> dict[str, Any]:
         "compensaciones": _nombres(progreso.compensaciones),
         "motivo_cancelacion": campana.motivo_cancelacion,
         "origen_cancelacion": campana.origen_cancelacion and campana.origen_cancelacion.value,
+        "cancelada_en": campana.cancelada_en,
+        "revisar_en": campana.revisar_en,
     }
 
 
@@ -147,6 +170,8 @@ def _campana(row: Any) -> Campana:
         origen_cancelacion=(
             OrigenCancelacion(row["origen_cancelacion"]) if row["origen_cancelacion"] else None
         ),
+        cancelada_en=row["cancelada_en"],
+        revisar_en=row["revisar_en"],
         version=row["version"],
     )
 

@@ -7,6 +7,7 @@ strings. Incoming: a participant's outcome event becomes a ``RegistrarResultado`
 
 from __future__ import annotations
 
+import uuid
 from functools import singledispatch
 from typing import Any
 
@@ -25,12 +26,24 @@ def a_contrato(evento: d.EventoCampana) -> c.IntegrationEvent:
 
 def _envoltura(evento: d.EventoCampana) -> dict[str, Any]:
     return {
-        "id_evento": c.new_event_id(),
+        "id_evento": _id_evento(evento),
         "ocurrido_en": evento.ocurrido_en,
         "id_campana": evento.id_campana,
         "id_saga": evento.id_saga,
         "id_correlacion": evento.id_correlacion,
     }
+
+
+def _id_evento(evento: d.EventoCampana) -> str:
+    """A new id; a campaign's one cancellation always gets the same id, so the sweeper's
+    re-sending of it is the same message to every inbox (and the outbox keeps one row)."""
+    if isinstance(evento, d.CampanaCancelada):
+        return str(uuid.uuid5(_CANCELACIONES, evento.id_campana))
+    return c.new_event_id()
+
+
+_CANCELACIONES = uuid.UUID("6f1c1f0e-4c53-4f5e-9d0c-7a1e2b7a0c11")
+"""The UUID5 namespace of cancellation event ids."""
 
 
 @singledispatch

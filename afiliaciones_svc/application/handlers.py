@@ -115,6 +115,19 @@ async def vencer_plazos(uow: UnitOfWork, ahora: datetime, limit: int = 100) -> i
     return len(vencidas)
 
 
+async def reenviar_cancelaciones(
+    uow: UnitOfWork, ahora: datetime, gracia: timedelta, espera_maxima: timedelta, limit: int = 100
+) -> int:
+    """Send again the cancellation of up to ``limit`` sagas still ``compensando`` ``gracia``
+    after it (and due for another look); how many it sent."""
+    repo = CampanaRepository(uow.session)
+    pendientes = await repo.sin_compensar(ahora - gracia, ahora, limit)
+    for campana in pendientes:
+        if campana.reenviar_cancelacion(ahora, espera_maxima):
+            await _guardar(uow, campana, repo)
+    return len(pendientes)
+
+
 # --- the reaction to every participant's outcome ---
 
 

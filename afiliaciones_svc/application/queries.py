@@ -7,9 +7,10 @@ timeline. Nothing here loads the aggregate.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from afiliaciones_svc.adapters.orm import campanas, linea_de_tiempo_saga
@@ -95,11 +96,29 @@ async def historial_de_sagas(session: AsyncSession, *, limit: int = 100) -> dict
     return {"historial": [dict(row) for row in rows], "total": total}
 
 
-async def estadisticas_de_sagas(session: AsyncSession) -> dict[str, Any]:
+async def estadisticas_de_sagas(
+    session: AsyncSession, ahora: datetime, gracia: timedelta
+) -> dict[str, Any]:
     """How many sagas are in each state; ``tasa_exito`` is the percentage of finished sagas
-    (completed or cancelled) that completed, 0.0 while none finished."""
-    query = select(campanas.c.estado_saga, func.count()).group_by(campanas.c.estado_saga)
-    cuentas = {estado: n for estado, n in (await session.execute(query)).all()}
+    (completed or cancelled) that completed, 0.0 while none finished; ``atascadas`` counts
+    the sagas still waiting ``gracia`` past their deadline (``en_progreso``) or their
+    cancellation (``compensando``): the ones the sweeper is chasing."""
+    atascada = or_(
+        and_(
+            campanas.c.estado_saga == EstadoSaga.EN_PROGRESO,
+            campanas.c.plazo_saga <= ahora - gracia,
+        ),
+        and_(
+            campanas.c.estado_saga == EstadoSaga.COMPENSANDO,
+            func.coalesce(campanas.c.cancelada_en, campanas.c.fecha_creacion) <= ahora - gracia,
+        ),
+    )
+    query = select(campanas.c.estado_saga, func.count(), func.count().filter(atascada)).group_by(
+        campanas.c.estado_saga
+    )
+    filas = (await session.execute(query)).all()
+    cuentas = {estado: n for estado, n, _ in filas}
+    atascadas = sum(n for _, _, n in filas)
     de = {e: int(cuentas.get(e.value, 0)) for e in EstadoSaga}
     terminadas = sum(de[e] for e in EstadoSaga if e is not EstadoSaga.EN_PROGRESO)
     tasa = round(100 * de[EstadoSaga.COMPLETADA] / terminadas, 2) if terminadas else 0.0
@@ -109,6 +128,7 @@ async def estadisticas_de_sagas(session: AsyncSession) -> dict[str, Any]:
         "completadas": de[EstadoSaga.COMPLETADA],
         "compensando": de[EstadoSaga.COMPENSANDO],
         "compensadas": de[EstadoSaga.COMPENSADA],
+        "atascadas": atascadas,
         "tasa_exito": tasa,
     }
 

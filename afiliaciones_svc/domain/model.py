@@ -41,6 +41,7 @@ from afiliaciones_svc.domain.events import (
 from afiliaciones_svc.domain.rules import reglas_de_campana, verificar_todas
 from afiliaciones_svc.domain.saga import (
     AFILIACIONES,
+    CANCELACION_REENVIADA,
     EVENTOS_DE_PARTICIPANTE,
     SAGA_COMPENSADA,
     EntradaSaga,
@@ -96,6 +97,8 @@ class Campana:
     progreso: ProgresoSaga = field(default_factory=ProgresoSaga)
     motivo_cancelacion: str | None = None
     origen_cancelacion: OrigenCancelacion | None = None
+    cancelada_en: datetime | None = None
+    revisar_en: datetime | None = None
     version: int = 0
     eventos: list[EventoCampana] = field(default_factory=list, repr=False)
     linea_de_tiempo_nueva: list[EntradaSaga] = field(default_factory=list, repr=False)
@@ -199,6 +202,32 @@ class Campana:
         self._cancelar(f"plazo vencido sin respuesta de: {faltan}", OrigenCancelacion.PLAZO, ahora)
         return True
 
+    def reenviar_cancelacion(self, ahora: datetime, espera_maxima: timedelta) -> bool:
+        """A cancellation not every participant answered: send the same ``CampanaCancelada``
+        again (participants that handled it drop it, the others compensate) and schedule the
+        next look, waiting longer the older the cancellation is (up to ``espera_maxima``).
+        True if it sent it; nothing happens to a saga that is not ``compensando``."""
+        ahora = en_utc(ahora)
+        if self.estado_saga is not EstadoSaga.COMPENSANDO:
+            return False
+        assert self.origen_cancelacion is not None and self.motivo_cancelacion is not None
+        cancelada_en = self.cancelada_en or self.fecha_creacion
+        faltan = ", ".join(self.progreso.sin_compensar())
+        self.eventos.append(
+            CampanaCancelada(
+                **self._cabecera(cancelada_en),
+                motivo=self.motivo_cancelacion,
+                origen=self.origen_cancelacion,
+            )
+        )
+        self._anotar(
+            EntradaSaga(CANCELACION_REENVIADA, AFILIACIONES, ahora, f"sin respuesta de: {faltan}")
+        )
+        self.revisar_en = ahora + min(
+            max(ahora - cancelada_en, timedelta(seconds=1)), espera_maxima
+        )
+        return True
+
     # --- lifecycle ---
 
     def iniciar(self, ahora: datetime) -> None:
@@ -234,6 +263,7 @@ class Campana:
         antes = self.estado_saga
         self.estado = EstadoCampana.CANCELADA
         self.motivo_cancelacion, self.origen_cancelacion = motivo, origen
+        self.cancelada_en = ahora
         self.eventos.append(CampanaCancelada(**self._cabecera(ahora), motivo=motivo, origen=origen))
         self._anotar(EntradaSaga("CampanaCancelada", origen.value, ahora, motivo))
         self._anotar_si_compensada(antes, ahora)

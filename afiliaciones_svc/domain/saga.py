@@ -66,6 +66,9 @@ EVENTOS_DE_PARTICIPANTE: dict[tuple[Participante, Resultado], str] = {
 SAGA_COMPENSADA = "SagaCompensada"
 """Timeline entry written once, when the last answer to a cancellation arrives."""
 
+CANCELACION_REENVIADA = "CancelacionReenviada"
+"""Timeline entry of each time the sweeper sent a cancellation again to those still silent."""
+
 
 @dataclass(frozen=True)
 class EntradaSaga:
@@ -101,6 +104,10 @@ class ProgresoSaga:
 
     def todos_respondieron_a_la_cancelacion(self) -> bool:
         return (self.fallos | self.compensaciones) >= set(Participante)
+
+    def sin_compensar(self) -> list[Participante]:
+        """Participants that have answered neither a failure nor a compensation."""
+        return [p for p in Participante if p not in self.fallos | self.compensaciones]
 
     def sin_respuesta(self) -> list[Participante]:
         """Participants that have answered nothing at all, in a stable order."""

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Awaitable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, status
+from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,6 +31,7 @@ from afiliaciones_svc.domain.model import Campana
 from afiliaciones_svc.domain.saga import EstadoSaga
 from afiliaciones_svc.domain.values import EstadoCampana, InfluencerInfo, MarcaRef
 from alpes.db import UnitOfWork
+from alpes.idempotency import Escritura
 from alpes.service import Service, current_service, service_of
 from contracts import limites
 
@@ -227,6 +229,10 @@ class EstadisticasOut(BaseModel):
     completadas: int
     compensando: int
     compensadas: int
+    atascadas: int = Field(
+        description="sagas still waiting past their deadline or cancellation plus the grace "
+        "period: the sweeper is re-sending what their participants need"
+    )
     tasa_exito: float = Field(description="% de las sagas terminadas que se completaron")
 
 
@@ -293,11 +299,14 @@ def _crear(request: Request, body: CampanaIn, uow: UnitOfWork) -> Awaitable[Camp
     response_model=CampanaOut,
     responses={422: {"model": ErrorOut}},
 )
-async def crear_campana(request: Request, body: CampanaIn, service: ServiceDep) -> dict[str, Any]:
+async def crear_campana(request: Request, body: CampanaIn, escritura: Escritura) -> JSONResponse:
     """Creates the campaign (``creada``) and starts its saga (``CampanaCreada``)."""
-    async with service.db.unit_of_work() as uow:
+
+    async def crear(uow: UnitOfWork) -> dict[str, Any]:
         campana = await _crear(request, body, uow)
         return await queries.obtener_campana(uow.session, campana.id)
+
+    return await escritura.run(crear, body=body, response=CampanaOut, status_code=201)
 
 
 @router.get("/campana/{id_campana}", response_model=CampanaOut, responses=_404)
@@ -320,28 +329,35 @@ async def listar_campanas(
 
 
 @router.post("/campana/{id_campana}/iniciar", response_model=CampanaOut, responses=_409)
-async def iniciar_campana(id_campana: IdCampana, service: ServiceDep) -> dict[str, Any]:
-    async with service.db.unit_of_work() as uow:
+async def iniciar_campana(id_campana: IdCampana, escritura: Escritura) -> JSONResponse:
+    async def iniciar(uow: UnitOfWork) -> dict[str, Any]:
         await handlers.iniciar(IniciarCampana(id_campana), uow)
         return await queries.obtener_campana(uow.session, id_campana)
 
+    return await escritura.run(iniciar, response=CampanaOut)
+
 
 @router.post("/campana/{id_campana}/finalizar", response_model=CampanaOut, responses=_409)
-async def finalizar_campana(id_campana: IdCampana, service: ServiceDep) -> dict[str, Any]:
-    async with service.db.unit_of_work() as uow:
+async def finalizar_campana(id_campana: IdCampana, escritura: Escritura) -> JSONResponse:
+    async def finalizar(uow: UnitOfWork) -> dict[str, Any]:
         await handlers.finalizar(FinalizarCampana(id_campana), uow)
         return await queries.obtener_campana(uow.session, id_campana)
+
+    return await escritura.run(finalizar, response=CampanaOut)
 
 
 @router.post("/campana/{id_campana}/cancelar", response_model=CampanaOut, responses=_409)
 async def cancelar_campana(
-    id_campana: IdCampana, service: ServiceDep, body: Annotated[CancelarIn | None, Body()] = None
-) -> dict[str, Any]:
+    id_campana: IdCampana, escritura: Escritura, body: Annotated[CancelarIn | None, Body()] = None
+) -> JSONResponse:
     """Cancels the campaign; the participants compensate what they did for it."""
     comando = CancelarCampana(id_campana, body.motivo) if body else CancelarCampana(id_campana)
-    async with service.db.unit_of_work() as uow:
+
+    async def cancelar(uow: UnitOfWork) -> dict[str, Any]:
         await handlers.cancelar(comando, uow)
         return await queries.obtener_campana(uow.session, id_campana)
+
+    return await escritura.run(cancelar, body=body, response=CampanaOut)
 
 
 @router.get("/campana/{id_campana}/saga", response_model=SagaOut, responses=_404)
@@ -359,17 +375,20 @@ async def saga_de_campana(id_campana: IdCampana, lectura: Lectura) -> dict[str, 
     responses={422: {"model": ErrorOut}},
 )
 async def crear_campana_saga(
-    request: Request, body: CampanaIn, service: ServiceDep
-) -> dict[str, Any]:
+    request: Request, body: CampanaIn, escritura: Escritura
+) -> JSONResponse:
     """Like ``POST /campana``, answering with the saga that started."""
-    async with service.db.unit_of_work() as uow:
+
+    async def crear(uow: UnitOfWork) -> dict[str, Any]:
         campana = await _crear(request, body, uow)
-    return {
-        "id_saga": campana.id_saga,
-        "id_campana": campana.id,
-        "estado": campana.estado_saga,
-        "mensaje": f"Saga iniciada; su estado en /afiliaciones/saga/{campana.id_saga}/estado",
-    }
+        return {
+            "id_saga": campana.id_saga,
+            "id_campana": campana.id,
+            "estado": campana.estado_saga,
+            "mensaje": f"Saga iniciada; su estado en /afiliaciones/saga/{campana.id_saga}/estado",
+        }
+
+    return await escritura.run(crear, body=body, response=SagaIniciadaOut, status_code=202)
 
 
 @router.get("/saga/{id_saga}/estado", response_model=SagaOut, responses=_404)
@@ -393,5 +412,6 @@ async def historial_de_sagas(
 
 
 @router.get("/sagas/estadisticas", response_model=EstadisticasOut)
-async def estadisticas_de_sagas(lectura: Lectura) -> dict[str, Any]:
-    return await queries.estadisticas_de_sagas(lectura)
+async def estadisticas_de_sagas(lectura: Lectura, service: ServiceDep) -> dict[str, Any]:
+    gracia = timedelta(seconds=service.settings.saga_grace_seconds)
+    return await queries.estadisticas_de_sagas(lectura, datetime.now(UTC), gracia)

@@ -12,6 +12,7 @@ from alpes.messaging import subscribe
 
 if TYPE_CHECKING:
     from alpes.db import Database
+    from alpes.failures import FailurePolicy
     from alpes.messaging import Handler
     from alpes.settings import Settings
     from faststream_pulsar import PulsarBroker
@@ -27,7 +28,7 @@ def reactions() -> dict[c.Context, dict[type[c.IntegrationEvent], Handler]]:
     return dict(tables)
 
 
-def wire(broker: PulsarBroker, db: Database, settings: Settings) -> None:
+def wire(broker: PulsarBroker, db: Database, settings: Settings, failures: FailurePolicy) -> None:
     for context, table in reactions().items():
         subscribe(
             broker,
@@ -36,4 +37,5 @@ def wire(broker: PulsarBroker, db: Database, settings: Settings) -> None:
             subscription=SUBSCRIPTION,
             reactions=table,
             settings=settings,
+            failures=failures,
         )

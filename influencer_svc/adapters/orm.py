@@ -4,8 +4,9 @@
 plataforma) key (``clave_de``), unique, so events find an influencer by it and concurrent
 registrations of the same one collapse into one row. ``campanas_activas`` can never go below
 zero (a CHECK). ``asignaciones`` holds ``AsignacionCampana``, one row per campaign (tombstones
-included); ``ids_influencer`` is a JSON array with a GIN index, so the campaigns of an influencer
-are found with ``@>``. The migration ``0001_initial`` creates exactly these tables.
+included, pruned after the inbox horizon by ``LAPIDAS``); ``ids_influencer`` is a JSON array
+with a GIN index, so the campaigns of an influencer are found with ``@>``. The migrations build
+exactly these tables.
 """
 
 from __future__ import annotations
@@ -15,16 +16,20 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    DateTime,
     Index,
     Integer,
     MetaData,
     String,
     Table,
     Text,
+    func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
 from alpes.db import messaging_tables
+from alpes.retention import Pruning
 from influencer_svc.domain import ClaveInfluencer
 
 metadata = MetaData()
@@ -53,13 +58,21 @@ asignaciones = Table(
     Column("estado", String(20), nullable=False),
     Column("motivo", Text),
     Column("version", Integer, nullable=False),
+    Column("creado_en", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Index(
         "ix_asignaciones_ids_influencer",
         "ids_influencer",
         postgresql_using="gin",
         postgresql_ops={"ids_influencer": "jsonb_path_ops"},
     ),
+    # tombstones, pruned after the inbox horizon (alpes.retention)
+    Index(
+        "ix_asignaciones_lapidas", "creado_en", postgresql_where=text("estado = 'cancelada_antes'")
+    ),
 )
+
+LAPIDAS = Pruning(asignaciones.c.creado_en, where=(asignaciones.c.estado == "cancelada_antes",))
+"""Assignments recorded for a cancellation seen before its ``CampanaCreada``."""
 
 outbox, inbox = messaging_tables(metadata)
 

@@ -18,6 +18,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from alpes.failures import ConcurrencyConflict
 from influencer_svc.domain import (
     AsignacionCampana,
     CarteraInfluencers,
@@ -32,7 +33,7 @@ from .orm import asignaciones, clave_de, influencers
 LOCK_CLASS_CAMPANA = 0x1F1  # the advisory-lock namespace (first key) of campaign locks
 
 
-class ConflictoDeVersion(Exception):
+class ConflictoDeVersion(ConcurrencyConflict):
     """A row changed since it was loaded: the transaction must be retried."""
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
+from alpes.db import UnitOfWork
+from alpes.idempotency import Escritura
 from alpes.service import Service, current_service
 from contracts import limites
 from influencer_svc.application import handlers, queries
@@ -86,13 +89,14 @@ def _id(id_influencer: str) -> str:
 
 
 @router.post("/influencers", status_code=201, response_model=InfluencerVista)
-async def registrar_influencer(body: InfluencerNuevo, service: ServiceDep) -> dict[str, Any]:
+async def registrar_influencer(body: InfluencerNuevo, escritura: Escritura) -> JSONResponse:
     """Register an influencer; 409 if (nombre, plataforma) exists (case-insensitive)."""
-    async with service.db.unit_of_work() as uow:
-        influencer = await handlers.registrar_influencer(
-            RegistrarInfluencer(**body.model_dump()), uow
-        )
-    return queries.vista(influencer)
+
+    async def registrar(uow: UnitOfWork) -> dict[str, Any]:
+        comando = RegistrarInfluencer(**body.model_dump())
+        return queries.vista(await handlers.registrar_influencer(comando, uow))
+
+    return await escritura.run(registrar, body=body, response=InfluencerVista, status_code=201)
 
 
 @router.get("/influencers", response_model=InfluencersPagina)
@@ -122,14 +126,15 @@ async def obtener_influencer(id_influencer: str, service: ServiceDep) -> dict[st
 
 @router.patch("/influencers/{id_influencer}", response_model=InfluencerVista)
 async def cambiar_influencer(
-    id_influencer: str, body: CambioInfluencer, service: ServiceDep
-) -> dict[str, Any]:
+    id_influencer: str, body: CambioInfluencer, escritura: Escritura
+) -> JSONResponse:
     """``{"activo": false}`` deactivates: no new campaigns (current ones keep it)."""
-    async with service.db.unit_of_work() as uow:
-        influencer = await handlers.cambiar_actividad(
-            CambiarActividad(id_influencer=_id(id_influencer), activo=body.activo), uow
-        )
-    return queries.vista(influencer)
+    comando = CambiarActividad(id_influencer=_id(id_influencer), activo=body.activo)
+
+    async def cambiar(uow: UnitOfWork) -> dict[str, Any]:
+        return queries.vista(await handlers.cambiar_actividad(comando, uow))
+
+    return await escritura.run(cambiar, body=body, response=InfluencerVista)
 
 
 @router.get("/influencers/{id_influencer}/campanas", response_model=CampanasPagina)

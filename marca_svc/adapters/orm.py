@@ -3,8 +3,8 @@
 ``marcas`` holds the ``Marca`` aggregate; the database itself keeps its budget invariant
 (``0 <= presupuesto_reservado <= presupuesto_total``) as a last line of defence. ``reservas`` holds
 the ``ReservaPresupuesto`` aggregate, one row per campaign marca has heard of (``id_marca`` is NULL
-for a tombstone: a cancellation seen before ``CampanaCreada``); it is also the brand's campaign
-projection. The migration ``0001_initial`` creates exactly these tables.
+for a tombstone: a cancellation seen before ``CampanaCreada``, pruned after the inbox horizon by
+``LAPIDAS``); it is also the brand's campaign projection. The migrations build exactly these tables.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    DateTime,
     Index,
     Integer,
     MetaData,
@@ -20,9 +21,12 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    func,
+    text,
 )
 
 from alpes.db import messaging_tables
+from alpes.retention import Pruning
 
 metadata = MetaData()
 
@@ -51,8 +55,14 @@ reservas = Table(
     Column("estado", String(20), nullable=False),
     Column("motivo", Text),
     Column("version", Integer, nullable=False),
+    Column("creado_en", DateTime(timezone=True), nullable=False, server_default=func.now()),
     CheckConstraint("monto >= 0", name="ck_reservas_monto_no_negativo"),
     Index("ix_reservas_id_marca", "id_marca"),
+    # tombstones, pruned after the inbox horizon (alpes.retention)
+    Index("ix_reservas_lapidas", "creado_en", postgresql_where=text("estado = 'cancelada_antes'")),
 )
+
+LAPIDAS = Pruning(reservas.c.creado_en, where=(reservas.c.estado == "cancelada_antes",))
+"""Reservations recorded for a cancellation seen before its ``CampanaCreada``."""
 
 outbox, inbox = messaging_tables(metadata)

@@ -20,13 +20,14 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from alpes.failures import ConcurrencyConflict
 from marca_svc.adapters.orm import marcas, reservas
 from marca_svc.domain import EstadoReserva, Marca, ReservaPresupuesto
 
 LOCK_SPACE_RESERVAS = 0x6D617263  # "marc": the advisory-lock key space of campaign locks
 
 
-class Modificada(Exception):
+class Modificada(ConcurrencyConflict):
     """The row changed since it was read; the transaction is rolled back and may be retried."""
 
 

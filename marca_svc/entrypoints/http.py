@@ -12,9 +12,12 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, status
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from alpes.db import UnitOfWork
+from alpes.idempotency import Escritura
 from alpes.service import Service, current_service
 from contracts import limites
 from marca_svc.application import handlers, queries
@@ -147,11 +150,13 @@ _404: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut}}
     response_model=MarcaOut,
     responses={409: {"model": ErrorOut}, 422: {"model": ErrorOut}},
 )
-async def registrar_marca(body: MarcaIn, service: ServiceDep) -> dict[str, Any]:
+async def registrar_marca(body: MarcaIn, escritura: Escritura) -> JSONResponse:
     """Registers an active brand with its total budget."""
-    async with service.db.unit_of_work() as uow:
-        marca = await handlers.registrar_marca(body.comando(), uow)
-    return queries.vista_marca(marca)
+
+    async def registrar(uow: UnitOfWork) -> dict[str, Any]:
+        return queries.vista_marca(await handlers.registrar_marca(body.comando(), uow))
+
+    return await escritura.run(registrar, body=body, response=MarcaOut, status_code=201)
 
 
 @router.get("/marcas", response_model=MarcasOut)
@@ -173,11 +178,12 @@ async def obtener_marca(id_marca: IdMarca, lectura: Lectura) -> dict[str, Any]:
     responses={404: {"model": ErrorOut}, 409: {"model": ErrorOut}, 422: {"model": ErrorOut}},
 )
 async def actualizar_marca(
-    id_marca: IdMarca, body: MarcaPatch, service: ServiceDep
-) -> dict[str, Any]:
-    async with service.db.unit_of_work() as uow:
-        marca = await handlers.actualizar_marca(body.comando(id_marca), uow)
-    return queries.vista_marca(marca)
+    id_marca: IdMarca, body: MarcaPatch, escritura: Escritura
+) -> JSONResponse:
+    async def actualizar(uow: UnitOfWork) -> dict[str, Any]:
+        return queries.vista_marca(await handlers.actualizar_marca(body.comando(id_marca), uow))
+
+    return await escritura.run(actualizar, body=body, response=MarcaOut)
 
 
 @router.get("/marcas/{id_marca}/campanas", response_model=CampanasMarcaOut, responses=_404)

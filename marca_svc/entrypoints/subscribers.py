@@ -12,6 +12,7 @@ from marca_svc.application import handlers
 
 if TYPE_CHECKING:
     from alpes.db import Database
+    from alpes.failures import FailurePolicy
     from alpes.messaging import Handler
     from alpes.settings import Settings
     from faststream_pulsar import PulsarBroker
@@ -42,7 +43,9 @@ def reactions(
     }
 
 
-def wire(broker: PulsarBroker, db: Database, settings: Settings) -> None:
+def wire(
+    broker: PulsarBroker, db: Database, settings: Settings, failures: FailurePolicy
+) -> None:
     for context, table in reactions(settings).items():
         subscribe(
             broker,
@@ -51,4 +54,5 @@ def wire(broker: PulsarBroker, db: Database, settings: Settings) -> None:
             subscription=SUBSCRIPTION,
             reactions=table,
             settings=settings,
+            failures=failures,
         )

@@ -10,6 +10,7 @@ from tracking_svc.application import handlers
 
 if TYPE_CHECKING:
     from alpes.db import Database
+    from alpes.failures import FailurePolicy
     from alpes.settings import Settings
     from faststream_pulsar import PulsarBroker
 
@@ -35,7 +36,9 @@ def reactions() -> dict[c.Context, dict[type[c.IntegrationEvent], Reaction | Han
     }
 
 
-def wire(broker: PulsarBroker, db: Database, settings: Settings) -> list[str]:
+def wire(
+    broker: PulsarBroker, db: Database, settings: Settings, failures: FailurePolicy
+) -> list[str]:
     """Subscribe to every topic with a reaction; returns the topics."""
     topics = []
     for context, table in reactions().items():
@@ -47,6 +50,7 @@ def wire(broker: PulsarBroker, db: Database, settings: Settings) -> list[str]:
             subscription=SUBSCRIPTION,
             reactions=table,
             settings=settings,
+            failures=failures,
         )
         topics.append(topic)
     return topics

@@ -255,6 +255,7 @@ async def test_saga_lists_history_and_statistics(
         "completadas": 1,
         "compensando": 0,
         "compensadas": 1,
+        "atascadas": 0,
         "tasa_exito": 50.0,
     }
     todas = (await get("/afiliaciones/sagas")).json()

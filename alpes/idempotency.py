@@ -1,0 +1,135 @@
+"""Idempotent HTTP writes: the ``Idempotency-Key`` header (docs/adr/0007).
+
+A client that did not hear the answer to a write (a timeout, a dropped connection) sends it
+again with the same key and gets the first answer, status and body, with no second effect:
+
+- the key is claimed in the write's own transaction, before the work: a request racing with
+  the same key waits on the claim's row until the first commits, then answers its response;
+  if the first fails (rolls back), the second does the work itself;
+- the response is stored in the same transaction as the effect, so there is never an effect
+  without its stored answer, or an answer without its effect;
+- the same key with another request (method, path or body) is a 422;
+- only successful answers are stored: an error changed nothing, and repeating the request
+  gives the same error (or, once the cause is gone, the success).
+
+Keys are kept ``idempotency_retention_hours`` (24 h by default, ``alpes.retention`` prunes
+them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import Depends, Header, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+
+from .service import Service, current_service
+
+if TYPE_CHECKING:
+    from .db import Database, UnitOfWork
+
+HEADER = "Idempotency-Key"
+REPLAYED = "Idempotent-Replayed"
+
+
+class ClaveReutilizada(Exception):
+    """An ``Idempotency-Key`` already used for another request."""
+
+    def __init__(self, clave: str) -> None:
+        super().__init__(
+            f"{HEADER} {clave!r} was already used for a different request; use a new key"
+        )
+
+
+@dataclass(frozen=True)
+class IdempotentWrite:
+    """One write request, with its ``Idempotency-Key`` if the client sent one."""
+
+    db: Database
+    key: str | None
+    method: str
+    path: str
+
+    async def run(
+        self,
+        work: Callable[[UnitOfWork], Awaitable[Any]],
+        *,
+        response: type[BaseModel],
+        body: BaseModel | None = None,
+        status_code: int = 200,
+    ) -> JSONResponse:
+        """Run ``work`` in one unit of work and answer its result as ``response``; or, for a
+        key seen before with the same request, answer what that request was answered."""
+        async with self.db.unit_of_work() as uow:
+            if self.key is not None:
+                huella = self._fingerprint(body)
+                previous = await _claim(uow, self.key, huella)
+                if previous is not None:
+                    estado_http, respuesta = previous
+                    return JSONResponse(respuesta, estado_http, headers={REPLAYED: "true"})
+            result = response.model_validate(await work(uow)).model_dump(mode="json")
+            if self.key is not None:
+                await _remember(uow, self.key, status_code, result)
+        return JSONResponse(result, status_code)
+
+    def _fingerprint(self, body: BaseModel | None) -> str:
+        content = body.model_dump_json() if body is not None else ""
+        return hashlib.sha256(f"{self.method} {self.path}\n{content}".encode()).hexdigest()
+
+
+async def _claim(uow: UnitOfWork, key: str, huella: str) -> tuple[int, Any] | None:
+    """Claim ``key`` for this transaction; the stored answer when it was claimed before."""
+    table = uow.db.idempotency
+    claimed = await uow.session.execute(
+        insert(table)
+        .values(clave=key, huella=huella, estado_http=0, respuesta={})
+        .on_conflict_do_nothing(index_elements=["clave"])
+        .returning(table.c.clave)
+    )
+    if claimed.first() is not None:
+        return None
+    row = (
+        await uow.session.execute(
+            select(table.c.huella, table.c.estado_http, table.c.respuesta).where(
+                table.c.clave == key
+            )
+        )
+    ).one()
+    if row.huella != huella:
+        raise ClaveReutilizada(key)
+    return row.estado_http, row.respuesta
+
+
+async def _remember(uow: UnitOfWork, key: str, status_code: int, body: Any) -> None:
+    table = uow.db.idempotency
+    await uow.session.execute(
+        update(table).where(table.c.clave == key).values(estado_http=status_code, respuesta=body)
+    )
+
+
+async def _idempotent_write(
+    request: Request,
+    service: Annotated[Service, Depends(current_service)],
+    key: Annotated[
+        str | None,
+        Header(
+            alias=HEADER,
+            min_length=1,
+            max_length=200,
+            pattern=r"^[\x21-\x7e]+$",
+            description="Any unique string (a UUID, say): a retry with the same key and the "
+            "same body gets the first answer and changes nothing; kept at least 24 h",
+        ),
+    ] = None,
+) -> IdempotentWrite:
+    return IdempotentWrite(service.db, key, request.method, request.url.path)
+
+
+Escritura = Annotated[IdempotentWrite, Depends(_idempotent_write)]
+"""FastAPI dependency of a write route that honours ``Idempotency-Key``."""

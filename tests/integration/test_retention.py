@@ -1,0 +1,144 @@
+"""Retention (issue 7, item 7): every service prunes old inbox rows and idempotency keys, and
+marca and influencer their tombstones, while newer rows stay. Old timestamps are set with SQL."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+import contracts as c
+from tests.helpers import eventually
+from tests.integration.conftest import EventProbe, RunningService, StartService
+
+HORIZONS = {
+    "inbox_retention_days": 10,
+    "dead_letter_replay_days": 7,
+    "idempotency_retention_hours": 24,
+    "retention_check_seconds": 0.2,
+}
+
+
+async def filas(svc: RunningService, sql: str, **params: Any) -> list[Any]:
+    async with svc.service.db.sessions() as session:
+        return list((await session.execute(text(sql), params)).all())
+
+
+async def ejecutar(svc: RunningService, sql: str, **params: Any) -> None:
+    async with svc.service.db.sessions() as session, session.begin():
+        await session.execute(text(sql), params)
+
+
+@pytest.mark.parametrize("servicio", ["afiliaciones", "marca", "influencer", "tracking"])
+async def test_every_service_prunes_old_inbox_rows_and_idempotency_keys(
+    start_service: StartService, servicio: str
+) -> None:
+    svc = await start_service(servicio, **HORIZONS)
+    # more old inbox rows than one batch deletes: the job goes on until none is left
+    await ejecutar(
+        svc,
+        "INSERT INTO inbox (consumidor, id_mensaje, procesado_en)"
+        " SELECT 'prueba', 'viejo-' || g, now() - interval '11 days'"
+        " FROM generate_series(1, 2500) g",
+    )
+    await ejecutar(
+        svc,
+        "INSERT INTO inbox (consumidor, id_mensaje, procesado_en) VALUES"
+        " ('prueba', 'reciente-1', now() - interval '9 days'),"
+        " ('prueba', 'reciente-2', now())",
+    )
+    await ejecutar(
+        svc,
+        "INSERT INTO idempotencia (clave, huella, estado_http, respuesta, creado_en) VALUES"
+        " ('vieja', 'h', 201, '{}', now() - interval '25 hours'),"
+        " ('reciente', 'h', 201, '{}', now() - interval '23 hours')",
+    )
+
+    async def podadas() -> bool:
+        viejas = await filas(
+            svc,
+            "SELECT (SELECT count(*) FROM inbox WHERE id_mensaje LIKE 'viejo-%')"
+            " + (SELECT count(*) FROM idempotencia WHERE clave = 'vieja')",
+        )
+        return viejas[0][0] == 0
+
+    await eventually(podadas, timeout=30, message="old rows pruned")
+    recientes = await filas(
+        svc, "SELECT id_mensaje FROM inbox WHERE consumidor = 'prueba' ORDER BY id_mensaje"
+    )
+    assert [r.id_mensaje for r in recientes] == ["reciente-1", "reciente-2"]
+    assert [r.clave for r in await filas(svc, "SELECT clave FROM idempotencia")] == ["reciente"]
+
+
+def cancelacion(id_campana: str) -> c.CampanaCancelada:
+    return c.CampanaCancelada(
+        id_evento=c.new_event_id(),
+        ocurrido_en=c.utc_now(),
+        id_campana=id_campana,
+        id_saga=str(uuid.uuid4()),
+        id_correlacion=f"retencion-{uuid.uuid4().hex[:6]}",
+        motivo="lo pidió el usuario",
+        origen="usuario",
+    )
+
+
+@pytest.mark.parametrize(
+    ("servicio", "tabla"), [("marca", "reservas"), ("influencer", "asignaciones")]
+)
+async def test_tombstones_older_than_the_inbox_horizon_are_pruned(
+    start_service: StartService, probe: EventProbe, servicio: str, tabla: str
+) -> None:
+    svc = await start_service(servicio, **HORIZONS)
+    # cancellations seen before their CampanaCreada leave tombstones
+    vieja, reciente = str(uuid.uuid4()), str(uuid.uuid4())
+    for id_campana in (vieja, reciente):
+        await probe.publish(cancelacion(id_campana))
+
+    async def lapidas() -> set[str]:
+        rows = await filas(
+            svc, f"SELECT id_campana FROM {tabla} WHERE estado = 'cancelada_antes'"
+        )
+        return {r.id_campana for r in rows}
+
+    await eventually(lambda: _todas(lapidas, {vieja, reciente}), message="tombstones recorded")
+    await ejecutar(
+        svc,
+        f"UPDATE {tabla} SET creado_en = now() - interval '11 days' WHERE id_campana = :id",
+        id=vieja,
+    )
+    await ejecutar(
+        svc,
+        f"UPDATE {tabla} SET creado_en = now() - interval '9 days' WHERE id_campana = :id",
+        id=reciente,
+    )
+
+    async def solo_la_reciente() -> bool:
+        return await lapidas() == {reciente}
+
+    await eventually(solo_la_reciente, timeout=30, message="the old tombstone pruned")
+
+
+async def _todas(lapidas: Any, esperadas: set[str]) -> bool:
+    return bool(await lapidas() >= esperadas)
+
+
+async def test_marca_keeps_an_old_reservation_that_is_not_a_tombstone(
+    start_service: StartService,
+) -> None:
+    marca = await start_service("marca", **HORIZONS)
+    await ejecutar(
+        marca,
+        "INSERT INTO reservas (id_campana, id_marca, monto, estado, version, creado_en) VALUES"
+        " ('reservada-hace-mucho', 'm-1', 100, 'reservada', 1, now() - interval '11 days'),"
+        " ('lapida-vieja', NULL, 0, 'cancelada_antes', 1, now() - interval '11 days')",
+    )
+
+    async def podada() -> bool:
+        return not await filas(marca, "SELECT 1 FROM reservas WHERE id_campana = 'lapida-vieja'")
+
+    await eventually(podada, timeout=30, message="the old tombstone pruned")
+    assert await filas(
+        marca, "SELECT 1 FROM reservas WHERE id_campana = 'reservada-hace-mucho'"
+    ), "a reservation that holds money is never pruned"
