@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
@@ -143,7 +143,10 @@ def subscribe(
             id_saga=event.id_saga, id_campana=event.id_campana, id_correlacion=event.id_correlacion
         ):
 
+            tries: list[datetime] = []  # when each attempt of this delivery started
+
             async def react() -> None:
+                tries.append(datetime.now(UTC))
                 if faults:
                     faults.check(name, event.id_evento)
                 await _react(db, subscription, event, reaction.handle)
@@ -159,7 +162,7 @@ def subscribe(
                 logger.error("dead-lettering %s %s: %s", name, event.id_evento, reason)
                 if reaction.on_exhausted is not None:
                     await _exhausted(db, event, exc, reaction)
-                await message.reject(reason)
+                await message.reject(reason, first_failure=tries[0], attempts=len(tries))
 
 
 async def _react(db: Database, consumer: str, event: IntegrationEvent, handle: Handler) -> None:
