@@ -216,10 +216,14 @@ class FaultInjection:
     def parse(cls, spec: str) -> FaultInjection:
         rules: dict[str, tuple[str, int]] = {}
         for item in filter(None, (part.strip() for part in spec.split(","))):
-            name, kind, *times = item.split(":")
-            if kind not in {"transient", "permanent"}:
-                raise ValueError(f"INJECT_FAULTS: unknown kind {kind!r} in {item!r}")
-            rules[name] = (kind, int(times[0]) if times else 1)
+            name, _, rest = item.partition(":")
+            kind, _, times = rest.partition(":")
+            if kind not in {"transient", "permanent"} or not (times or "1").isdigit():
+                msg = (
+                    f"INJECT_FAULTS: {item!r} is not EventName:transient[:N] or EventName:permanent"
+                )
+                raise ValueError(msg)
+            rules[name] = (kind, int(times or 1))
         return cls(rules)
 
     def __bool__(self) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,13 +77,15 @@ async def _forever(job: BackgroundJob, failures: FailurePolicy) -> None:
     (a transient failure, the database gone say, is one WARNING line, not a traceback)."""
     attempt = 0
     while True:
+        started = time.monotonic()
         try:
             await job()
             return
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            attempt += 1
+            # a job that ran well for a while before failing starts its backoff afresh
+            attempt = 1 if time.monotonic() - started > failures.cap else attempt + 1
             wait = failures.backoff(attempt)
             if failures.classify(exc) is Failure.TRANSIENT:
                 logger.warning(

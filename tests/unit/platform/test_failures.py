@@ -396,5 +396,6 @@ def test_fault_injection_spec_empty_or_wrong() -> None:
     assert not FaultInjection.parse("")
     assert not FaultInjection.parse(" , ")
     assert FaultInjection.parse("X:transient").rules == {"X": ("transient", 1)}
-    with pytest.raises(ValueError, match="unknown kind"):
-        FaultInjection.parse("X:sometimes:3")
+    for wrong in ("X:sometimes:3", "X", "X:transient:abc"):
+        with pytest.raises(ValueError, match="INJECT_FAULTS"):
+            FaultInjection.parse(wrong)
