@@ -111,6 +111,9 @@ def _is_transient(exc: BaseException) -> bool:
         "InterfaceError",
         "CannotConnectNowError",
         "TooManyConnectionsError",
+        # the server closed the connection while asyncpg was idle: its protocol state is
+        # broken ("cannot switch to state ..."); a new connection works
+        "InternalClientError",
     }:
         return True
     return module.startswith("_pulsar") and name in {"Timeout", "ConnectError", "NotConnected"}
