@@ -12,7 +12,7 @@ from fastapi import FastAPI
 
 from alpes.service import assemble, build_app
 from alpes.settings import Settings
-from tracking_svc.adapters.orm import metadata
+from tracking_svc.adapters.orm import LAPIDAS, metadata
 from tracking_svc.application.batcher import EventoBatcher
 from tracking_svc.entrypoints import http, subscribers
 
@@ -33,6 +33,7 @@ def create_app(settings: Settings) -> FastAPI:
         title=TITLE,
         description=DESCRIPTION,
         domain_errors=http.DOMAIN_ERRORS,
+        retention=[LAPIDAS],
     )
     app = build_app(
         service,

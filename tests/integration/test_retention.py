@@ -1,5 +1,5 @@
 """Retention (issue 7, item 7): every service prunes old inbox rows and idempotency keys, and
-marca and influencer their tombstones, while newer rows stay. Old timestamps are set with SQL."""
+marca, influencer and tracking their tombstones, while newer rows stay. Old timestamps are set with SQL."""
 
 from __future__ import annotations
 
@@ -85,7 +85,8 @@ def cancelacion(id_campana: str) -> c.CampanaCancelada:
 
 
 @pytest.mark.parametrize(
-    ("servicio", "tabla"), [("marca", "reservas"), ("influencer", "asignaciones")]
+    ("servicio", "tabla"),
+    [("marca", "reservas"), ("influencer", "asignaciones"), ("tracking", "campanas_tracking")],
 )
 async def test_tombstones_older_than_the_inbox_horizon_are_pruned(
     start_service: StartService, probe: EventProbe, servicio: str, tabla: str
@@ -97,9 +98,7 @@ async def test_tombstones_older_than_the_inbox_horizon_are_pruned(
         await probe.publish(cancelacion(id_campana))
 
     async def lapidas() -> set[str]:
-        rows = await filas(
-            svc, f"SELECT id_campana FROM {tabla} WHERE estado = 'cancelada_antes'"
-        )
+        rows = await filas(svc, f"SELECT id_campana FROM {tabla} WHERE estado = 'cancelada_antes'")
         return {r.id_campana for r in rows}
 
     await eventually(lambda: _todas(lapidas, {vieja, reciente}), message="tombstones recorded")
@@ -139,6 +138,6 @@ async def test_marca_keeps_an_old_reservation_that_is_not_a_tombstone(
         return not await filas(marca, "SELECT 1 FROM reservas WHERE id_campana = 'lapida-vieja'")
 
     await eventually(podada, timeout=30, message="the old tombstone pruned")
-    assert await filas(
-        marca, "SELECT 1 FROM reservas WHERE id_campana = 'reservada-hace-mucho'"
-    ), "a reservation that holds money is never pruned"
+    assert await filas(marca, "SELECT 1 FROM reservas WHERE id_campana = 'reservada-hace-mucho'"), (
+        "a reservation that holds money is never pruned"
+    )

@@ -22,11 +22,13 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
+    func,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
 from alpes.db import messaging_tables
+from alpes.retention import Pruning
 
 metadata = MetaData()
 
@@ -66,7 +68,18 @@ campanas_tracking = Table(
     Column("estado", String(20), nullable=False),
     Column("motivo", Text),
     Column("version", Integer, nullable=False),
+    Column("creado_en", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index(
+        "ix_campanas_tracking_lapidas",
+        "creado_en",
+        postgresql_where=text("estado = 'cancelada_antes'"),
+    ),
 )
+
+LAPIDAS = Pruning(
+    campanas_tracking.c.creado_en, where=(campanas_tracking.c.estado == "cancelada_antes",)
+)
+"""Campaigns recorded for a cancellation seen before their ``CampanaCreada``."""
 
 codigos_tracking = Table(
     "codigos_tracking",
