@@ -84,3 +84,28 @@ def downgrade_reliability(op: Any) -> None:
     op.execute("DROP TRIGGER IF EXISTS outbox_notify ON outbox")
     op.execute("DROP FUNCTION IF EXISTS alpes_outbox_notify()")
     op.drop_table("idempotencia")
+
+
+def add_tombstone_time(op: Any, table: str) -> None:
+    """Revision 0003 of a participant: its tombstones (rows with ``estado =
+    'cancelada_antes'``: a cancellation seen before ``CampanaCreada``) get a creation time, so
+    ``alpes.retention`` can prune them after the inbox horizon; existing rows count from now."""
+    import sqlalchemy as sa
+
+    op.add_column(
+        table,
+        sa.Column(
+            "creado_en", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+        ),
+    )
+    op.create_index(
+        f"ix_{table}_lapidas",
+        table,
+        ["creado_en"],
+        postgresql_where=sa.text("estado = 'cancelada_antes'"),
+    )
+
+
+def drop_tombstone_time(op: Any, table: str) -> None:
+    op.drop_index(f"ix_{table}_lapidas", table_name=table)
+    op.drop_column(table, "creado_en")

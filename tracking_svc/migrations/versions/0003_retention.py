@@ -8,8 +8,9 @@ Revision ID: 0003_retention
 Revises: 0002
 """
 
-import sqlalchemy as sa
 from alembic import op
+
+from alpes.migrations import add_tombstone_time, drop_tombstone_time
 
 revision = "0003_retention"
 down_revision = "0002"
@@ -18,20 +19,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.add_column(
-        "campanas_tracking",
-        sa.Column(
-            "creado_en", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-        ),
-    )
-    op.create_index(
-        "ix_campanas_tracking_lapidas",
-        "campanas_tracking",
-        ["creado_en"],
-        postgresql_where=sa.text("estado = 'cancelada_antes'"),
-    )
+    add_tombstone_time(op, "campanas_tracking")
 
 
 def downgrade() -> None:
-    op.drop_index("ix_campanas_tracking_lapidas", table_name="campanas_tracking")
-    op.drop_column("campanas_tracking", "creado_en")
+    drop_tombstone_time(op, "campanas_tracking")
