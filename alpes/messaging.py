@@ -142,7 +142,6 @@ def subscribe(
         with saga_context(
             id_saga=event.id_saga, id_campana=event.id_campana, id_correlacion=event.id_correlacion
         ):
-
             tries: list[datetime] = []  # when each attempt of this delivery started
 
             async def react() -> None:

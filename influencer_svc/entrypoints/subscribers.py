@@ -38,9 +38,7 @@ def reactions(settings: Settings) -> dict[c.Context, Reactions]:
     }
 
 
-def wire(
-    broker: PulsarBroker, db: Database, settings: Settings, failures: FailurePolicy
-) -> None:
+def wire(broker: PulsarBroker, db: Database, settings: Settings, failures: FailurePolicy) -> None:
     for context, table in reactions(settings).items():
         subscribe(
             broker,

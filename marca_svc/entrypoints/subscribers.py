@@ -43,9 +43,7 @@ def reactions(
     }
 
 
-def wire(
-    broker: PulsarBroker, db: Database, settings: Settings, failures: FailurePolicy
-) -> None:
+def wire(broker: PulsarBroker, db: Database, settings: Settings, failures: FailurePolicy) -> None:
     for context, table in reactions(settings).items():
         subscribe(
             broker,

@@ -231,7 +231,9 @@ async def test_a_broker_outage_is_one_warning_per_attempt_and_lag_shows_in_ready
                 retenido = evento("campana-retenida", 7)
                 await commit(marca.service.db, [retenido])
                 async with marca.service.db.engine.begin() as conn:  # committed 10 s ago
-                    await conn.execute(text("UPDATE outbox SET creado_en = now() - interval '10 s'"))
+                    await conn.execute(
+                        text("UPDATE outbox SET creado_en = now() - interval '10 s'")
+                    )
 
                 fallos = await eventually(
                     lambda: (
@@ -263,7 +265,9 @@ async def test_a_broker_outage_is_one_warning_per_attempt_and_lag_shows_in_ready
                     lambda: _lineas(caplog, logging.INFO, "outbox lag back under"),
                     message="lag over",
                 )
-                assert len(_lineas(caplog, logging.WARNING, "outbox lag:")) == 1, "once per crossing"
+                assert len(_lineas(caplog, logging.WARNING, "outbox lag:")) == 1, (
+                    "once per crossing"
+                )
                 response = await marca.http.get("/ready")
                 assert response.json()["details"]["outbox"] == {"pendientes": 0, "antiguedad_s": 0}
         finally:
