@@ -10,7 +10,7 @@ retried in place with capped exponential backoff for the retry horizon and never
 dead-lettered inside it; a permanent one is dead-lettered at once with one ERROR line; an
 unknown one is redelivered ``max_redeliveries`` times, then dead-lettered. A handler may
 name a fallback that records a technical failure before its event is dead-lettered
-(SAGA.md: a saga never waits on a broken consumer).
+(docs/saga.md: a saga never waits on a broken consumer).
 """
 
 from __future__ import annotations

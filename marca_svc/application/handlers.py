@@ -150,7 +150,7 @@ async def when_campana_creada_reservar(
 async def when_campana_creada_agotada_rechazar(
     event: c.CampanaCreada, error: BaseException, uow: UnitOfWork
 ) -> None:
-    """The reservation failed on every attempt: publish the technical failure (SAGA.md)."""
+    """The reservation failed on every attempt: publish the technical failure (docs/saga.md)."""
     await rechazar_por_fallo_tecnico(translators.rechazar_por_fallo_tecnico(event, error), uow)
 
 

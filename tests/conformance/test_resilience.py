@@ -63,7 +63,7 @@ async def test_key_shared_redelivers_nacked_messages(
     """Key_Shared with negative acks: needed before Key_Shared can carry the saga.
 
     pulsar-lite 0.2.0 loses nacked messages on Key_Shared (one redelivery, then
-    nothing, and nothing after resubscribing), measured in ``notes/infrastructure.md``;
+    nothing, and nothing after resubscribing), measured in ``docs/infrastructure.md``;
     this is why the services use Shared subscriptions.
     """
     if request.node.callspec.params.get("broker_url") == "lite":

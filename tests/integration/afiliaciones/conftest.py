@@ -15,7 +15,7 @@ from tests.integration.conftest import EventProbe, RunningService, StartService
 
 
 def cuerpo(**cambios: Any) -> dict[str, Any]:
-    """The seed's example request (README.seed.md), with ``cambios``."""
+    """The seed's example request (as in ``tests/seed``'s collection), with ``cambios``."""
     base: dict[str, Any] = {
         "nombre": "Campaña de Verano 2024",
         "descripcion": "Promoción de productos de verano con influencers",

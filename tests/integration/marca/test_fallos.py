@@ -1,5 +1,5 @@
 """A reaction that keeps failing: nothing of it stays, the message is dead-lettered, and the
-saga hears of the technical failure (SAGA.md: a saga never waits on a broken consumer)."""
+saga hears of the technical failure (docs/saga.md: a saga never waits on a broken consumer)."""
 
 from __future__ import annotations
 
