@@ -99,7 +99,9 @@ async def registrar_lotes(
         nuevos = [n for r in resultados if isinstance(r, _LoteAceptado) for n in r.nuevos]
         if not nuevos:
             return [r.registros if isinstance(r, _LoteAceptado) else r for r in resultados]
-        insertados = await repo.agregar([e for e, _ in nuevos], [i for _, i in nuevos])
+        insertados = await repo.agregar(
+            [e for e, _ in nuevos], [i for _, i in nuevos], ids_del_cliente=bool(pedidos)
+        )
         ganados = {e.id for e, _ in nuevos} - insertados  # stored first by a concurrent writer
         originales = await repo.eventos(ganados) if ganados else {}
     if originales.keys() != ganados:
