@@ -43,7 +43,7 @@ def create_app(settings: Settings) -> FastAPI:
         name=NAME,
         metadata=metadata,
         migrations=MIGRATIONS,
-        wire=subscribers.wire,
+        reactions=subscribers.reactions,
         title=TITLE,
         description=DESCRIPTION,
         domain_errors=DOMAIN_ERRORS,

@@ -20,14 +20,14 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import MetaData
 
-from contracts import Context, topic
+from contracts import Context, IntegrationEvent, subscription, topic
 from faststream_pulsar import PulsarBroker
 
 from .asyncapi import document
 from .db import Database
 from .failures import Failure, FailurePolicy, one_line
 from .http import BodyLimitMiddleware, CorrelationMiddleware, install_error_handlers, install_health
-from .messaging import make_broker
+from .messaging import make_broker, subscribe
 from .migrations import upgrade
 from .outbox import OutboxRelay
 from .retention import Pruning, retention_job
@@ -103,14 +103,15 @@ def assemble(
     name: Context,
     metadata: MetaData,
     migrations: Path,
-    wire: Callable[[PulsarBroker, Database, Settings, FailurePolicy], object],
+    reactions: Callable[[Settings], Mapping[Context, Mapping[type[IntegrationEvent], Any]]],
     title: str,
     description: str,
     domain_errors: Mapping[type[Exception], int],
     background: Sequence[Callable[[Database, Settings], BackgroundJob]] = (),
     retention: Sequence[Pruning] = (),
 ) -> Service:
-    """A service's parts: its database, its broker with the subscriptions ``wire`` declares and
+    """A service's parts: its database, its broker subscribed to every topic ``reactions``
+    names (on the service's subscription, each event with its reaction), with
     a publisher for its own topic, the outbox relay and its background jobs. No I/O here:
     connections open in :meth:`Service.start`.
 
@@ -127,7 +128,16 @@ def assemble(
     failures = FailurePolicy.from_settings(
         settings, permanent=tuple(e for e, status in domain_errors.items() if status < 500)
     )
-    wire(broker, db, settings, failures)
+    for context, table in reactions(settings).items():
+        subscribe(
+            broker,
+            db,
+            topic=topic(context, settings.topic_namespace),
+            subscription=subscription(name),
+            reactions=table,
+            settings=settings,
+            failures=failures,
+        )
     broker.publisher(topic(name, settings.topic_namespace), title=f"{name}:eventos")
     relay = OutboxRelay(
         db,

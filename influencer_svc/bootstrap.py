@@ -42,7 +42,7 @@ def create_app(settings: Settings) -> FastAPI:
         name=NAME,
         metadata=metadata,
         migrations=Path(__file__).parent / "migrations",
-        wire=subscribers.wire,
+        reactions=subscribers.reactions,
         title=TITLE,
         description=DESCRIPTION,
         domain_errors=DOMAIN_ERRORS,

@@ -29,7 +29,7 @@ def create_app(settings: Settings) -> FastAPI:
         name="tracking",
         metadata=metadata,
         migrations=Path(__file__).parent / "migrations",
-        wire=subscribers.wire,
+        reactions=subscribers.reactions,
         title=TITLE,
         description=DESCRIPTION,
         domain_errors=http.DOMAIN_ERRORS,

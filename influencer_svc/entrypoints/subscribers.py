@@ -7,17 +7,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import contracts as c
-from alpes.messaging import Reaction, subscribe
+from alpes.messaging import Reaction
 from influencer_svc.application import handlers
 
 if TYPE_CHECKING:
-    from alpes.db import Database
-    from alpes.failures import FailurePolicy
     from alpes.messaging import Handler
     from alpes.settings import Settings
-    from faststream_pulsar import PulsarBroker
 
-SUBSCRIPTION = c.subscription("influencer")
 
 Reactions = Mapping[type[c.IntegrationEvent], "Reaction | Handler"]
 
@@ -36,16 +32,3 @@ def reactions(settings: Settings) -> dict[c.Context, Reactions]:
         "marca": {c.ReservaPresupuestoRechazada: handlers.when_campana_cancelada_liberar},
         "tracking": {c.HabilitacionTrackingRechazada: handlers.when_campana_cancelada_liberar},
     }
-
-
-def wire(broker: PulsarBroker, db: Database, settings: Settings, failures: FailurePolicy) -> None:
-    for context, table in reactions(settings).items():
-        subscribe(
-            broker,
-            db,
-            topic=c.topic(context, settings.topic_namespace),
-            subscription=SUBSCRIPTION,
-            reactions=table,
-            settings=settings,
-            failures=failures,
-        )

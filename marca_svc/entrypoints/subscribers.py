@@ -7,17 +7,12 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 import contracts as c
-from alpes.messaging import Reaction, subscribe
+from alpes.messaging import Reaction
 from marca_svc.application import handlers
 
 if TYPE_CHECKING:
-    from alpes.db import Database
-    from alpes.failures import FailurePolicy
     from alpes.messaging import Handler
     from alpes.settings import Settings
-    from faststream_pulsar import PulsarBroker
-
-SUBSCRIPTION = c.subscription("marca")
 
 
 def reactions(
@@ -41,16 +36,3 @@ def reactions(
             c.HabilitacionTrackingRechazada: handlers.when_habilitacion_tracking_rechazada_liberar,
         },
     }
-
-
-def wire(broker: PulsarBroker, db: Database, settings: Settings, failures: FailurePolicy) -> None:
-    for context, table in reactions(settings).items():
-        subscribe(
-            broker,
-            db,
-            topic=c.topic(context, settings.topic_namespace),
-            subscription=SUBSCRIPTION,
-            reactions=table,
-            settings=settings,
-            failures=failures,
-        )
