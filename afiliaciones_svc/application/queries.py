@@ -7,15 +7,16 @@ timeline. Nothing here loads the aggregate.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from afiliaciones_svc.adapters.orm import campanas, linea_de_tiempo_saga
 from afiliaciones_svc.application.errors import CampanaNoEncontrada, SagaNoEncontrada
-from afiliaciones_svc.domain.saga import EstadoSaga
+from afiliaciones_svc.domain.saga import EstadoSaga, Participante
 from afiliaciones_svc.domain.values import EstadoCampana
 
 _CAMPOS_INFLUENCER = ("nombre", "plataforma", "seguidores", "categoria")
@@ -133,7 +134,80 @@ async def estadisticas_de_sagas(
     }
 
 
+async def resultado_de_saga(session: AsyncSession, id_saga: str) -> dict[str, Any] | None:
+    """The seed's answer to ``POST /campana-saga`` once the saga has finished, completed or
+    compensated; None while it runs (``en_progreso``, ``compensando``).
+
+    ``pasos_completados`` are the participants that did their step (also when they undid it
+    later), ``pasos_compensados`` those that undid it, ``pasos_fallidos`` those that refused
+    theirs (not in the seed's answer); ``error`` is why the campaign was cancelled."""
+    c = campanas.c
+    query = select(
+        c.id,
+        c.nombre,
+        c.estado,
+        c.presupuesto,
+        c.estado_saga,
+        c.exitos,
+        c.fallos,
+        c.compensaciones,
+        c.motivo_cancelacion,
+    ).where(c.id_saga == id_saga)
+    row = (await session.execute(query)).mappings().first()
+    if row is None:
+        raise SagaNoEncontrada(id_saga)
+    estado = EstadoSaga(row["estado_saga"])
+    if estado not in _TERMINADAS:
+        return None
+    exitosa = estado is EstadoSaga.COMPLETADA
+    return {
+        "mensaje": _MENSAJE_EXITO if exitosa else _MENSAJE_COMPENSADA,
+        "saga_exitosa": exitosa,
+        "estado_saga": estado,
+        "id_saga": id_saga,
+        "id_campana": row["id"],
+        "pasos_completados": _en_orden(row["exitos"]),
+        "pasos_compensados": _en_orden(row["compensaciones"]),
+        "pasos_fallidos": _en_orden(row["fallos"]),
+        "error": None if exitosa else row["motivo_cancelacion"],
+        "campana": {
+            "id": row["id"],
+            "nombre": row["nombre"],
+            "estado": row["estado"],
+            "presupuesto": float(row["presupuesto"]),
+        },
+    }
+
+
+async def esperar_resultado_de_saga(
+    sesiones: async_sessionmaker[AsyncSession],
+    id_saga: str,
+    segundos: float,
+    *,
+    intervalo: float = 0.05,
+) -> dict[str, Any] | None:
+    """``resultado_de_saga`` as soon as the saga has finished, or None after ``segundos``.
+
+    Each look is a fresh short read (a connection from the pool for one SELECT by the
+    saga's unique index); none is held in between, so a waiting request costs the pool
+    nothing. Looks are ``intervalo`` apart: what the saga's own latency (tens of ms) makes
+    worth it, and at most 20 reads a second per waiting request."""
+    loop = asyncio.get_running_loop()
+    limite = loop.time() + segundos
+    while (restante := limite - loop.time()) > 0:
+        await asyncio.sleep(min(intervalo, restante))
+        async with sesiones() as session:
+            resultado = await resultado_de_saga(session, id_saga)
+        if resultado is not None:
+            return resultado
+    return None
+
+
 # --- internals ---
+
+_TERMINADAS = (EstadoSaga.COMPLETADA, EstadoSaga.COMPENSADA)
+_MENSAJE_EXITO = "Campaña procesada con patrón Saga"
+_MENSAJE_COMPENSADA = "Campaña cancelada: la saga compensó sus pasos"
 
 _RESUMEN = (
     campanas.c.id_saga,
@@ -182,3 +256,8 @@ def _vista_campana(row: Any) -> dict[str, Any]:
         "influencers": [{k: i[k] for k in _CAMPOS_INFLUENCER} for i in row["influencers"]],
         "id_saga": row["id_saga"],
     }
+
+
+def _en_orden(participantes: list[str]) -> list[str]:
+    """Participant names in the saga's stable order (marca, influencer, tracking)."""
+    return [p.value for p in Participante if p.value in participantes]

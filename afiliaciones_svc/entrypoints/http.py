@@ -7,13 +7,14 @@ not a UUID is unknown too), a lifecycle action the campaign's state forbids 409 
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Path, Query, Request, status
+from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
@@ -31,11 +32,14 @@ from afiliaciones_svc.domain.model import Campana
 from afiliaciones_svc.domain.saga import EstadoSaga
 from afiliaciones_svc.domain.values import EstadoCampana, InfluencerInfo, MarcaRef
 from alpes.db import UnitOfWork
+from alpes.failures import one_line
 from alpes.idempotency import Escritura
+from alpes.prefer import wait_preference
 from alpes.service import Service, current_service, service_of
 from contracts import limites
 
 router = APIRouter(prefix="/afiliaciones", tags=["afiliaciones"])
+logger = logging.getLogger(__name__)
 
 # --- request bodies ---
 # A request is refused here (422) when any participant of the saga would refuse or could not
@@ -237,10 +241,36 @@ class EstadisticasOut(BaseModel):
 
 
 class SagaIniciadaOut(BaseModel):
+    """``POST /campana-saga`` while the saga runs: where to follow it."""
+
     id_saga: str
     id_campana: str
     estado: EstadoSaga
     mensaje: str
+
+
+class CampanaDeSagaOut(BaseModel):
+    id: str
+    nombre: str
+    estado: EstadoCampana
+    presupuesto: float
+
+
+class SagaTerminadaOut(BaseModel):
+    """The seed's answer to ``POST /campana-saga``: the saga has finished, completed
+    (``saga_exitosa``) or compensated. ``pasos_*`` name participants (marca, influencer,
+    tracking); ``pasos_fallidos`` is ours, not the seed's."""
+
+    mensaje: str
+    saga_exitosa: bool
+    estado_saga: EstadoSaga
+    id_saga: str
+    id_campana: str
+    pasos_completados: list[str]
+    pasos_compensados: list[str]
+    pasos_fallidos: list[str]
+    error: str | None
+    campana: CampanaDeSagaOut
 
 
 class ErrorOut(BaseModel):
@@ -368,27 +398,77 @@ async def saga_de_campana(id_campana: IdCampana, lectura: Lectura) -> dict[str, 
 # --- the seed's saga views ---
 
 
+ESPERA_SAGA_SEGUNDOS = 2
+"""How long ``POST /campana-saga`` waits for the saga's outcome unless ``Prefer`` says."""
+ESPERA_SAGA_MAXIMA_SEGUNDOS = 30
+"""The most a ``Prefer: wait=N`` gets: about the saga's default deadline."""
+
+
 @router.post(
     "/campana-saga",
-    status_code=status.HTTP_202_ACCEPTED,
-    response_model=SagaIniciadaOut,
-    responses={422: {"model": ErrorOut}},
-)
+    response_model=SagaTerminadaOut,
+    responses={
+        202: {"model": SagaIniciadaOut, "description": "The saga runs on (or the request "
+              "carried an Idempotency-Key): follow it at /afiliaciones/saga/{id_saga}/estado"},
+        422: {"model": ErrorOut},
+    },
+)  # fmt: skip
 async def crear_campana_saga(
-    request: Request, body: CampanaIn, escritura: Escritura
+    request: Request,
+    body: CampanaIn,
+    escritura: Escritura,
+    service: ServiceDep,
+    prefer: Annotated[
+        list[str] | None,
+        Header(
+            alias="Prefer",
+            description="RFC 7240: `wait=N` waits up to N s (at most "
+            f"{ESPERA_SAGA_MAXIMA_SEGUNDOS}) for the saga's outcome, `respond-async` answers "
+            f"202 at once; {ESPERA_SAGA_SEGUNDOS} s without it. Applied ones are named in "
+            "Preference-Applied.",
+        ),
+    ] = None,
 ) -> JSONResponse:
-    """Like ``POST /campana``, answering with the saga that started."""
+    """Like ``POST /campana``, answering with the saga's outcome, as the seed did: 200 when it
+    finished within the wait (``saga_exitosa`` says whether it completed or was compensated),
+    202 with ``id_saga`` when it runs on.
+
+    The wait holds no database connection: it looks at the saga with a fresh short read every
+    50 ms. With an ``Idempotency-Key`` the answer is the 202 at once, what every replay of the
+    request answers too (a replay answers the first answer); ``Prefer`` is not applied then.
+    """
+    iniciada: dict[str, Any] = {}
 
     async def crear(uow: UnitOfWork) -> dict[str, Any]:
         campana = await _crear(request, body, uow)
-        return {
-            "id_saga": campana.id_saga,
-            "id_campana": campana.id,
-            "estado": campana.estado_saga,
-            "mensaje": f"Saga iniciada; su estado en /afiliaciones/saga/{campana.id_saga}/estado",
-        }
+        iniciada.update(
+            id_saga=campana.id_saga,
+            id_campana=campana.id,
+            estado=campana.estado_saga,
+            mensaje=f"Saga iniciada; su estado en /afiliaciones/saga/{campana.id_saga}/estado",
+        )
+        return iniciada
 
-    return await escritura.run(crear, body=body, response=SagaIniciadaOut, status_code=202)
+    aceptada = await escritura.run(crear, body=body, response=SagaIniciadaOut, status_code=202)
+    if escritura.key is not None:
+        return aceptada
+    espera = wait_preference(
+        prefer, default=ESPERA_SAGA_SEGUNDOS, maximum=ESPERA_SAGA_MAXIMA_SEGUNDOS
+    )
+    try:
+        resultado = await queries.esperar_resultado_de_saga(
+            service.db.sessions, iniciada["id_saga"], espera.seconds
+        )
+    except Exception as exc:  # the saga started; its outcome is for /saga/{id}/estado then
+        if not service.failures.is_transient(exc):
+            raise
+        logger.warning("saga %s: stopped waiting: %s", iniciada["id_saga"], one_line(exc))
+        resultado = None
+    if resultado is None:
+        aceptada.headers.update(espera.headers())
+        return aceptada
+    terminada = SagaTerminadaOut.model_validate(resultado).model_dump(mode="json")
+    return JSONResponse(terminada, headers=espera.headers())
 
 
 @router.get("/saga/{id_saga}/estado", response_model=SagaOut, responses=_404)

@@ -16,7 +16,7 @@ from tests.e2e.conftest import Platform
 from tests.helpers import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT.parent / "shared" / "seed" / "postman"
+SEED = ROOT / "tests" / "seed"  # the seed's own Postman files, unchanged (README.md there)
 
 
 @pytest.fixture
@@ -168,18 +168,20 @@ async def test_unknown_ids_are_404(api: Api) -> None:
 def test_the_seeds_postman_collection_runs_green_with_newman(
     platform: Platform, tmp_path: Path
 ) -> None:
-    """The seed's own collection, as a client: every request answers as the seed documents.
+    """The seed's own collection, as a client: all 22 requests answer as the seed documents.
 
-    The environment file's values are passed one by one, base URLs pointed at this
-    platform, except its empty ``campana_id``: an environment variable outranks the
-    collection variable that the collection's own test scripts set from the created
-    campaign, so with it every ``{{campana_id}}`` request would go out without an id.
+    The environment file's non-empty values are passed one by one, base URLs pointed at
+    this platform: its empty ``campana_id`` would outrank the collection variable that the
+    collection's own test scripts set from the created campaign, so every ``{{campana_id}}``
+    request would go out without an id.
     """
     newman = ROOT / "tools" / "newman" / "node_modules" / ".bin" / "newman"
     assert newman.exists(), "newman is installed by scripts/setup"
     env_file = json.loads((SEED / "Alpes Partners.postman_environment.json").read_text())
-    values = {v["key"]: v["value"] for v in env_file["values"] if v.get("enabled", True)}
-    values.pop("campana_id")
+    values = {
+        v["key"]: v["value"] for v in env_file["values"] if v.get("enabled", True) and v["value"]
+    }
+    assert "campana_id" not in values
     for name in ("afiliaciones", "marca", "influencer", "tracking"):
         values[f"base_url_{name}"] = platform.url(name)
     report = tmp_path / "newman.json"
@@ -193,17 +195,22 @@ def test_the_seeds_postman_collection_runs_green_with_newman(
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     run = json.loads(report.read_text())["run"]
     assert not run["failures"], run["failures"]
-    codes = [
+    answers = [
         (e["item"]["name"], "/".join(e["request"]["url"]["path"]), e["response"]["code"])
         for e in run["executions"]
     ]
-    by_status = [code for _, _, code in codes]
+    assert run["stats"]["requests"] == {"total": 22, "pending": 0, "failed": 0}, answers
+    assert len(answers) == 22, answers
+    codes = [code for _, _, code in answers]
     # health x4; create, get, list; saga create, state, history, stats;
     # six tracking events and their list; then the four error cases of the seed
-    assert by_status[:4] == [200] * 4, codes
-    assert by_status[4:7] == [201, 200, 200], codes
-    # The seed's script keeps `id_saga` only from a 200/201 answer; the saga answers 202
-    # (accepted, it runs on), so the next request asks for saga "" and gets a clean 404.
-    assert by_status[7:11] == [202, 404, 200, 200], codes[7:11]
-    assert by_status[11:17] == [201] * 6 and by_status[17] == 200, codes
-    assert by_status[18:] == [422, 422, 422, 404], codes
+    assert codes[:4] == [200] * 4, answers
+    assert codes[4:7] == [201, 200, 200], answers
+    # The saga answers 200 with its outcome (the seed's shape), so the collection keeps its
+    # `id_saga` and asks for that saga's state.
+    assert codes[7:11] == [200] * 4, answers[7:11]
+    saga = json.loads(bytes(run["executions"][7]["response"]["stream"]["data"]))
+    assert (saga["estado_saga"], saga["saga_exitosa"]) == ("completada", True), saga
+    assert answers[8][1] == f"afiliaciones/saga/{saga['id_saga']}/estado", answers[8]
+    assert codes[11:17] == [201] * 6 and codes[17] == 200, answers
+    assert codes[18:] == [422, 422, 422, 404], answers
