@@ -149,7 +149,9 @@ async def test_a_request_at_the_exact_limits_is_accepted(
     assert campana["marca"] == body["marca"]
     assert campana["influencers"] == body["influencers"]
     assert (await afiliaciones.http.get(f"/afiliaciones/campana/{campana['id']}")).json() == campana
-    response = await afiliaciones.http.post("/afiliaciones/campana-saga", json=body)
+    response = await afiliaciones.http.post(
+        "/afiliaciones/campana-saga", json=body, headers={"Prefer": "wait=0"}
+    )
     assert response.status_code == 202, response.text
 
 

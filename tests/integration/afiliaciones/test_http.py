@@ -73,7 +73,9 @@ async def test_post_stores_the_campaign_and_publishes_one_fat_campana_creada(
 async def test_campana_saga_answers_202_with_the_saga(
     afiliaciones: RunningService, probe: EventProbe
 ) -> None:
-    response = await afiliaciones.http.post("/afiliaciones/campana-saga", json=cuerpo())
+    response = await afiliaciones.http.post(
+        "/afiliaciones/campana-saga", json=cuerpo(), headers={"Prefer": "wait=0"}
+    )
 
     assert response.status_code == 202, response.text
     body = response.json()
