@@ -238,7 +238,15 @@ def test_finalization_makes_room_for_a_new_campaign() -> None:
 
 
 def test_finalizada_of_an_unknown_campaign_does_nothing() -> None:
-    when_campana_finalizada_liberar(None, CarteraInfluencers())
+    ana = influencer("Ana", campanas_activas=1)
+    cartera = CarteraInfluencers([ana])
+    version = ana.version
+
+    when_campana_finalizada_liberar(None, cartera)
+
+    assert (ana.campanas_activas, ana.version) == (1, version)  # nobody's capacity is freed
+    assert cartera.nuevos == []
+    assert ana.eventos == []
 
 
 def test_technical_failure_is_final_and_never_released() -> None:

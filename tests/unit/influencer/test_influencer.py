@@ -61,8 +61,23 @@ def test_registrar_validates_its_data(
         Influencer.registrar(nombre, plataforma, seguidores, categoria)
 
 
-def test_registrar_accepts_the_limits() -> None:
-    Influencer.registrar("x" * 200, "I", 0, "")
+@pytest.mark.parametrize(
+    ("nombre", "plataforma", "seguidores", "categoria"),
+    [("x", "I", 0, ""), ("x" * 200, "p" * 100, 10**9, "c" * 100)],
+    ids=["minimums", "maximums"],
+)
+def test_registrar_accepts_the_limits(
+    nombre: str, plataforma: str, seguidores: int, categoria: str
+) -> None:
+    influencer = Influencer.registrar(nombre, plataforma, seguidores, categoria)
+
+    assert (
+        influencer.nombre,
+        influencer.plataforma,
+        influencer.seguidores,
+        influencer.categoria,
+    ) == (nombre, plataforma, seguidores, categoria)
+    assert influencer.activo
 
 
 def test_the_key_ignores_case_and_extra_spaces() -> None:

@@ -1,5 +1,6 @@
 """marca's part of the choreographed saga: reserve once, compensate once, remember cancellations."""
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import cast
 
@@ -170,7 +171,12 @@ def test_finalizada_keeps_the_budget_spent() -> None:
 
 
 def test_finalizada_of_an_unknown_campaign_does_nothing() -> None:
-    when_campana_finalizada_consumir(None)
+    # What the handler stores, if anything: unlike a cancellation seen first, a finalization
+    # leaves no tombstone that would make a later CampanaCreada do nothing.
+    reaccion: Callable[[ReservaPresupuesto | None], ReservaPresupuesto | None]
+    reaccion = when_campana_finalizada_consumir
+
+    assert reaccion(None) is None
 
 
 def test_releasing_needs_the_reservations_own_brand() -> None:

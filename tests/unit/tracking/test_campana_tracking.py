@@ -158,7 +158,12 @@ def test_finalizada_closes_the_campaign_once() -> None:
 
 
 def test_finalizada_of_an_unknown_campaign_does_nothing() -> None:
-    when_campana_finalizada_cerrar(None)
+    # What the handler stores, if anything: unlike a cancellation seen first, a finalization
+    # leaves no tombstone that would make a later CampanaCreada do nothing.
+    reaccion: Callable[[CampanaTracking | None], CampanaTracking | None]
+    reaccion = when_campana_finalizada_cerrar
+
+    assert reaccion(None) is None
 
 
 def test_technical_failure_is_final_and_never_released() -> None:
