@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections import defaultdict
 from datetime import timedelta
 from typing import Any
 
+import pulsar.asyncio
 import pytest
 from faststream import Context
 from pydantic import BaseModel
@@ -88,20 +90,32 @@ async def test_every_subscription_gets_every_message_and_shared_consumers_split_
     add_worker("a")
     add_worker("b")
 
-    total = 200
-    async with broker:
-        await broker.start()
-        await asyncio.gather(*(broker.publish(n, topic) for n in range(total)))
+    # A Shared subscription dispatches whole entries, and the producer batches concurrent
+    # sends into one entry: on a slow machine a burst can become a single batch that only
+    # one consumer gets. So publish in rounds, each handled in full before the next (both
+    # consumers idle with permits again), until both consumers have had some messages.
+    # ``broker.start()`` returns once every consumer is subscribed.
+    async def publish_round(first: int, size: int = 20) -> int:
+        last = first + size
+        await asyncio.gather(*(broker.publish(n, topic) for n in range(first, last)))
         await eventually(
             lambda: (
-                len(by_subscription["auditoria"]) == total
-                and len(by_subscription["trabajo"]) == total
+                len(by_subscription["auditoria"]) >= last
+                and len(by_subscription["trabajo"]) >= last
             ),
-            message="both subscriptions complete",
+            message=f"both subscriptions got messages 0..{last - 1}",
         )
+        return last
 
-    assert sorted(by_subscription["auditoria"]) == list(range(total))
-    assert sorted(by_subscription["trabajo"]) == list(range(total))
+    sent, deadline = 0, time.monotonic() + 60
+    async with broker:
+        await broker.start()
+        while sent < 200 or not (by_worker["a"] and by_worker["b"]):
+            assert time.monotonic() < deadline, f"one consumer got all {sent} messages"
+            sent = await publish_round(sent)
+
+    assert sorted(by_subscription["auditoria"]) == list(range(sent))
+    assert sorted(by_subscription["trabajo"]) == list(range(sent))
     assert by_worker["a"] and by_worker["b"], "one Shared subscription splits between consumers"
     assert not set(by_worker["a"]) & set(by_worker["b"])
 
@@ -207,6 +221,17 @@ class StrictJsonCodec:
         return json.dumps(msg).encode(), "application/json"
 
 
+async def send_raw(broker_url: str, topic: str, payload: bytes) -> None:
+    """Publish bytes as another client would, bypassing the broker's codec."""
+    client = pulsar.asyncio.Client(broker_url)
+    try:
+        producer = await client.create_producer(topic)
+        await producer.send(payload)
+        await producer.close()
+    finally:
+        await client.close()
+
+
 async def test_undecodable_payload_is_dead_lettered_and_consumption_continues(
     broker_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -223,8 +248,7 @@ async def test_undecodable_payload_is_dead_lettered_and_consumption_continues(
     caplog.set_level(logging.WARNING)
     async with broker:
         await broker.start()
-        producer = await broker.config.producer.producer_for(topic)
-        await producer.send(b"\x00\xff garbage", properties={})
+        await send_raw(broker_url, topic, b"\x00\xff garbage")
         await broker.publish({"ok": 1}, topic)
         dead = await dlq.get_one(timeout=20)
         assert dead is not None
