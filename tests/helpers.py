@@ -3,33 +3,53 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar, overload
 
 T = TypeVar("T")
 
 
+@overload
 async def eventually(
-    probe: Callable[[], Awaitable[T]] | Callable[[], T],
+    probe: Callable[[], Awaitable[T | None]],
+    *,
+    timeout: float = ...,
+    interval: float = ...,
+    message: str = ...,
+) -> T: ...
+
+
+@overload
+async def eventually(
+    probe: Callable[[], T | None],
+    *,
+    timeout: float = ...,
+    interval: float = ...,
+    message: str = ...,
+) -> T: ...
+
+
+async def eventually(
+    probe: Callable[[], Any],
     *,
     timeout: float = 20.0,
     interval: float = 0.05,
     message: str = "condition",
-) -> T:
-    """Poll ``probe`` until it returns a truthy value; fail after ``timeout`` seconds."""
+) -> Any:
+    """Poll ``probe`` until it returns a truthy value (awaiting it when it returns an
+    awaitable) and return that value; fail after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
-    last: T | None = None
     while True:
         result = probe()
-        if asyncio.iscoroutine(result):
+        if inspect.isawaitable(result):
             result = await result
-        last = result  # type: ignore[assignment]
         if result:
-            return result  # type: ignore[return-value]
+            return result
         if time.monotonic() > deadline:
-            raise AssertionError(f"{message} not met within {timeout} s (last: {last!r})")
+            raise AssertionError(f"{message} not met within {timeout} s (last: {result!r})")
         await asyncio.sleep(interval)
 
 

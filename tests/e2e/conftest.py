@@ -148,7 +148,12 @@ def platform(
 ) -> Iterator[Platform]:
     """The four services as processes; shared by the tests of one module."""
     running = launch_platform(
-        postgres, pulsar_lite.url, tmp_path_factory.mktemp("logs"), **platform_settings
+        postgres,
+        pulsar_lite.url,
+        tmp_path_factory.mktemp("logs"),
+        create_namespace=None,
+        service_env=None,
+        **platform_settings,
     )
     yield running
     for service in running.services.values():

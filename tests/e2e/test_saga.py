@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from functools import partial
 from typing import Any
 
 import httpx
@@ -93,7 +94,7 @@ async def test_inactive_influencer_cancels_and_compensates(api: Api) -> None:
 
 
 async def test_influencer_at_capacity_cancels_and_compensates(api: Api) -> None:
-    star = [
+    star: list[dict[str, Any]] = [
         {
             "nombre": f"Estrella {id(api)}",
             "plataforma": "YouTube",
@@ -141,7 +142,7 @@ async def test_finishing_releases_capacity_and_closes_tracking(api: Api) -> None
         assert r.status_code == 200, r.text
     for influencer in body["influencers"]:
         await eventually(
-            lambda n=influencer["nombre"]: _active(api, n, 0), message="capacity released"
+            partial(_active, api, influencer["nombre"], 0), message="capacity released"
         )
     event = {"id_campana": campaign["id"], "tipo_evento": "vista", "datos": {}}
     await eventually(
@@ -162,10 +163,12 @@ async def test_duplicate_delivery_of_every_saga_event_changes_nothing(
         body = campaign_body()
         campaign = await api.create_campaign(body)
         await api.wait_saga(campaign["id"], "completada")
-        events = await eventually(
-            lambda: len(_of(probe, campaign["id"])) >= 5 and _of(probe, campaign["id"]),
-            message="the saga's events seen by the probe",
-        )
+
+        def saga_events() -> list[Any] | None:
+            events = _of(probe, campaign["id"])
+            return events if len(events) >= 5 else None
+
+        events = await eventually(saga_events, message="the saga's events seen by the probe")
         for event in events:  # every event once more, same id_evento
             await probe.publish(event)
         # A later event of the same campaign is handled after the duplicates (same key,
@@ -189,7 +192,7 @@ async def test_duplicate_delivery_of_every_saga_event_changes_nothing(
 async def test_many_sagas_for_one_brand_and_the_same_influencers_never_overbook(api: Api) -> None:
     brand = await api.create_brand(100000)  # fits 10 campaigns of 10,000
     tag = id(brand)
-    shared = [
+    shared: list[dict[str, Any]] = [
         {
             "nombre": f"Compartida A {tag}",
             "plataforma": "Instagram",
@@ -228,7 +231,7 @@ def _of(probe: EventProbe, id_campana: str) -> list[Any]:
 
 
 async def _active(api: Api, nombre: str, expected: int) -> bool:
-    return (await api.influencer_by_name(nombre))["campanas_activas"] == expected
+    return bool((await api.influencer_by_name(nombre))["campanas_activas"] == expected)
 
 
 async def _status(api: Api, service: str, path: str, body: Any, expected: int) -> bool:

@@ -177,7 +177,7 @@ class FaultApi(Api):
             return await self.ready(service) == status
 
         message = f"{service} /ready {status}"
-        await eventually(reached, timeout=timeout, interval=0.2, message=message)  # type: ignore[arg-type]
+        await eventually(reached, timeout=timeout, interval=0.2, message=message)
 
     async def stats(self) -> dict[str, Any]:
         r = await self.get("afiliaciones", "/afiliaciones/sagas/estadisticas")
@@ -216,7 +216,7 @@ class FaultApi(Api):
             return None if pending else states
 
         try:
-            return await eventually(all_terminal, timeout=timeout, interval=0.5)  # type: ignore[arg-type]
+            return await eventually(all_terminal, timeout=timeout, interval=0.5)
         except AssertionError:
             raise AssertionError(
                 f"{len(pending)} of {len(sagas)} sagas not {'/'.join(wanted)} "

@@ -80,7 +80,7 @@ async def test_dead_letter_of_a_permanent_failure_replayed_after_the_fix(
     assert all("permanent" in d["reason"] for d in letters), letters
 
     async def stuck() -> bool:
-        return (await api.stats()).get("atascadas", 0) >= 1
+        return bool((await api.stats()).get("atascadas", 0) >= 1)
 
     await eventually(stuck, timeout=30, interval=0.5, message="atascadas 1")
     assert (await api.saga(started.id))["estado_saga"] == "compensando"

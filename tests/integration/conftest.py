@@ -92,7 +92,7 @@ class EventProbe:
     async def _collect(self, event: Any) -> None:
         self.seen.append(event)
 
-    def of(self, event_type: type, id_campana: str | None = None) -> list[Any]:
+    def of(self, event_type: type[Any], id_campana: str | None = None) -> list[Any]:
         return [
             e
             for e in self.seen

@@ -168,7 +168,7 @@ async def test_lifecycle_actions_repeated_with_their_key_answer_the_first_succes
         r = await svc.http.get(f"/afiliaciones/campana/{campana['id']}")
         return bool(r.json()["estado"] == "confirmada")
 
-    await eventually(confirmada, message="the campaign confirmed")  # type: ignore[arg-type]
+    await eventually(confirmada, message="the campaign confirmed")
     base = f"/afiliaciones/campana/{campana['id']}"
 
     for action, estado in (("iniciar", "iniciada"), ("finalizar", "finalizada")):

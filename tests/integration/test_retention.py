@@ -62,7 +62,7 @@ async def test_every_service_prunes_old_inbox_rows_and_idempotency_keys(
             "SELECT (SELECT count(*) FROM inbox WHERE id_mensaje LIKE 'viejo-%')"
             " + (SELECT count(*) FROM idempotencia WHERE clave = 'vieja')",
         )
-        return viejas[0][0] == 0
+        return bool(viejas[0][0] == 0)
 
     await eventually(podadas, timeout=30, message="old rows pruned")
     recientes = await filas(

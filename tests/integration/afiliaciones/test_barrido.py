@@ -58,7 +58,7 @@ async def test_an_unanswered_cancellation_is_sent_again_until_every_participant_
     liberado, deshabilitado = compensaciones_de_marca_y_tracking(campana)
     await probe.publish(liberado)  # only marca answers
 
-    await eventually(lambda: atascadas(svc), message="stuck")  # type: ignore[arg-type]
+    await eventually(lambda: atascadas(svc), message="stuck")
     assert await atascadas(svc) == 1
     reenvios = await eventually(
         lambda: probe.of(c.CampanaCancelada, campana["id"])[1:], message="sent again"

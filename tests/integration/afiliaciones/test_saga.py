@@ -210,7 +210,7 @@ async def test_a_failing_reaction_rolls_back_state_and_outbox_then_is_dead_lette
     svc = await start_service("afiliaciones")
     campana = await crear(svc)
     dlq_topic = c.dead_letter_topic(c.topic("influencer", probe.namespace), "afiliaciones")
-    inspector = PulsarBroker(svc.settings.pulsar_url, codec=AvroCodec())  # type: ignore[arg-type]
+    inspector = PulsarBroker(svc.settings.pulsar_url, codec=AvroCodec())
     dlq = inspector.subscriber(dlq_topic, subscription="inspect", initial_position="Earliest")
     rechazo = rechazo_de_influencer(campana)
 

@@ -117,7 +117,9 @@ async def test_a_failing_reaction_rolls_back_is_dead_lettered_and_rejects_techni
 
         dead = await dlq.get_one(timeout=60)
         assert dead is not None, "the message reached the dead-letter topic"
-        assert (await dead.decode()).id_evento == creada.id_evento
+        decoded = await dead.decode()
+        assert decoded is not None
+        assert decoded.id_evento == creada.id_evento
         await dead.ack()
 
     rechazo = await uno(probe, c.AsignacionInfluencersRechazada, id_campana)

@@ -51,7 +51,7 @@ async def procesado(svc: RunningService, evento: c.IntegrationEvent) -> None:
         sql = "SELECT 1 FROM inbox WHERE id_mensaje = :id"
         return bool(await filas(svc, sql, id=evento.id_evento))
 
-    await eventually(visto, message=f"{type(evento).__name__} handled")  # type: ignore[arg-type]
+    await eventually(visto, message=f"{type(evento).__name__} handled")
 
 
 async def barrera(svc: RunningService, probe: EventProbe) -> None:

@@ -44,7 +44,7 @@ async def test_a_failing_reservation_rolls_back_and_ends_in_the_dead_letter_topi
 
     monkeypatch.setattr(MarcaRepository, "guardar", guardar_y_fallar)
     muertos: list[Any] = []
-    dlq = PulsarBroker(pulsar_lite.url, codec=AvroCodec())  # type: ignore[arg-type]
+    dlq = PulsarBroker(pulsar_lite.url, codec=AvroCodec())
 
     @dlq.subscriber(
         c.dead_letter_topic(c.topic("afiliaciones", namespace), "marca"),

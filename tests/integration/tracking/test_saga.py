@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from typing import Any
 
 import pytest
@@ -223,7 +224,7 @@ async def test_concurrent_creation_and_cancellation_end_disabled(
 
     for creada in creadas:
         await eventually(
-            lambda creada=creada: probe.of(c.TrackingDeshabilitado, creada.id_campana),
+            partial(probe.of, c.TrackingDeshabilitado, creada.id_campana),
             message="TrackingDeshabilitado",
         )
         estado = (await metricas(tracking, creada.id_campana))["estado"]
