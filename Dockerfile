@@ -7,16 +7,17 @@ WORKDIR /app
 # The dependencies before the source: this layer is rebuilt only when the lock changes.
 COPY requirements/lock.txt ./requirements/lock.txt
 RUN pip install --no-cache-dir --require-hashes -r requirements/lock.txt
+# The repository's own broker package, then the project; both without their dependencies
+# (the lock's); pip check fails the build if the lock no longer satisfies them.
+COPY packages/faststream-pulsar ./packages/faststream-pulsar
+RUN pip install --no-cache-dir --no-deps ./packages/faststream-pulsar
 COPY pyproject.toml README.md ./
-COPY faststream_pulsar ./faststream_pulsar
 COPY contracts ./contracts
 COPY alpes ./alpes
 COPY afiliaciones_svc ./afiliaciones_svc
 COPY marca_svc ./marca_svc
 COPY influencer_svc ./influencer_svc
 COPY tracking_svc ./tracking_svc
-# The project alone (its dependencies are the lock's); pip check fails the build if the
-# lock no longer satisfies pyproject.toml.
 RUN pip install --no-cache-dir --no-deps . && pip check
 USER nobody
 ENTRYPOINT ["alpes", "serve"]

@@ -1,10 +1,10 @@
 """AsyncAPI documents: FastStream's, completed with Pulsar bindings and the Avro schemas.
 
 FastStream's binding model has no ``pulsar`` entry and its payloads are JSON Schema, so
-the generated document is post-processed: every channel lists the integration events
-that travel on it, each with its Avro schema (``schemaFormat`` Avro 1.9) and the
-properties that carry the schema identity, and gets an AsyncAPI Pulsar channel binding;
-receive operations say which subscription (and type) consume them.
+the generated document is post-processed: ``faststream_pulsar.asyncapi`` adds the Pulsar
+bindings (servers, channels, and the subscription that consumes each receive operation),
+and every channel lists the integration events that travel on it, each with its Avro
+schema (``schemaFormat`` Avro 1.9) and the properties that carry the schema identity.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from faststream.specification.asyncapi.site import (
 from contracts import EVENTS, Context, IntegrationEvent
 from contracts.registry import fingerprint, schema_of
 from faststream_pulsar import PulsarBroker, PulsarSubscriber
-from faststream_pulsar.subscriber import PulsarSubscriberSpecification
+from faststream_pulsar.asyncapi import add_bindings
 
 from .messaging import REACTS_TO
 
@@ -51,29 +51,15 @@ def document(
         .to_specification()
         .to_jsonable()
     )
+    add_bindings(doc, broker, tenant="public")
     doc["defaultContentType"] = "application/avro"
-    for server in doc.get("servers", {}).values():
-        server["bindings"] = {"pulsar": {"tenant": "public", "bindingVersion": "0.1.0"}}
     components = doc.setdefault("components", {})
     components["messages"] = {}
     components["schemas"] = {}
-    subscribers = {
-        sub.specification.config.title_: sub
-        for sub in broker.subscribers
-        if isinstance(sub, PulsarSubscriber)
-    }
     for title_, channel in doc.get("channels", {}).items():
         events = channels.get(title_, ())
         channel["messages"] = {
             e.__name__: {"$ref": f"#/components/messages/{e.__name__}"} for e in events
-        }
-        namespace = channel["address"].split("://", 1)[-1].rsplit("/", 1)[0]
-        channel["bindings"] = {
-            "pulsar": {
-                "namespace": namespace,
-                "persistence": "persistent",
-                "bindingVersion": "0.1.0",
-            }
         }
         for event in events:
             components["messages"][event.__name__] = _message(event)
@@ -83,11 +69,6 @@ def document(
             {"$ref": f"#/channels/{channel_name}/messages/{e.__name__}"}
             for e in channels.get(channel_name, ())
         ]
-        sub = subscribers.get(channel_name)
-        if sub is not None and operation["action"] == "receive":
-            spec = sub.specification
-            assert isinstance(spec, PulsarSubscriberSpecification)
-            operation["x-pulsar-subscription"] = spec.pulsar_bindings()
     return doc
 
 

@@ -55,8 +55,11 @@ def test_broker_is_apache_pulsar_standalone_with_a_healthcheck() -> None:
 def test_the_image_serves_any_service() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert 'ENTRYPOINT ["alpes", "serve"]' in dockerfile
-    for package in ("faststream_pulsar", "contracts", "alpes", *(f"{s}_svc" for s in SERVICES)):
+    for package in ("contracts", "alpes", *(f"{s}_svc" for s in SERVICES)):
         assert f"COPY {package} ./{package}" in dockerfile
+    # the broker is a distribution of its own, installed from its directory
+    assert "COPY packages/faststream-pulsar ./packages/faststream-pulsar" in dockerfile
+    assert "RUN pip install --no-cache-dir --no-deps ./packages/faststream-pulsar" in dockerfile
 
 
 def dockerfile_steps() -> list[str]:

@@ -22,6 +22,12 @@ from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parents[3]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+# the repository's own distributions (packages/*): installed from their directories, so not
+# locked, while their dependencies are
+LOCAL = [
+    tomllib.loads(path.read_text())["project"] for path in ROOT.glob("packages/*/pyproject.toml")
+]
+OWN = {canonicalize_name(p["name"]) for p in [PROJECT, *LOCAL]}
 PIN = re.compile(r"^([A-Za-z0-9._-]+)==(\S+)")
 
 
@@ -34,10 +40,22 @@ def pins(name: str) -> dict[str, Version]:
 
 
 def requirements(*extras: str) -> list[Requirement]:
-    reqs = [Requirement(r) for r in PROJECT["dependencies"]]
+    """What the project (with ``extras``) and the repository's own distributions need from
+    the package index."""
+    reqs = [Requirement(r) for p in [PROJECT, *LOCAL] for r in p["dependencies"]]
     for extra in extras:
         reqs += [Requirement(r) for r in PROJECT["optional-dependencies"][extra]]
-    return [r for r in reqs if canonicalize_name(r.name) != canonicalize_name(PROJECT["name"])]
+    return [r for r in reqs if canonicalize_name(r.name) not in OWN]
+
+
+def test_the_project_depends_on_the_broker_package_which_no_lock_pins() -> None:
+    assert "faststream-pulsar" in OWN
+    dependencies = {canonicalize_name(Requirement(r).name) for r in PROJECT["dependencies"]}
+    assert "faststream-pulsar" in dependencies
+    installed = metadata.distribution("faststream-pulsar")
+    assert installed.version == next(p["version"] for p in LOCAL)
+    for name in ("lock.txt", "dev-lock.txt"):
+        assert "faststream-pulsar" not in pins(name), f"requirements/{name}"
 
 
 def closure(roots: list[Requirement]) -> set[str]:
