@@ -46,7 +46,9 @@ from faststream_pulsar.message import (
     ORIGIN_TOPIC,
     original_properties,
 )
+from faststream_pulsar.security import parse_security
 
+from .messaging import broker_security
 from .settings import SERVICES, Settings
 
 RECORD_PROPERTY = "avro-record"
@@ -206,14 +208,9 @@ def _republish(
 
 @contextmanager
 def _client(settings: Settings) -> Iterator[pulsar.Client]:
-    auth = (
-        pulsar.AuthenticationToken(settings.pulsar_auth_token)
-        if settings.pulsar_auth_token
-        else None
-    )
     client = pulsar.Client(
         settings.pulsar_url,
-        authentication=auth,
+        **parse_security(broker_security(settings)),
         operation_timeout_seconds=int(settings.pulsar_operation_timeout_seconds),
         logger=_quiet_logger(),
     )

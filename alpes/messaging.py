@@ -32,7 +32,9 @@ from faststream_pulsar import (
     DeadLetterPolicy,
     PulsarBroker,
     PulsarMessage,
+    PulsarSecurity,
     PulsarSubscriber,
+    PulsarTokenSecurity,
     SubscriptionType,
 )
 
@@ -71,10 +73,30 @@ class AvroCodec:
         return encode_event(msg)
 
 
+def broker_security(settings: Settings) -> PulsarSecurity | None:
+    """The connection's token and TLS options (``None``: plaintext and anonymous).
+
+    A ``pulsar+ssl://`` URL means TLS, with the broker's host name validated unless
+    ``pulsar_tls_validate_hostname`` is off and the system's trust store unless
+    ``pulsar_tls_trust_certs_file`` names a CA file.
+    """
+    tls_url = settings.pulsar_url.startswith(("pulsar+ssl://", "https://"))
+    options: dict[str, Any] = {
+        "use_ssl": tls_url or None,
+        "tls_trust_certs_file_path": settings.pulsar_tls_trust_certs_file,
+        "tls_validate_hostname": settings.pulsar_tls_validate_hostname,
+    }
+    if settings.pulsar_auth_token:
+        return PulsarTokenSecurity(settings.pulsar_auth_token, **options)
+    if tls_url or settings.pulsar_tls_trust_certs_file:
+        return PulsarSecurity(**options)
+    return None
+
+
 def make_broker(settings: Settings, **kwargs: Any) -> PulsarBroker:
+    kwargs.setdefault("security", broker_security(settings))
     return PulsarBroker(
         settings.pulsar_url,
-        auth_token=settings.pulsar_auth_token,
         codec=AvroCodec(),
         logger=logging.getLogger(f"alpes.{settings.service}.broker"),
         log_level=logging.DEBUG,  # "Received"/"Processed" per message; failures stay ERROR

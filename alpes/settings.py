@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     service: str = Field(default="afiliaciones", description="which service this process runs")
     pulsar_url: str = "pulsar://localhost:6650"
     pulsar_auth_token: str | None = None
+    # TLS comes with a pulsar+ssl:// URL: the CA file to trust (else the system's) and
+    # whether the broker's host name must match its certificate
+    pulsar_tls_trust_certs_file: str | None = None
+    pulsar_tls_validate_hostname: bool = True
     pulsar_operation_timeout_seconds: float = 30.0
     database_url: str = "postgresql+asyncpg://postgres@localhost/alpes"
     database_pool_size: int = 10

@@ -6,6 +6,7 @@ from .options import DeadLetterPolicy, InitialPosition, SubscriptionType
 from .publisher import PulsarPublisher
 from .response import PulsarPublishCommand, PulsarResponse
 from .router import PulsarPublisherArgs, PulsarRoute, PulsarRouter
+from .security import PulsarSecurity, PulsarTokenSecurity
 from .subscriber import PulsarSubscriber
 from .testing import TestPulsarBroker
 
@@ -21,7 +22,9 @@ __all__ = (
     "PulsarResponse",
     "PulsarRoute",
     "PulsarRouter",
+    "PulsarSecurity",
     "PulsarSubscriber",
+    "PulsarTokenSecurity",
     "SubscriptionType",
     "TestPulsarBroker",
 )

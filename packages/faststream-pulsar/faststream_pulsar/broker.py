@@ -6,6 +6,7 @@ import asyncio
 import itertools
 import logging
 import uuid
+import warnings
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ from .config import PulsarBrokerConfig
 from .producer import PulsarProducer, swallow
 from .registrator import PulsarRegistrator
 from .response import PulsarPublishCommand
+from .security import parse_security
 
 if TYPE_CHECKING:
     from datetime import timedelta
@@ -105,6 +107,47 @@ class _PulsarLogStorage(DefaultLoggerStorage):
         return lg
 
 
+_TLS_SCHEMES = ("pulsar+ssl", "https")
+
+
+def _security_kwargs(
+    url: str,
+    security: BaseSecurity | None,
+    *,
+    auth_token: str | None,
+    tls_trust_certs_file_path: str | None,
+    tls_validate_hostname: bool | None,
+) -> dict[str, Any]:
+    """The client's authentication and TLS arguments: ``security``'s, then the deprecated
+    keyword arguments', with the host name validated on a TLS URL unless switched off."""
+    kwargs = parse_security(security)
+    scheme = url.split("://", 1)[0].lower()
+    if kwargs.get("use_tls") and scheme not in _TLS_SCHEMES:
+        msg = f"`security` asks for TLS, which needs a pulsar+ssl:// service URL, not {url!r}"
+        raise ValueError(msg)
+    legacy = {
+        "auth_token": auth_token,
+        "tls_trust_certs_file_path": tls_trust_certs_file_path,
+        "tls_validate_hostname": tls_validate_hostname,
+    }
+    if used := [name for name, value in legacy.items() if value is not None]:
+        warnings.warn(
+            f"PulsarBroker({', '.join(used)}=...) is deprecated: pass "
+            "security=PulsarTokenSecurity(...) or PulsarSecurity(...) instead",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+    if auth_token:
+        kwargs["authentication"] = pulsar.AuthenticationToken(auth_token)
+    if tls_trust_certs_file_path:
+        kwargs["tls_trust_certs_file_path"] = tls_trust_certs_file_path
+    if tls_validate_hostname is not None:
+        kwargs["tls_validate_hostname"] = tls_validate_hostname
+    if scheme in _TLS_SCHEMES:
+        kwargs.setdefault("tls_validate_hostname", True)
+    return kwargs
+
+
 class PulsarBroker(
     PulsarRegistrator, BrokerUsecase[Any, pulsar.asyncio.Client, PulsarBrokerConfig]
 ):
@@ -116,6 +159,12 @@ class PulsarBroker(
     @broker.subscriber("orders", subscription="billing")
     async def handle(order: dict) -> None: ...
     ```
+
+    ``security`` configures the connection and its AsyncAPI description (see
+    ``faststream_pulsar.security``): ``PulsarTokenSecurity(token)`` authenticates, and a
+    ``pulsar+ssl://`` URL connects over TLS with the broker's host name validated.
+    ``auth_token``, ``tls_trust_certs_file_path`` and ``tls_validate_hostname`` are
+    deprecated spellings of the same.
     """
 
     def __init__(
@@ -124,7 +173,7 @@ class PulsarBroker(
         *,
         auth_token: str | None = None,
         tls_trust_certs_file_path: str | None = None,
-        tls_validate_hostname: bool = False,
+        tls_validate_hostname: bool | None = None,
         operation_timeout: float = 30.0,
         connection_timeout: float = 10.0,
         client_logger: logging.Logger | None = None,
@@ -158,13 +207,15 @@ class PulsarBroker(
             "connection_timeout_ms": int(connection_timeout * 1000),
             # the C++ client writes to stdout unless it is given a Python logger
             "logger": client_logger or _quiet_client_logger(),
+            **_security_kwargs(
+                url,
+                security,
+                auth_token=auth_token,
+                tls_trust_certs_file_path=tls_trust_certs_file_path,
+                tls_validate_hostname=tls_validate_hostname,
+            ),
             **(client_options or {}),
         }
-        if auth_token:
-            client_kwargs["authentication"] = pulsar.AuthenticationToken(auth_token)
-        if tls_trust_certs_file_path:
-            client_kwargs["tls_trust_certs_file_path"] = tls_trust_certs_file_path
-            client_kwargs["tls_validate_hostname"] = tls_validate_hostname
         self.url = url
         self.ping_topic = ping_topic
         super().__init__(

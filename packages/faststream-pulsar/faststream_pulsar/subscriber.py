@@ -264,7 +264,10 @@ class PulsarSubscriber(TasksMixin, SubscriberUsecase[Any]):
             except PULSAR_ERRORS as exc:
                 if (
                     not self.running
-                    or "AlreadyClosed" in str(exc)
+                    or (
+                        isinstance(exc, pulsar.asyncio.PulsarException)
+                        and exc.error() == pulsar.Result.AlreadyClosed
+                    )
                     or isinstance(exc, pulsar.AlreadyClosed)
                 ):
                     return
