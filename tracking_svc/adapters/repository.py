@@ -423,24 +423,11 @@ class EventoTrackingRepository:
             return {e.id for e in eventos}
         campanas = sorted({e.id_campana for e in eventos})
         codigos = sorted({(e.id_campana, e.codigo) for e in eventos if e.codigo is not None})
-        params: dict[str, Any] = {
-            "n_campanas": len(campanas),
-            "n_codigos": len(codigos),
-            "c_id_campana": campanas,
-            "i_id_campana": [k[0] for k in codigos],
-            "i_codigo": [k[1] for k in codigos],
-            "e_id": [e.id for e in eventos],
-            "e_id_campana": [e.id_campana for e in eventos],
-            "e_tipo_evento": [e.tipo_evento for e in eventos],
-            "e_datos": [json.dumps(e.datos, ensure_ascii=False) for e in eventos],
-            "e_codigo": [e.codigo for e in eventos],
-            "e_fecha_evento": [e.fecha_evento for e in eventos],
+        params = {
+            **_parametros(eventos, campanas, codigos),
             "e_valor": [i.valor_conversiones for i in incrementos],
         }
-        result = (await self.connection.execute(_AGREGAR_SIN_REPETIR, params)).one()
-        if not result.completas:
-            msg = "metrics rows missing for an active campaign; nothing was written"
-            raise RuntimeError(msg)
+        result = await self._escribir(_AGREGAR_SIN_REPETIR, params)
         nuevos = set(result.nuevos)
         escritos = [e for e in eventos if e.id in nuevos]
         assert (result.campanas, result.codigos) == (
@@ -462,30 +449,43 @@ class EventoTrackingRepository:
             if evento.codigo is not None:
                 _sumar(por_codigo, (evento.id_campana, evento.codigo), valores)
         campanas, codigos = sorted(por_campana), sorted(por_codigo)
-        params: dict[str, Any] = {
-            "n_campanas": len(campanas),
-            "n_codigos": len(codigos),
-            "c_id_campana": campanas,
+        params = {
+            **_parametros(eventos, campanas, codigos),
             **_columnas("c", [por_campana[k] for k in campanas]),
-            "i_id_campana": [k[0] for k in codigos],
-            "i_codigo": [k[1] for k in codigos],
             **_columnas("i", [por_codigo[k] for k in codigos]),
-            "e_id": [e.id for e in eventos],
-            "e_id_campana": [e.id_campana for e in eventos],
-            "e_tipo_evento": [e.tipo_evento for e in eventos],
-            "e_datos": [json.dumps(e.datos, ensure_ascii=False) for e in eventos],
-            "e_codigo": [e.codigo for e in eventos],
-            "e_fecha_evento": [e.fecha_evento for e in eventos],
         }
-        result = (await self.connection.execute(_AGREGAR_NUEVOS, params)).one()
-        if not result.completas:
-            msg = "metrics rows missing for an active campaign; nothing was written"
-            raise RuntimeError(msg)
+        result = await self._escribir(_AGREGAR_NUEVOS, params)
         assert (result.campanas, result.codigos, result.eventos) == (
             len(campanas),
             len(codigos),
             len(eventos),
         )
+
+    async def _escribir(self, statement: Any, params: dict[str, Any]) -> Any:
+        result = (await self.connection.execute(statement, params)).one()
+        if not result.completas:
+            msg = "metrics rows missing for an active campaign; nothing was written"
+            raise RuntimeError(msg)
+        return result
+
+
+def _parametros(
+    eventos: Sequence[EventoNuevo], campanas: list[str], codigos: list[tuple[str, str]]
+) -> dict[str, Any]:
+    """The parameters both writes share: the metrics rows to lock and the event rows."""
+    return {
+        "n_campanas": len(campanas),
+        "n_codigos": len(codigos),
+        "c_id_campana": campanas,
+        "i_id_campana": [k[0] for k in codigos],
+        "i_codigo": [k[1] for k in codigos],
+        "e_id": [e.id for e in eventos],
+        "e_id_campana": [e.id_campana for e in eventos],
+        "e_tipo_evento": [e.tipo_evento for e in eventos],
+        "e_datos": [json.dumps(e.datos, ensure_ascii=False) for e in eventos],
+        "e_codigo": [e.codigo for e in eventos],
+        "e_fecha_evento": [e.fecha_evento for e in eventos],
+    }
 
 
 def _sumar(sumas: dict[Any, list[Any]], clave: Any, valores: list[Any]) -> None:
