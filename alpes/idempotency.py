@@ -29,7 +29,7 @@ from pydantic import BaseModel
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 
-from .service import Service, current_service
+from .service import ServiceDep
 
 if TYPE_CHECKING:
     from .db import Database, UnitOfWork
@@ -115,7 +115,7 @@ async def _remember(uow: UnitOfWork, key: str, status_code: int, body: Any) -> N
 
 async def _idempotent_write(
     request: Request,
-    service: Annotated[Service, Depends(current_service)],
+    service: ServiceDep,
     key: Annotated[
         str | None,
         Header(

@@ -14,11 +14,12 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import MetaData
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts import Context, IntegrationEvent, subscription, topic
 from faststream_pulsar import PulsarBroker
@@ -220,3 +221,16 @@ def service_of(request: Request) -> Service:
 async def current_service(request: Request) -> Service:
     """FastAPI dependency: the running service (async, so FastAPI runs it on the loop)."""
     return service_of(request)
+
+
+ServiceDep = Annotated[Service, Depends(current_service)]
+"""FastAPI dependency: the running service."""
+
+
+async def _read_session(service: ServiceDep) -> AsyncIterator[AsyncSession]:
+    async with service.db.sessions() as session:
+        yield session
+
+
+ReadSession = Annotated[AsyncSession, Depends(_read_session)]
+"""FastAPI dependency: a session for the read side (queries), closed after the request."""

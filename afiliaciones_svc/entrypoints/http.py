@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any
@@ -18,7 +18,6 @@ from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, stat
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from afiliaciones_svc.application import handlers, queries
 from afiliaciones_svc.application.commands import (
@@ -35,7 +34,7 @@ from alpes.db import UnitOfWork
 from alpes.failures import one_line
 from alpes.idempotency import Escritura
 from alpes.prefer import wait_preference
-from alpes.service import Service, current_service, service_of
+from alpes.service import ReadSession, ServiceDep, service_of
 from contracts import limites
 
 router = APIRouter(prefix="/afiliaciones", tags=["afiliaciones"])
@@ -280,16 +279,6 @@ class ErrorOut(BaseModel):
 
 # --- dependencies ---
 
-ServiceDep = Annotated[Service, Depends(current_service)]
-
-
-async def _lectura(service: ServiceDep) -> AsyncIterator[AsyncSession]:
-    async with service.db.sessions() as session:
-        yield session
-
-
-Lectura = Annotated[AsyncSession, Depends(_lectura)]
-
 
 def _id_campana(id_campana: Annotated[str, Path()]) -> str:
     try:
@@ -340,13 +329,13 @@ async def crear_campana(request: Request, body: CampanaIn, escritura: Escritura)
 
 
 @router.get("/campana/{id_campana}", response_model=CampanaOut, responses=_404)
-async def obtener_campana(id_campana: IdCampana, lectura: Lectura) -> dict[str, Any]:
+async def obtener_campana(id_campana: IdCampana, lectura: ReadSession) -> dict[str, Any]:
     return await queries.obtener_campana(lectura, id_campana)
 
 
 @router.get("/campanas", response_model=CampanasOut)
 async def listar_campanas(
-    lectura: Lectura,
+    lectura: ReadSession,
     estado: EstadoCampana | None = None,
     id_marca: Annotated[str | None, Query(max_length=200, pattern=_SIN_NUL)] = None,
     limit: Limit = 50,
@@ -391,7 +380,7 @@ async def cancelar_campana(
 
 
 @router.get("/campana/{id_campana}/saga", response_model=SagaOut, responses=_404)
-async def saga_de_campana(id_campana: IdCampana, lectura: Lectura) -> dict[str, Any]:
+async def saga_de_campana(id_campana: IdCampana, lectura: ReadSession) -> dict[str, Any]:
     return await queries.saga_de_campana(lectura, id_campana)
 
 
@@ -472,26 +461,26 @@ async def crear_campana_saga(
 
 
 @router.get("/saga/{id_saga}/estado", response_model=SagaOut, responses=_404)
-async def estado_de_saga(id_saga: IdSaga, lectura: Lectura) -> dict[str, Any]:
+async def estado_de_saga(id_saga: IdSaga, lectura: ReadSession) -> dict[str, Any]:
     return await queries.obtener_saga(lectura, id_saga)
 
 
 @router.get("/sagas", response_model=SagasOut)
 async def listar_sagas(
-    lectura: Lectura, estado: EstadoSaga | None = None, limit: Limit = 50, offset: Offset = 0
+    lectura: ReadSession, estado: EstadoSaga | None = None, limit: Limit = 50, offset: Offset = 0
 ) -> dict[str, Any]:
     return await queries.listar_sagas(lectura, estado=estado, limit=limit, offset=offset)
 
 
 @router.get("/sagas/historial", response_model=HistorialOut)
 async def historial_de_sagas(
-    lectura: Lectura, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+    lectura: ReadSession, limit: Annotated[int, Query(ge=1, le=1000)] = 100
 ) -> dict[str, Any]:
     """The latest timeline lines of every saga, newest first."""
     return await queries.historial_de_sagas(lectura, limit=limit)
 
 
 @router.get("/sagas/estadisticas", response_model=EstadisticasOut)
-async def estadisticas_de_sagas(lectura: Lectura, service: ServiceDep) -> dict[str, Any]:
+async def estadisticas_de_sagas(lectura: ReadSession, service: ServiceDep) -> dict[str, Any]:
     gracia = timedelta(seconds=service.settings.saga_grace_seconds)
     return await queries.estadisticas_de_sagas(lectura, datetime.now(UTC), gracia)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from alpes.db import UnitOfWork
 from alpes.idempotency import Escritura
-from alpes.service import Service, current_service
+from alpes.service import ServiceDep
 from contracts import limites
 from influencer_svc.application import handlers, queries
 from influencer_svc.application.commands import CambiarActividad, RegistrarInfluencer
@@ -23,7 +23,6 @@ from influencer_svc.domain.model import (
 
 router = APIRouter(prefix="/influencer", tags=["influencer"])
 
-ServiceDep = Annotated[Service, Depends(current_service)]
 MAX_ID = 64
 MAX_SEGUIDORES = limites.SEGUIDORES_MAXIMO
 

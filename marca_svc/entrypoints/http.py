@@ -7,18 +7,16 @@ or a total below what is reserved 409.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from alpes.db import UnitOfWork
 from alpes.idempotency import Escritura
-from alpes.service import Service, current_service
+from alpes.service import ReadSession
 from contracts import limites
 from marca_svc.application import handlers, queries
 from marca_svc.application.commands import ActualizarMarca, RegistrarMarca
@@ -117,16 +115,6 @@ class ErrorOut(BaseModel):
 
 # --- dependencies ---
 
-ServiceDep = Annotated[Service, Depends(current_service)]
-
-
-async def _lectura(service: ServiceDep) -> AsyncIterator[AsyncSession]:
-    async with service.db.sessions() as session:
-        yield session
-
-
-Lectura = Annotated[AsyncSession, Depends(_lectura)]
-
 
 def _id_marca(id_marca: Annotated[str, Path()]) -> str:
     if "\x00" in id_marca:  # no brand can have it; PostgreSQL would refuse the text
@@ -161,14 +149,14 @@ async def registrar_marca(body: MarcaIn, escritura: Escritura) -> JSONResponse:
 
 @router.get("/marcas", response_model=MarcasOut)
 async def listar_marcas(
-    lectura: Lectura, activa: bool | None = None, limit: Limit = 50, offset: Offset = 0
+    lectura: ReadSession, activa: bool | None = None, limit: Limit = 50, offset: Offset = 0
 ) -> dict[str, Any]:
     """Brands by name; ``total`` counts every match."""
     return await queries.listar_marcas(lectura, activa=activa, limit=limit, offset=offset)
 
 
 @router.get("/marcas/{id_marca}", response_model=MarcaOut, responses=_404)
-async def obtener_marca(id_marca: IdMarca, lectura: Lectura) -> dict[str, Any]:
+async def obtener_marca(id_marca: IdMarca, lectura: ReadSession) -> dict[str, Any]:
     return await queries.obtener_marca(lectura, id_marca)
 
 
@@ -188,7 +176,7 @@ async def actualizar_marca(
 
 @router.get("/marcas/{id_marca}/campanas", response_model=CampanasMarcaOut, responses=_404)
 async def campanas_de_marca(
-    id_marca: IdMarca, lectura: Lectura, limit: Limit = 100, offset: Offset = 0
+    id_marca: IdMarca, lectura: ReadSession, limit: Limit = 100, offset: Offset = 0
 ) -> dict[str, Any]:
     """What marca did for each campaign of the brand: reserved, released, rejected, spent."""
     return await queries.campanas_de_marca(lectura, id_marca, limit=limit, offset=offset)

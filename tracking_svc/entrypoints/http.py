@@ -25,7 +25,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from alpes.service import Service, current_service
+from alpes.service import ServiceDep
 from tracking_svc.application import queries
 from tracking_svc.application.batcher import EventoBatcher
 from tracking_svc.application.commands import RegistrarEvento
@@ -62,7 +62,6 @@ async def ingesta_de(request: Request) -> EventoBatcher:
     return request.app.state.ingesta  # type: ignore[no-any-return]
 
 
-ServiceDep = Annotated[Service, Depends(current_service)]
 IngestaDep = Annotated[EventoBatcher, Depends(ingesta_de)]
 
 
