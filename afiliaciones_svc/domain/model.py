@@ -38,7 +38,7 @@ from afiliaciones_svc.domain.events import (
     CampanaIniciada,
     EventoCampana,
 )
-from afiliaciones_svc.domain.rules import reglas_de_campana, verificar_todas
+from afiliaciones_svc.domain.rules import reglas_de_campana
 from afiliaciones_svc.domain.saga import (
     AFILIACIONES,
     CANCELACION_REENVIADA,
@@ -59,6 +59,7 @@ from afiliaciones_svc.domain.values import (
     TipoCampana,
     en_utc,
 )
+from alpes.seedwork import check_rules
 
 __all__ = [
     "Campana",
@@ -125,7 +126,7 @@ class Campana:
         if plazo <= timedelta(0):
             raise ValueError(f"the saga deadline must be positive, got {plazo}")
         fecha_inicio, fecha_fin, ahora = en_utc(fecha_inicio), en_utc(fecha_fin), en_utc(ahora)
-        verificar_todas(
+        check_rules(
             reglas_de_campana(
                 nombre=nombre,
                 descripcion=descripcion,

@@ -1,19 +1,20 @@
 """The rules a campaign request must keep, one class each, named by the rule.
 
-A rule holds the data it judges; ``verificar()`` raises its typed ``ErrorValidacion`` when the
-data breaks it. ``verificar_todas`` checks them in order and stops at the first broken one.
+A rule holds the data it judges (``alpes.seedwork.BusinessRule``); ``violation()`` is its typed
+``ErrorValidacion`` when the data breaks it. ``check_rules`` checks them in order and raises the
+first broken one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Protocol
 
 from afiliaciones_svc.domain.errors import (
     DemasiadosInfluencers,
+    ErrorDominio,
     FechasInvalidas,
     FueraDeRango,
     InfluencerDuplicado,
@@ -29,6 +30,7 @@ from afiliaciones_svc.domain.values import (
     MarcaRef,
     TipoCampana,
 )
+from alpes.seedwork import BusinessRule
 
 # The limits of a saga request: what every participant stores and accepts. ``contracts.limites``
 # is their source (the HTTP models use it); the domain cannot import it, so these copies are
@@ -44,67 +46,63 @@ PRESUPUESTO_TOPE = Decimal("1e15")
 """Exclusive: ``presupuesto`` is below it."""
 
 
-class Regla(Protocol):
-    def verificar(self) -> None: ...
-
-
-def verificar_todas(reglas: Iterable[Regla]) -> None:
-    for regla in reglas:
-        regla.verificar()
-
-
 @dataclass(frozen=True)
-class TipoConocido:
+class TipoConocido(BusinessRule):
     tipo: str
 
-    def verificar(self) -> None:
+    def violation(self) -> ErrorDominio | None:
         validos = [tipo.value for tipo in TipoCampana]
         if self.tipo not in validos:
-            raise TipoInvalido(self.tipo, validos)
+            return TipoInvalido(self.tipo, validos)
+        return None
 
 
 @dataclass(frozen=True)
-class PresupuestoPositivo:
+class PresupuestoPositivo(BusinessRule):
     presupuesto: Decimal
 
-    def verificar(self) -> None:
+    def violation(self) -> ErrorDominio | None:
         if not (self.presupuesto.is_finite() and self.presupuesto > 0):
-            raise PresupuestoNoPositivo(self.presupuesto)
+            return PresupuestoNoPositivo(self.presupuesto)
+        return None
 
 
 @dataclass(frozen=True)
-class PresupuestoBajoTope:
+class PresupuestoBajoTope(BusinessRule):
     presupuesto: Decimal
 
-    def verificar(self) -> None:
+    def violation(self) -> ErrorDominio | None:
         if not self.presupuesto < PRESUPUESTO_TOPE:
-            raise FueraDeRango("presupuesto", self.presupuesto, 0, PRESUPUESTO_TOPE)
+            return FueraDeRango("presupuesto", self.presupuesto, 0, PRESUPUESTO_TOPE)
+        return None
 
 
 @dataclass(frozen=True)
-class FechaSoportada:
+class FechaSoportada(BusinessRule):
     """``instante`` (UTC) lies in [FECHA_MINIMA, FECHA_MAXIMA]."""
 
     campo: str
     instante: datetime
 
-    def verificar(self) -> None:
+    def violation(self) -> ErrorDominio | None:
         if not FECHA_MINIMA <= self.instante <= FECHA_MAXIMA:
-            raise FueraDeRango(self.campo, self.instante, FECHA_MINIMA, FECHA_MAXIMA)
+            return FueraDeRango(self.campo, self.instante, FECHA_MINIMA, FECHA_MAXIMA)
+        return None
 
 
 @dataclass(frozen=True)
-class FechaFinPosteriorAInicio:
+class FechaFinPosteriorAInicio(BusinessRule):
     fecha_inicio: datetime
     fecha_fin: datetime
 
-    def verificar(self) -> None:
+    def violation(self) -> ErrorDominio | None:
         if self.fecha_fin <= self.fecha_inicio:
-            raise FechasInvalidas(self.fecha_inicio, self.fecha_fin)
+            return FechasInvalidas(self.fecha_inicio, self.fecha_fin)
+        return None
 
 
 @dataclass(frozen=True)
-class TextoConLargo:
+class TextoConLargo(BusinessRule):
     """``texto``, stripped, has between ``minimo`` and ``maximo`` characters."""
 
     campo: str
@@ -112,48 +110,52 @@ class TextoConLargo:
     minimo: int = 1
     maximo: int = LARGO_MAXIMO_NOMBRE
 
-    def verificar(self) -> None:
+    def violation(self) -> ErrorDominio | None:
         if not self.minimo <= len(self.texto.strip()) <= self.maximo:
-            raise TextoInvalido(self.campo, self.minimo, self.maximo)
+            return TextoInvalido(self.campo, self.minimo, self.maximo)
+        return None
 
 
 @dataclass(frozen=True)
-class InfluencersLimitados:
+class InfluencersLimitados(BusinessRule):
     cantidad: int
 
-    def verificar(self) -> None:
+    def violation(self) -> ErrorDominio | None:
         if self.cantidad > MAXIMO_INFLUENCERS:
-            raise DemasiadosInfluencers(self.cantidad, MAXIMO_INFLUENCERS)
+            return DemasiadosInfluencers(self.cantidad, MAXIMO_INFLUENCERS)
+        return None
 
 
 @dataclass(frozen=True)
-class SeguidoresNoNegativos:
+class SeguidoresNoNegativos(BusinessRule):
     influencer: InfluencerInfo
 
-    def verificar(self) -> None:
+    def violation(self) -> ErrorDominio | None:
         if self.influencer.seguidores < 0:
-            raise SeguidoresNegativos(self.influencer.nombre, self.influencer.seguidores)
+            return SeguidoresNegativos(self.influencer.nombre, self.influencer.seguidores)
         if self.influencer.seguidores > SEGUIDORES_MAXIMO:
-            raise FueraDeRango(
+            return FueraDeRango(
                 f"seguidores de {self.influencer.nombre!r}",
                 self.influencer.seguidores,
                 0,
                 SEGUIDORES_MAXIMO,
             )
+        return None
 
 
 @dataclass(frozen=True)
-class InfluencersSinRepetir:
+class InfluencersSinRepetir(BusinessRule):
     """No (nombre, plataforma) twice, ignoring case and surrounding spaces."""
 
     influencers: Sequence[InfluencerInfo]
 
-    def verificar(self) -> None:
+    def violation(self) -> ErrorDominio | None:
         vistos: set[tuple[str, str]] = set()
         for influencer in self.influencers:
             if influencer.clave() in vistos:
-                raise InfluencerDuplicado(influencer.nombre, influencer.plataforma)
+                return InfluencerDuplicado(influencer.nombre, influencer.plataforma)
             vistos.add(influencer.clave())
+        return None
 
 
 def reglas_de_campana(
@@ -166,7 +168,7 @@ def reglas_de_campana(
     presupuesto: Decimal,
     marca: MarcaRef,
     influencers: Sequence[InfluencerInfo],
-) -> Iterator[Regla]:
+) -> Iterator[BusinessRule]:
     """Every rule a new campaign must keep, lazily, in the order they are reported."""
     yield TextoConLargo("nombre", nombre)
     yield TextoConLargo("descripcion", descripcion, minimo=0, maximo=LARGO_MAXIMO_DESCRIPCION)

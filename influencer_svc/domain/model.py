@@ -16,6 +16,7 @@ import enum
 import uuid
 from collections.abc import Iterable, Sequence
 
+from alpes.seedwork import check_rule
 from influencer_svc.domain.errors import (
     CapacidadExcedida,
     DatosInfluencerInvalidos,
@@ -33,7 +34,7 @@ from influencer_svc.domain.events import (
     InfluencersAsignados,
     InfluencersLiberados,
 )
-from influencer_svc.domain.rules import CapacidadDisponible, InfluencerActivo, check_rule
+from influencer_svc.domain.rules import CapacidadDisponible, InfluencerActivo
 
 MAX_CAMPANAS_POR_DEFECTO = 3
 LONGITUD_MAXIMA_NOMBRE = 200

@@ -15,6 +15,7 @@ import dataclasses
 import enum
 from decimal import Decimal, InvalidOperation
 
+from alpes.seedwork import check_rule
 from marca_svc.domain.errors import (
     DatosMarcaInvalidos,
     MarcaInactiva,
@@ -34,7 +35,7 @@ from marca_svc.domain.events import (
     PresupuestoReservado,
     ReservaPresupuestoRechazada,
 )
-from marca_svc.domain.rules import MarcaActiva, MontoPositivo, PresupuestoSuficiente, check_rule
+from marca_svc.domain.rules import MarcaActiva, MontoPositivo, PresupuestoSuficiente
 
 LONGITUD_MAXIMA_NOMBRE = 200
 CERO = Decimal(0)

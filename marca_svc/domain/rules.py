@@ -1,29 +1,15 @@
 """Business rules of marca, each a class named by what must hold."""
 
-import abc
 import dataclasses
 from decimal import Decimal
 
+from alpes.seedwork import BusinessRule
 from marca_svc.domain.errors import (
     ErrorDominio,
     MarcaInactiva,
     MontoInvalido,
     PresupuestoInsuficiente,
 )
-
-
-class BusinessRule(abc.ABC):
-    """A rule of the domain; ``violation()`` is the error that breaks it, or None."""
-
-    @abc.abstractmethod
-    def violation(self) -> ErrorDominio | None: ...
-
-
-def check_rule(rule: BusinessRule) -> None:
-    """Raise the rule's error when it is broken."""
-    error = rule.violation()
-    if error is not None:
-        raise error
 
 
 @dataclasses.dataclass(frozen=True)

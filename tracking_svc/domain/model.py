@@ -12,6 +12,7 @@ States are compared with ``==``, so a plain string column works as well as an en
 import dataclasses
 from collections.abc import Sequence
 
+from alpes.seedwork import check_rule
 from tracking_svc.domain.errors import CodigoRepetido
 from tracking_svc.domain.events import (
     CodigoInfluencer,
@@ -20,7 +21,7 @@ from tracking_svc.domain.events import (
     TrackingDeshabilitado,
     TrackingHabilitado,
 )
-from tracking_svc.domain.rules import EventoAceptable, check_rule
+from tracking_svc.domain.rules import EventoAceptable
 from tracking_svc.domain.values import EstadoTracking, FuenteAleatoria, TipoEvento, generar_codigo
 
 MOTIVO_FINALIZADA = "campana finalizada"

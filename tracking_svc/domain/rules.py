@@ -1,25 +1,11 @@
 """Business rules of tracking, each a class named by what must hold."""
 
-import abc
 import dataclasses
 from collections.abc import Collection
 
+from alpes.seedwork import BusinessRule
 from tracking_svc.domain.errors import CampanaNoActiva, CodigoDesconocido, ErrorDominio
 from tracking_svc.domain.values import EstadoTracking
-
-
-class BusinessRule(abc.ABC):
-    """A rule of the domain; ``violation()`` is the error that breaks it, or None."""
-
-    @abc.abstractmethod
-    def violation(self) -> ErrorDominio | None: ...
-
-
-def check_rule(rule: BusinessRule) -> None:
-    """Raise the rule's error when it is broken."""
-    error = rule.violation()
-    if error is not None:
-        raise error
 
 
 @dataclasses.dataclass(frozen=True)
