@@ -13,7 +13,6 @@ from fastapi import FastAPI
 
 import contracts as c
 from afiliaciones_svc.adapters.orm import metadata
-from afiliaciones_svc.adapters.repository import CampanaModificada
 from afiliaciones_svc.application.errors import NoEncontrada
 from afiliaciones_svc.domain.errors import ErrorValidacion, TransicionInvalida
 from afiliaciones_svc.entrypoints import subscribers
@@ -33,7 +32,6 @@ DOMAIN_ERRORS: dict[type[Exception], int] = {
     ErrorValidacion: 422,
     NoEncontrada: 404,
     TransicionInvalida: 409,
-    CampanaModificada: 409,
 }
 
 

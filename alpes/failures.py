@@ -30,6 +30,10 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from .seedwork import ConcurrencyConflict
+
+__all__ = ["ConcurrencyConflict", "Failure", "FailurePolicy"]
+
 if TYPE_CHECKING:
     from .settings import Settings
 
@@ -42,10 +46,6 @@ class Failure(enum.Enum):
     TRANSIENT = "transient"
     PERMANENT = "permanent"
     UNKNOWN = "unknown"
-
-
-class ConcurrencyConflict(Exception):
-    """Another transaction changed the aggregate first: doing it again will work (transient)."""
 
 
 class InjectedFault(Exception):

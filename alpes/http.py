@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .failures import ConcurrencyConflict, Failure, FailurePolicy, one_line
+from .failures import Failure, FailurePolicy, one_line
 from .logs import saga_context
 
 logger = logging.getLogger("alpes.http")
@@ -68,7 +68,7 @@ def install_error_handlers(
     # The classes a transient failure comes as are registered by name: Starlette answers those
     # and is done, whereas what reaches the catch-all ``Exception`` handler is answered and
     # then raised again (a traceback, and the client's connection closed).
-    for error_type in (SQLAlchemyError, OSError, TimeoutError, ConcurrencyConflict):
+    for error_type in (SQLAlchemyError, OSError, TimeoutError):
         if error_type not in domain_errors:
             app.add_exception_handler(error_type, on_unexpected)
     app.add_exception_handler(Exception, on_unexpected)

@@ -18,6 +18,11 @@ class BusinessRule(abc.ABC):
     def violation(self) -> Exception | None: ...
 
 
+class ConcurrencyConflict(Exception):
+    """Another transaction changed the aggregate since it was read (an optimistic lock):
+    doing the whole operation again will work. Every repository raises this one error."""
+
+
 def check_rule(rule: BusinessRule) -> None:
     """Raise the rule's error when it is broken."""
     error = rule.violation()

@@ -32,6 +32,7 @@ from .messaging import make_broker, subscribe
 from .migrations import upgrade
 from .outbox import OutboxRelay
 from .retention import Pruning, retention_job
+from .seedwork import ConcurrencyConflict
 from .settings import Settings
 
 logger = logging.getLogger("alpes.service")
@@ -185,7 +186,7 @@ def build_app(
     app.state.service = service
     from .idempotency import ClaveReutilizada
 
-    errors = {**service.domain_errors, ClaveReutilizada: 422}
+    errors = {**service.domain_errors, ClaveReutilizada: 422, ConcurrencyConflict: 409}
     install_error_handlers(app, errors, service.failures)
     install_health(
         app,

@@ -3,7 +3,7 @@
 Every write of a campaign goes through a row lock (``get(..., for_update=True)`` or
 ``vencidas``) taken in the same transaction, so the three participants' outcomes, the user and
 the deadline job never interleave on one campaign. ``save`` also checks ``version``: an update
-that finds another version raises ``CampanaModificada`` instead of overwriting it.
+that finds another version raises ``ConcurrencyConflict`` instead of overwriting it.
 """
 
 from __future__ import annotations
@@ -18,15 +18,7 @@ from afiliaciones_svc.adapters.orm import campanas, linea_de_tiempo_saga
 from afiliaciones_svc.domain.model import Campana
 from afiliaciones_svc.domain.saga import EstadoSaga, OrigenCancelacion, Participante, ProgresoSaga
 from afiliaciones_svc.domain.values import EstadoCampana, InfluencerInfo, MarcaRef, TipoCampana
-from alpes.failures import ConcurrencyConflict
-
-
-class CampanaModificada(ConcurrencyConflict):
-    """The campaign changed since it was read (optimistic lock); retry the operation."""
-
-    def __init__(self, id_campana: str) -> None:
-        super().__init__(f"La campaña {id_campana} fue modificada en paralelo; reintente.")
-        self.id_campana = id_campana
+from alpes.seedwork import ConcurrencyConflict
 
 
 class CampanaRepository:
@@ -85,7 +77,9 @@ class CampanaRepository:
             .values(**_columnas(campana), version=campana.version + 1)
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise CampanaModificada(campana.id)
+            raise ConcurrencyConflict(
+                f"La campaña {campana.id} fue modificada en paralelo; reintente."
+            )
         campana.version += 1
         await self._flush_pending(campana)
 

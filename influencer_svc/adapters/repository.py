@@ -18,7 +18,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alpes.failures import ConcurrencyConflict
+from alpes.seedwork import ConcurrencyConflict
 from influencer_svc.domain import (
     AsignacionCampana,
     CarteraInfluencers,
@@ -31,10 +31,6 @@ from influencer_svc.domain import (
 from .orm import asignaciones, clave_de, influencers
 
 LOCK_CLASS_CAMPANA = 0x1F1  # the advisory-lock namespace (first key) of campaign locks
-
-
-class ConflictoDeVersion(ConcurrencyConflict):
-    """A row changed since it was loaded: the transaction must be retried."""
 
 
 def _influencer(row: Any) -> Influencer:
@@ -148,7 +144,7 @@ class InfluencerRepository:
             )
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise ConflictoDeVersion(f"influencer {influencer.id_influencer} cambio")
+            raise ConcurrencyConflict(f"influencer {influencer.id_influencer} cambio")
 
 
 class AsignacionRepository:
@@ -201,5 +197,5 @@ class AsignacionRepository:
                 .values(**valores)
             )
             if result.rowcount != 1:  # type: ignore[attr-defined]
-                raise ConflictoDeVersion(f"asignacion {asignacion.id_campana} cambio")
+                raise ConcurrencyConflict(f"asignacion {asignacion.id_campana} cambio")
         self._versiones[asignacion.id_campana] = asignacion.version

@@ -20,15 +20,11 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alpes.failures import ConcurrencyConflict
+from alpes.seedwork import ConcurrencyConflict
 from marca_svc.adapters.orm import marcas, reservas
 from marca_svc.domain import EstadoReserva, Marca, ReservaPresupuesto
 
 LOCK_SPACE_RESERVAS = 0x6D617263  # "marc": the advisory-lock key space of campaign locks
-
-
-class Modificada(ConcurrencyConflict):
-    """The row changed since it was read; the transaction is rolled back and may be retried."""
 
 
 class MarcaRepository:
@@ -64,7 +60,7 @@ class MarcaRepository:
     async def guardar(self, marca: Marca) -> None:
         if marca.id_marca not in self._versiones:
             if not await self.registrar_si_falta(marca):
-                raise Modificada(f"la marca {marca.id_marca} ya existe")
+                raise ConcurrencyConflict(f"la marca {marca.id_marca} ya existe")
             marca.eventos.clear()
             return
         await _actualizar(
@@ -128,7 +124,7 @@ async def _actualizar(
         update(table).where(where, table.c.version == leida).values(**valores, version=version)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise Modificada(f"{table.name}: la fila cambio desde que se leyo")
+        raise ConcurrencyConflict(f"{table.name}: la fila cambio desde que se leyo")
 
 
 def _columnas_marca(marca: Marca) -> dict[str, Any]:

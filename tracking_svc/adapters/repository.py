@@ -30,6 +30,7 @@ from uuid import UUID
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
+from alpes.seedwork import ConcurrencyConflict
 from tracking_svc.adapters.orm import (
     CONTADORES,
     campanas_tracking,
@@ -44,14 +45,6 @@ from tracking_svc.domain import (
     Incremento,
     TipoEvento,
 )
-
-
-class CampanaModificada(Exception):
-    """The campaign's tracking changed since it was read (optimistic lock); retry."""
-
-    def __init__(self, id_campana: str) -> None:
-        super().__init__(f"el tracking de la campana {id_campana} cambio en paralelo")
-        self.id_campana = id_campana
 
 
 class CampanaTrackingRepository:
@@ -156,7 +149,9 @@ class CampanaTrackingRepository:
             .values(estado=campana.estado.value, motivo=campana.motivo, version=campana.version)
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise CampanaModificada(campana.id_campana)
+            raise ConcurrencyConflict(
+                f"el tracking de la campana {campana.id_campana} cambio en paralelo"
+            )
         for activo in (True, False):
             codigos = [c.codigo for c in campana.codigos if c.activo is activo]
             if codigos:

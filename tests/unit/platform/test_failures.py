@@ -190,10 +190,7 @@ async def test_no_connection_from_the_pool_in_time_is_transient(
 
 
 def test_a_concurrent_change_of_the_aggregate_is_transient() -> None:
-    from afiliaciones_svc.adapters.repository import CampanaModificada
-
     assert POLICY.classify(ConcurrencyConflict("x")) is Failure.TRANSIENT
-    assert POLICY.classify(CampanaModificada("c1")) is Failure.TRANSIENT
 
 
 def test_a_transient_cause_makes_a_wrapping_error_transient() -> None:
