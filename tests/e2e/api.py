@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from tests.e2e.conftest import Platform
 from tests.helpers import eventually
+
+if TYPE_CHECKING:
+    from tests.e2e.conftest import Platform
 
 
 def campaign_body(
@@ -125,3 +127,18 @@ class Api:
         assert r.status_code == 200, r.text
         body = r.json()
         return body["codigos"] if isinstance(body, dict) else body  # type: ignore[no-any-return]
+
+
+CONFIRMATION_EVENTS = (
+    "PresupuestoReservado",
+    "InfluencersAsignados",
+    "TrackingHabilitado",
+    "CampanaConfirmada",
+)
+
+
+def assert_confirmed_once(saga: dict[str, Any]) -> None:
+    """The saga's timeline holds each event of its confirmation exactly once."""
+    eventos = [e["evento"] for e in saga["linea_de_tiempo"]]
+    for name in CONFIRMATION_EVENTS:
+        assert eventos.count(name) == 1, eventos

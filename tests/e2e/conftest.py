@@ -10,7 +10,8 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import pytest
 
 from alpes.infra import EmbeddedPostgres, PulsarLite, free_port
 from alpes.settings import SERVICES
+from tests.e2e.api import Api
 
 
 @dataclass
@@ -89,6 +91,10 @@ class Platform:
     def __getitem__(self, name: str) -> ServiceProcess:
         return self.services[name]
 
+    def stop(self) -> None:
+        for service in self.services.values():
+            service.stop()
+
 
 def launch_platform(
     postgres: EmbeddedPostgres,
@@ -133,6 +139,50 @@ def launch_platform(
     return platform
 
 
+@contextmanager
+def running_platform(
+    postgres: EmbeddedPostgres,
+    broker: PlatformBroker,
+    log_dir: Path,
+    service_env: Mapping[str, Mapping[str, str]] | None = None,
+    **env: str,
+) -> Iterator[Platform]:
+    """The four services as processes (``launch_platform``), stopped on the way out."""
+    platform = launch_platform(
+        postgres, broker.url, log_dir, broker.create_namespace, service_env, **env
+    )
+    try:
+        yield platform
+    finally:
+        platform.stop()
+
+
+@dataclass(frozen=True)
+class PlatformBroker:
+    """The broker a module's platform runs on; ``create_namespace`` where it needs one made."""
+
+    url: str
+    create_namespace: Callable[[str], None] | None = None
+
+
+@pytest.fixture(scope="module")
+def platform_postgres(postgres: EmbeddedPostgres) -> EmbeddedPostgres:
+    """The PostgreSQL of the module's platform (a module overrides this fixture)."""
+    return postgres
+
+
+@pytest.fixture(scope="module")
+def platform_broker(pulsar_lite: PulsarLite) -> PlatformBroker:
+    """The broker of the module's platform (a module overrides this fixture)."""
+    return PlatformBroker(pulsar_lite.url)
+
+
+@pytest.fixture(scope="module")
+def suite_settings() -> dict[str, str]:
+    """Environment of every platform of a folder (a folder's conftest overrides this fixture)."""
+    return {}
+
+
 @pytest.fixture(scope="module")
 def platform_settings() -> dict[str, str]:
     """Extra environment for the module's platform (a module overrides this fixture)."""
@@ -140,21 +190,33 @@ def platform_settings() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
+def service_settings() -> dict[str, dict[str, str]]:
+    """Extra environment for one service of the module's platform, by service name."""
+    return {}
+
+
+@pytest.fixture(scope="module")
 def platform(
-    postgres: EmbeddedPostgres,
-    pulsar_lite: PulsarLite,
-    tmp_path_factory: pytest.TempPathFactory,
+    *,
+    platform_postgres: EmbeddedPostgres,
+    platform_broker: PlatformBroker,
+    suite_settings: dict[str, str],
     platform_settings: dict[str, str],
+    service_settings: dict[str, dict[str, str]],
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Platform]:
     """The four services as processes; shared by the tests of one module."""
-    running = launch_platform(
-        postgres,
-        pulsar_lite.url,
+    with running_platform(
+        platform_postgres,
+        platform_broker,
         tmp_path_factory.mktemp("logs"),
-        create_namespace=None,
-        service_env=None,
-        **platform_settings,
-    )
-    yield running
-    for service in running.services.values():
-        service.stop()
+        service_settings,
+        **{**suite_settings, **platform_settings},
+    ) as running:
+        yield running
+
+
+@pytest.fixture
+async def api(platform: Platform) -> AsyncIterator[Api]:
+    async with httpx.AsyncClient(timeout=30) as client:
+        yield Api(platform, client)

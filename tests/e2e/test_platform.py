@@ -5,10 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import subprocess
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.e2e.api import Api, campaign_body
@@ -17,12 +15,6 @@ from tests.helpers import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "tests" / "seed"  # the seed's own Postman files, unchanged (README.md there)
-
-
-@pytest.fixture
-async def api(platform: Platform) -> AsyncIterator[Api]:
-    async with httpx.AsyncClient(timeout=30) as client:
-        yield Api(platform, client)
 
 
 async def test_a_campaign_created_over_http_reaches_every_projection(api: Api) -> None:

@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from functools import partial
 from typing import Any
 
-import httpx
 import pytest
 
-from tests.e2e.api import Api, campaign_body
+from tests.e2e.api import Api, assert_confirmed_once, campaign_body
 from tests.e2e.conftest import Platform
 from tests.helpers import eventually
 from tests.integration.conftest import EventProbe
-
-
-@pytest.fixture
-async def api(platform: Platform) -> AsyncIterator[Api]:
-    async with httpx.AsyncClient(timeout=30) as client:
-        yield Api(platform, client)
 
 
 async def assert_compensated(api: Api, campaign: dict[str, Any], id_marca: str) -> dict[str, Any]:
@@ -176,14 +168,7 @@ async def test_duplicate_delivery_of_every_saga_event_changes_nothing(
         r = await api.post("afiliaciones", f"/afiliaciones/campana/{campaign['id']}/cancelar", {})
         assert r.status_code == 200, r.text
         saga = await assert_compensated(api, campaign, body["marca"]["id_marca"])
-        eventos = [e["evento"] for e in saga["linea_de_tiempo"]]
-        for name in (
-            "PresupuestoReservado",
-            "InfluencersAsignados",
-            "TrackingHabilitado",
-            "CampanaConfirmada",
-        ):
-            assert eventos.count(name) == 1, eventos
+        assert_confirmed_once(saga)
         assert len(await api.codes(campaign["id"])) == 2
     finally:
         await probe.broker.stop()

@@ -8,40 +8,23 @@ conformance test ``test_consumers_of_a_killed_process_are_released`` shows it).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
 
-import httpx
 import pytest
 
-from alpes.infra import EmbeddedPostgres
 from alpes.settings import SERVICES
 from tests.conftest import ApachePulsar
-from tests.e2e.api import Api, campaign_body
-from tests.e2e.conftest import Platform, launch_platform
+from tests.e2e.api import Api, assert_confirmed_once, campaign_body
+from tests.e2e.conftest import Platform, PlatformBroker
 
 
 @pytest.fixture(scope="module")
-def platform(
-    postgres: EmbeddedPostgres,
-    apache_pulsar: ApachePulsar,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Platform]:
-    running = launch_platform(
-        postgres,
-        apache_pulsar.url,
-        tmp_path_factory.mktemp("logs"),
-        apache_pulsar.create_namespace,
-        SAGA_DEADLINE_SECONDS="120",
-    )
-    yield running
-    for service in running.services.values():
-        service.stop()
+def platform_broker(apache_pulsar: ApachePulsar) -> PlatformBroker:
+    return PlatformBroker(apache_pulsar.url, apache_pulsar.create_namespace)
 
 
-@pytest.fixture
-async def api(platform: Platform) -> AsyncIterator[Api]:
-    async with httpx.AsyncClient(timeout=30) as client:
-        yield Api(platform, client)
+@pytest.fixture(scope="module")
+def platform_settings() -> dict[str, str]:
+    return {"SAGA_DEADLINE_SECONDS": "120"}
 
 
 @pytest.mark.parametrize("victim", list(SERVICES))
@@ -58,14 +41,7 @@ async def test_kill_9_mid_saga_then_restart_reaches_the_same_end_state(
 
     for body, campaign in zip(bodies, campaigns, strict=True):
         saga = await api.wait_saga(campaign["id"], "completada", timeout=90)
-        eventos = [e["evento"] for e in saga["linea_de_tiempo"]]
-        for name in (
-            "PresupuestoReservado",
-            "InfluencersAsignados",
-            "TrackingHabilitado",
-            "CampanaConfirmada",
-        ):
-            assert eventos.count(name) == 1, eventos
+        assert_confirmed_once(saga)
         brand = await api.brand(body["marca"]["id_marca"])
         assert float(brand["presupuesto_reservado"]) == 15000, "reserved once"
         for influencer in body["influencers"]:

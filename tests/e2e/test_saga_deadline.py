@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import httpx
 import pytest
 
 from tests.e2e.api import Api, campaign_body
@@ -15,12 +12,6 @@ from tests.e2e.test_saga import assert_compensated
 @pytest.fixture(scope="module")
 def platform_settings() -> dict[str, str]:
     return {"SAGA_DEADLINE_SECONDS": "6", "SAGA_DEADLINE_CHECK_SECONDS": "0.5"}
-
-
-@pytest.fixture
-async def api(platform: Platform) -> AsyncIterator[Api]:
-    async with httpx.AsyncClient(timeout=30) as client:
-        yield Api(platform, client)
 
 
 async def test_stopped_participant_saga_cancelled_at_deadline_and_compensated_on_return(

@@ -1,6 +1,7 @@
 """The fault suite: the four services as processes on real PostgreSQL and a real broker, with a
 database, PostgreSQL, the broker, a handler or a client misbehaving. Each module starts its own
-platform (``platform`` fixture) with the environment its fault needs.
+platform (the end-to-end ``platform`` fixture) with the environment its fault needs: it overrides
+``platform_settings``, ``service_settings``, ``platform_postgres`` or ``platform_broker``.
 
 Each test prints one line, ``FAULT <name>: sagas=<n> faults=<what> checked=<what> lost=<n>
 doubled=<n>`` (``pytest -s tests/faults``); with ``ALPES_FAULT_SUMMARY=<file>`` the lines are
@@ -14,8 +15,27 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from tests.e2e.conftest import Platform
-from tests.faults.support import FaultApi
+from tests.e2e.conftest import (
+    Platform,
+    platform,
+    platform_broker,
+    platform_postgres,
+    service_settings,
+)
+from tests.faults.support import FAULT_ENV, FaultApi
+
+__all__ = ["platform", "platform_broker", "platform_postgres", "service_settings"]
+
+
+@pytest.fixture(scope="module")
+def suite_settings() -> dict[str, str]:
+    return FAULT_ENV
+
+
+@pytest.fixture(scope="module")
+def platform_settings() -> dict[str, str]:
+    """Extra environment for the module's platform (a module overrides this fixture)."""
+    return {}
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -23,12 +22,11 @@ from urllib.parse import urlsplit
 import httpx
 
 from afiliaciones_svc.domain.saga import EVENTOS_DE_PARTICIPANTE, SAGA_COMPENSADA
-from alpes.infra import EmbeddedPostgres
 from tests.e2e.api import Api, campaign_body
-from tests.e2e.conftest import Platform, ServiceProcess, launch_platform
+from tests.e2e.conftest import Platform, ServiceProcess
 from tests.helpers import eventually
 
-FAULT_ENV = {
+FAULT_ENV: dict[str, str] = {
     "RETRY_INITIAL_MS": "200",
     "RETRY_MAX_MS": "2000",  # the suite's cap: a returning dependency is seen within ~2 s
     "SAGA_DEADLINE_CHECK_SECONDS": "0.5",
@@ -40,22 +38,6 @@ PARTICIPANT_EVENTS = tuple(EVENTOS_DE_PARTICIPANTE.values())
 
 # what a campaign's participants answer when it is confirmed
 CONFIRMED_EVENTS = ("PresupuestoReservado", "InfluencersAsignados", "TrackingHabilitado")
-
-
-def start_platform(
-    postgres: EmbeddedPostgres,
-    broker_url: str,
-    log_dir: Path,
-    service_env: Mapping[str, Mapping[str, str]] | None = None,
-    **env: str,
-) -> Platform:
-    settings: dict[str, Any] = {**FAULT_ENV, **env}
-    return launch_platform(postgres, broker_url, log_dir, service_env=service_env, **settings)
-
-
-def stop_platform(platform: Platform) -> None:
-    for service in platform.services.values():
-        service.stop()
 
 
 def database_of(service: ServiceProcess) -> str:
@@ -388,6 +370,13 @@ async def check_sagas(api: FaultApi, sagas: list[Started]) -> Verdict:
     return verdict
 
 
+async def check_sagas_and_stats(api: FaultApi, sagas: list[Started]) -> Verdict:
+    """``check_sagas``, then ``check_stats`` into the same verdict."""
+    verdict = await check_sagas(api, sagas)
+    await check_stats(api, sagas, verdict)
+    return verdict
+
+
 async def check_stats(api: FaultApi, sagas: list[Started], verdict: Verdict) -> None:
     """The platform's own count agrees: exactly these sagas, all terminal (fresh database)."""
     stats = await api.stats()
@@ -428,3 +417,14 @@ class SagaLoad:
         await self._task
         self.started = list(await asyncio.gather(*self.requests))
         return self.started
+
+    async def run_for(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)  # the load runs meanwhile; this is its length, not a wait
+
+    async def settle(self, timeout: float) -> tuple[list[Started], float]:
+        """Stop the load; every saga it started reaches a terminal state within ``timeout``.
+        The sagas, and how long after the load's end the last one got there."""
+        sagas = await self.stop()
+        stopped_at = time.monotonic()
+        await self.api.wait_terminal(sagas, timeout=timeout)
+        return sagas, time.monotonic() - stopped_at

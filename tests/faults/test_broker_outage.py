@@ -9,22 +9,13 @@ doubled.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Iterator
 
 import pytest
 
-from alpes.infra import EmbeddedPostgres, PulsarLite
-from tests.e2e.conftest import Platform
-from tests.faults.support import (
-    FaultApi,
-    SagaLoad,
-    check_sagas,
-    check_stats,
-    start_platform,
-    stop_platform,
-    summary,
-)
+from alpes.infra import PulsarLite
+from tests.e2e.conftest import PlatformBroker
+from tests.faults.support import FaultApi, SagaLoad, check_sagas_and_stats, summary
 
 RATE = 2  # sagas per second
 OUTAGE_SECONDS = 30
@@ -38,20 +29,13 @@ def own_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PulsarLite]
 
 
 @pytest.fixture(scope="module")
-def platform(
-    postgres: EmbeddedPostgres,
-    own_broker: PulsarLite,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Platform]:
-    running = start_platform(
-        postgres, own_broker.url, tmp_path_factory.mktemp("logs"), SAGA_DEADLINE_SECONDS="30"
-    )
-    yield running
-    stop_platform(running)
+def platform_broker(own_broker: PulsarLite) -> PlatformBroker:
+    return PlatformBroker(own_broker.url)
 
 
-async def _load_for(seconds: float) -> None:
-    await asyncio.sleep(seconds)  # the load runs meanwhile; this is its length, not a wait
+@pytest.fixture(scope="module")
+def platform_settings() -> dict[str, str]:
+    return {"SAGA_DEADLINE_SECONDS": "30"}
 
 
 async def test_broker_stopped_for_30_s_under_load_then_back(
@@ -59,23 +43,19 @@ async def test_broker_stopped_for_30_s_under_load_then_back(
 ) -> None:
     load = SagaLoad(api, per_second=RATE)
     load.start()
-    await _load_for(3)
+    await load.run_for(3)
     before = len(load.requests)
     own_broker.stop()
     try:
-        await _load_for(OUTAGE_SECONDS)
+        await load.run_for(OUTAGE_SECONDS)
     finally:
         during = len(load.requests) - before
         await asyncio.to_thread(own_broker.launch)
-    await _load_for(3)
-    sagas = await load.stop()
-    back_at = time.monotonic()
+    await load.run_for(3)
+    sagas, recovered_in = await load.settle(timeout=150)
 
-    await api.wait_terminal(sagas, timeout=150)
-    recovered_in = time.monotonic() - back_at
     assert not api.retried, f"campaigns are accepted while the broker is away: {api.retried}"
-    verdict = await check_sagas(api, sagas)
-    await check_stats(api, sagas, verdict)
+    verdict = await check_sagas_and_stats(api, sagas)
     summary(
         "broker-outage",
         sagas=len(sagas),

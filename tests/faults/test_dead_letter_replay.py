@@ -15,38 +15,24 @@ from __future__ import annotations
 import asyncio
 import re
 import signal
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from alpes.infra import EmbeddedPostgres, PulsarLite
 from tests.e2e.api import campaign_body
 from tests.e2e.conftest import Platform, ServiceProcess
-from tests.faults.support import (
-    FaultApi,
-    check_sagas,
-    check_stats,
-    start_platform,
-    stop_platform,
-    summary,
-)
+from tests.faults.support import FaultApi, check_sagas_and_stats, summary
 from tests.helpers import eventually
 
 
 @pytest.fixture(scope="module")
-def platform(
-    postgres: EmbeddedPostgres, pulsar_lite: PulsarLite, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Platform]:
-    running = start_platform(
-        postgres,
-        pulsar_lite.url,
-        tmp_path_factory.mktemp("logs"),
-        service_env={"marca": {"INJECT_FAULTS": "CampanaCancelada:permanent"}},
-        SAGA_GRACE_SECONDS="3",
-    )
-    yield running
-    stop_platform(running)
+def service_settings() -> dict[str, dict[str, str]]:
+    return {"marca": {"INJECT_FAULTS": "CampanaCancelada:permanent"}}
+
+
+@pytest.fixture(scope="module")
+def platform_settings() -> dict[str, str]:
+    return {"SAGA_GRACE_SECONDS": "3"}
 
 
 def _deploy(marca: ServiceProcess) -> None:
@@ -105,8 +91,8 @@ async def test_dead_letter_of_a_permanent_failure_replayed_after_the_fix(
         _signal(afiliaciones, signal.SIGCONT)
 
     await api.wait_terminal([started], timeout=30, compensated=True)
-    verdict = await check_sagas(api, [started])  # released once, capacities, tracking
-    await check_stats(api, [started], verdict)  # atascadas back to 0
+    # released once, capacities, tracking; atascadas back to 0
+    verdict = await check_sagas_and_stats(api, [started])
     for letter in await api.dead_letter_list("marca"):
         verdict.lost.append(f"still dead-lettered after the replay: {letter}")
     summary(

@@ -10,35 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
 
-from alpes.infra import EmbeddedPostgres, PulsarLite
 from tests.e2e.api import campaign_body
-from tests.e2e.conftest import Platform
-from tests.faults.support import (
-    FaultApi,
-    Started,
-    Verdict,
-    check_sagas,
-    start_platform,
-    stop_platform,
-    summary,
-)
+from tests.faults.support import FaultApi, Started, Verdict, check_sagas, summary
 
 CLIENTS = 10
-
-
-@pytest.fixture(scope="module")
-def platform(
-    postgres: EmbeddedPostgres, pulsar_lite: PulsarLite, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Platform]:
-    running = start_platform(postgres, pulsar_lite.url, tmp_path_factory.mktemp("logs"))
-    yield running
-    stop_platform(running)
 
 
 async def _race(

@@ -13,22 +13,13 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Iterator
 
 import pytest
 
-from alpes.infra import EmbeddedPostgres, PulsarLite
+from alpes.infra import EmbeddedPostgres
 from tests.e2e.api import campaign_body
 from tests.e2e.conftest import Platform
-from tests.faults.support import (
-    FaultApi,
-    Started,
-    check_sagas,
-    database_of,
-    start_platform,
-    stop_platform,
-    summary,
-)
+from tests.faults.support import FaultApi, Started, check_sagas, database_of, summary
 
 OUTAGE_SECONDS = 30
 RECOVERY_SECONDS = 60  # the promise: compensated within a minute of the return
@@ -43,17 +34,8 @@ PROBES = {
 
 
 @pytest.fixture(scope="module")
-def platform(
-    postgres: EmbeddedPostgres, pulsar_lite: PulsarLite, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Platform]:
-    running = start_platform(
-        postgres,
-        pulsar_lite.url,
-        tmp_path_factory.mktemp("logs"),
-        SAGA_DEADLINE_SECONDS=str(DEADLINE_SECONDS),
-    )
-    yield running
-    stop_platform(running)
+def platform_settings() -> dict[str, str]:
+    return {"SAGA_DEADLINE_SECONDS": str(DEADLINE_SECONDS)}
 
 
 async def _new_sagas(api: FaultApi, n: int) -> list[Started]:

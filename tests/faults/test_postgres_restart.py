@@ -9,22 +9,12 @@ exact budgets, capacities and tracking, each request made exactly one campaign.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Iterator
 
 import pytest
 
-from alpes.infra import EmbeddedPostgres, PulsarLite
-from tests.e2e.conftest import Platform
-from tests.faults.support import (
-    FaultApi,
-    SagaLoad,
-    check_sagas,
-    check_stats,
-    start_platform,
-    stop_platform,
-    summary,
-)
+from alpes.infra import EmbeddedPostgres
+from tests.faults.support import FaultApi, SagaLoad, check_sagas_and_stats, summary
 
 RATE = 4  # sagas per second
 DOWN_SECONDS = 3  # how long the server stays down each time
@@ -32,51 +22,36 @@ RESTARTS = 2
 
 
 @pytest.fixture(scope="module")
-def own_postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedPostgres]:
+def platform_postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedPostgres]:
+    """The platform's own PostgreSQL, the one this test restarts."""
     pg = EmbeddedPostgres.start(tmp_path_factory.mktemp("pg-restart") / "postgres")
     yield pg
     pg.stop()
 
 
 @pytest.fixture(scope="module")
-def platform(
-    own_postgres: EmbeddedPostgres,
-    pulsar_lite: PulsarLite,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Platform]:
-    running = start_platform(
-        own_postgres, pulsar_lite.url, tmp_path_factory.mktemp("logs"), SAGA_DEADLINE_SECONDS="30"
-    )
-    yield running
-    stop_platform(running)
-
-
-async def _load_for(seconds: float) -> None:
-    await asyncio.sleep(seconds)  # the load runs meanwhile; this is its length, not a wait
+def platform_settings() -> dict[str, str]:
+    return {"SAGA_DEADLINE_SECONDS": "30"}
 
 
 async def test_postgres_restarted_under_a_steady_saga_load(
-    api: FaultApi, own_postgres: EmbeddedPostgres
+    api: FaultApi, platform_postgres: EmbeddedPostgres
 ) -> None:
     load = SagaLoad(api, per_second=RATE)
     load.start()
-    await _load_for(3)
+    await load.run_for(3)
     for _ in range(RESTARTS):
-        await asyncio.to_thread(own_postgres.stop_server)
+        await asyncio.to_thread(platform_postgres.stop_server)
         await api.wait_ready("afiliaciones", 503)
-        await _load_for(DOWN_SECONDS)
-        await asyncio.to_thread(own_postgres.start_server)
-        await _load_for(3)
-    sagas = await load.stop()
-    back_at = time.monotonic()
+        await load.run_for(DOWN_SECONDS)
+        await asyncio.to_thread(platform_postgres.start_server)
+        await load.run_for(3)
+    sagas, recovered_in = await load.settle(timeout=90)
 
-    await api.wait_terminal(sagas, timeout=90)
-    recovered_in = time.monotonic() - back_at
     # while PostgreSQL was down, requests were answered 503 with Retry-After, never a 500
     assert set(api.retried) <= {"503"}, api.retried
     assert api.retried["503"] >= 1, "no request met the restarts"
-    verdict = await check_sagas(api, sagas)
-    await check_stats(api, sagas, verdict)
+    verdict = await check_sagas_and_stats(api, sagas)
     summary(
         "postgres-restart",
         sagas=len(sagas),

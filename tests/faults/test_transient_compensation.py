@@ -8,38 +8,23 @@ on the fourth: the saga ends ``compensada``, the budget is released once, no dea
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from alpes.infra import EmbeddedPostgres, PulsarLite
 from tests.e2e.api import campaign_body
 from tests.e2e.conftest import Platform
-from tests.faults.support import (
-    FaultApi,
-    check_sagas,
-    check_stats,
-    start_platform,
-    stop_platform,
-    summary,
-)
+from tests.faults.support import FaultApi, check_sagas_and_stats, summary
 
 FAILURES = 3
 
 
 @pytest.fixture(scope="module")
-def platform(
-    postgres: EmbeddedPostgres, pulsar_lite: PulsarLite, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Platform]:
-    running = start_platform(
-        postgres,
-        pulsar_lite.url,
-        tmp_path_factory.mktemp("logs"),
-        service_env={"marca": {"INJECT_FAULTS": f"CampanaCancelada:transient:{FAILURES}"}},
-        MAX_REDELIVERIES="1",
-    )
-    yield running
-    stop_platform(running)
+def service_settings() -> dict[str, dict[str, str]]:
+    return {"marca": {"INJECT_FAULTS": f"CampanaCancelada:transient:{FAILURES}"}}
+
+
+@pytest.fixture(scope="module")
+def platform_settings() -> dict[str, str]:
+    return {"MAX_REDELIVERIES": "1"}
 
 
 async def test_compensation_failing_transiently_then_succeeding_releases_once(
@@ -53,8 +38,7 @@ async def test_compensation_failing_transiently_then_succeeding_releases_once(
         await api.cancel(started)
 
     await api.wait_terminal(sagas, timeout=60, compensated=True)
-    verdict = await check_sagas(api, sagas)
-    await check_stats(api, sagas, verdict)
+    verdict = await check_sagas_and_stats(api, sagas)
     for started in sagas:  # each release failed FAILURES times before it went through
         id_saga = started.campaign["id_saga"]
         warnings = [

@@ -19,6 +19,7 @@ from alpes.cli import create_app
 from alpes.infra import EmbeddedPostgres, PulsarLite
 from alpes.service import Service
 from alpes.settings import Settings
+from tests.helpers import eventually
 
 
 @dataclass
@@ -98,6 +99,14 @@ class EventProbe:
             for e in self.seen
             if isinstance(e, event_type) and (id_campana is None or e.id_campana == id_campana)
         ]
+
+    async def answer(self, event: Any, answer_type: type[Any]) -> list[Any]:
+        """Publish ``event``; wait for the ``answer_type`` events of its campaign; those."""
+        await self.publish(event)
+        return await eventually(
+            lambda: self.of(answer_type, event.id_campana),
+            message=f"{answer_type.__name__} of {event.id_campana}",
+        )
 
     async def publish(self, event: Any) -> None:
         from contracts import topic_for

@@ -11,8 +11,9 @@ import httpx
 
 import contracts as c
 from tests.helpers import eventually
-from tests.integration.afiliaciones.conftest import barrera, cuerpo, exitos, filas
+from tests.integration.afiliaciones.conftest import barrera, cuerpo, exitos
 from tests.integration.conftest import EventProbe, RunningService, StartService
+from tests.integration.support import filas
 
 CREAR = "/afiliaciones/campana"
 

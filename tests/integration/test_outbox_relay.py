@@ -26,6 +26,7 @@ from faststream_pulsar import PulsarBroker, SubscriptionType
 from marca_svc.adapters.orm import metadata
 from tests.helpers import eventually
 from tests.integration.conftest import RunningService, StartService
+from tests.integration.support import envoltura
 
 
 class Consumer:
@@ -69,11 +70,7 @@ async def consumer(pulsar_lite: Any, namespace: str) -> AsyncIterator[Consumer]:
 
 def evento(id_campana: str, secuencia: int) -> c.PresupuestoReservado:
     return c.PresupuestoReservado(
-        id_evento=c.new_event_id(),
-        ocurrido_en=c.utc_now(),
-        id_campana=id_campana,
-        id_saga=str(uuid.uuid4()),
-        id_correlacion=f"relay-{uuid.uuid4().hex[:6]}",
+        **envoltura(id_campana, id_correlacion=f"relay-{uuid.uuid4().hex[:6]}"),
         id_marca="m-relay",
         monto=float(secuencia),
     )

@@ -7,11 +7,11 @@ import uuid
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 
 import contracts as c
 from tests.helpers import eventually
-from tests.integration.conftest import EventProbe, RunningService, StartService
+from tests.integration.conftest import EventProbe, StartService
+from tests.integration.support import ejecutar, envoltura, filas
 
 HORIZONS = {
     "inbox_retention_days": 10,
@@ -19,16 +19,6 @@ HORIZONS = {
     "idempotency_retention_hours": 24,
     "retention_check_seconds": 0.2,
 }
-
-
-async def filas(svc: RunningService, sql: str, **params: Any) -> list[Any]:
-    async with svc.service.db.sessions() as session:
-        return list((await session.execute(text(sql), params)).all())
-
-
-async def ejecutar(svc: RunningService, sql: str, **params: Any) -> None:
-    async with svc.service.db.sessions() as session, session.begin():
-        await session.execute(text(sql), params)
 
 
 @pytest.mark.parametrize("servicio", ["afiliaciones", "marca", "influencer", "tracking"])
@@ -74,11 +64,7 @@ async def test_every_service_prunes_old_inbox_rows_and_idempotency_keys(
 
 def cancelacion(id_campana: str) -> c.CampanaCancelada:
     return c.CampanaCancelada(
-        id_evento=c.new_event_id(),
-        ocurrido_en=c.utc_now(),
-        id_campana=id_campana,
-        id_saga=str(uuid.uuid4()),
-        id_correlacion=f"retencion-{uuid.uuid4().hex[:6]}",
+        **envoltura(id_campana, id_correlacion=f"retencion-{uuid.uuid4().hex[:6]}"),
         motivo="lo pidió el usuario",
         origen="usuario",
     )

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 
 import contracts as c
 from tests.helpers import eventually
 from tests.integration.conftest import EventProbe, RunningService, StartService
+from tests.integration.support import created
 
 
 def cuerpo(**cambios: Any) -> dict[str, Any]:
@@ -48,14 +48,7 @@ async def afiliaciones(start_service: StartService) -> RunningService:
 
 
 async def crear(svc: RunningService, **cambios: Any) -> dict[str, Any]:
-    response = await svc.http.post("/afiliaciones/campana", json=cuerpo(**cambios))
-    assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
-
-
-async def filas(svc: RunningService, sql: str, **params: Any) -> list[Any]:
-    async with svc.service.db.sessions() as session:
-        return list((await session.execute(text(sql), params)).all())
+    return await created(svc, "/afiliaciones/campana", cuerpo(**cambios))  # type: ignore[no-any-return]
 
 
 async def barrera(svc: RunningService, probe: EventProbe) -> None:

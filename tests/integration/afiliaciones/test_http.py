@@ -18,10 +18,10 @@ from tests.integration.afiliaciones.conftest import (
     cuerpo,
     estado,
     exitos,
-    filas,
     llega_a,
 )
 from tests.integration.conftest import EventProbe, RunningService, StartService
+from tests.integration.support import filas
 
 # --- create ---
 

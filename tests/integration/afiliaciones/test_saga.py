@@ -21,11 +21,11 @@ from tests.integration.afiliaciones.conftest import (
     crear,
     estado,
     exitos,
-    filas,
     llega_a,
     rechazo_de_influencer,
 )
 from tests.integration.conftest import EventProbe, RunningService, StartService
+from tests.integration.support import filas
 
 
 async def saga(svc: RunningService, campana: dict[str, Any]) -> dict[str, Any]:

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 
 from tests.integration.conftest import RunningService
+from tests.integration.support import filas
 
-from .conftest import filas, registrar
+from .conftest import registrar
 
 URL = "/influencer/influencers"
 CAMPOS = {

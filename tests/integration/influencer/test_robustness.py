@@ -14,8 +14,9 @@ from alpes.messaging import AvroCodec
 from faststream_pulsar import PulsarBroker
 from tests.helpers import eventually
 from tests.integration.conftest import EventProbe, RunningService, StartService
+from tests.integration.support import filas, procesado
 
-from .conftest import campana_creada, filas, nuevo_id, outbox_vacio, por_nombre, procesado, uno
+from .conftest import campana_creada, nuevo_id, outbox_vacio, por_nombre, uno
 
 ANA = ("Ana García", "Instagram")
 CARLOS = ("Carlos López", "TikTok")

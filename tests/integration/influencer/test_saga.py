@@ -12,17 +12,16 @@ import pytest
 import contracts as c
 from tests.helpers import eventually
 from tests.integration.conftest import EventProbe, RunningService, StartService
+from tests.integration.support import filas, procesado
 
 from .conftest import (
     campana_cancelada,
     campana_creada,
     campana_finalizada,
     campanas_activas,
-    filas,
     nuevo_id,
     outbox_vacio,
     por_nombre,
-    procesado,
     registrar,
     reserva_rechazada,
     tracking_rechazado,

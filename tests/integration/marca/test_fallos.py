@@ -19,10 +19,10 @@ from tests.integration.marca.conftest import (
     barrera,
     campanas,
     creada,
-    filas,
     registrar,
     ver,
 )
+from tests.integration.support import filas
 
 
 async def test_a_failing_reservation_rolls_back_and_ends_in_the_dead_letter_topic(
@@ -35,14 +35,14 @@ async def test_a_failing_reservation_rolls_back_and_ends_in_the_dead_letter_topi
     marca = await start_service("marca")  # max_redeliveries=2: three deliveries
     nike = await registrar(marca, presupuesto_total=1000)
     intentos: list[str] = []
-    guardar = MarcaRepository.guardar
+    save = MarcaRepository.save
 
-    async def guardar_y_fallar(self: MarcaRepository, m: Marca) -> None:
-        await guardar(self, m)  # after uow.publish: the outbox row and the new budget are written
+    async def save_and_fail(self: MarcaRepository, m: Marca) -> None:
+        await save(self, m)  # after uow.publish: the outbox row and the new budget are written
         intentos.append(m.id_marca)
         raise RuntimeError("el disco se llenó")
 
-    monkeypatch.setattr(MarcaRepository, "guardar", guardar_y_fallar)
+    monkeypatch.setattr(MarcaRepository, "save", save_and_fail)
     muertos: list[Any] = []
     dlq = PulsarBroker(pulsar_lite.url, codec=AvroCodec())
 

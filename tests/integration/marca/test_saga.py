@@ -17,12 +17,12 @@ from tests.integration.marca.conftest import (
     cancelada,
     creada,
     finalizada,
-    procesado,
     rechazo_de_influencer,
     rechazo_de_tracking,
     registrar,
     ver,
 )
+from tests.integration.support import procesado
 
 
 async def sent(svc: RunningService, n: int) -> None:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 
 import contracts as c
 from tests.helpers import eventually
 from tests.integration.conftest import EventProbe, RunningService, StartService
+from tests.integration.support import campana_creada as _creada
+from tests.integration.support import created, read
+from tests.integration.support import envoltura as _envoltura
 
 ANA = ("Ana García", "Instagram")
 CARLOS = ("Carlos López", "TikTok")
@@ -43,13 +44,7 @@ async def procesado(mensajes: pytest.LogCaptureFixture, evento: c.IntegrationEve
 
 
 def envoltura(id_campana: str, id_saga: str = "saga-1") -> dict[str, Any]:
-    return {
-        "id_evento": c.new_event_id(),
-        "ocurrido_en": c.utc_now(),
-        "id_campana": id_campana,
-        "id_saga": id_saga,
-        "id_correlacion": f"corr-{id_saga}",
-    }
+    return _envoltura(id_campana, id_saga=id_saga, id_correlacion=f"corr-{id_saga}")
 
 
 def campana_creada(
@@ -58,24 +53,9 @@ def campana_creada(
     influencers: tuple[tuple[str, str], ...] = (ANA, CARLOS),
     id_marca: str = "marca-1",
 ) -> c.CampanaCreada:
-    ahora = c.utc_now()
     id_campana = id_campana or str(uuid.uuid4())
-    return c.CampanaCreada(
-        **envoltura(id_campana, f"saga-{id_campana}"),
-        nombre="Campaña de Verano 2024",
-        descripcion="Promoción de productos de verano con influencers",
-        tipo="influencer",
-        estado="creada",
-        fecha_creacion=ahora,
-        fecha_inicio=ahora,
-        fecha_fin=ahora + timedelta(days=30),
-        presupuesto=15000.0,
-        marca=c.MarcaCampana(id_marca=id_marca, nombre_marca="Nike"),
-        influencers=[
-            c.InfluencerCampana(nombre=nombre, plataforma=plataforma, seguidores=1, categoria="x")
-            for nombre, plataforma in influencers
-        ],
-        plazo_saga=ahora + timedelta(seconds=30),
+    return _creada(
+        envoltura(id_campana, f"saga-{id_campana}"), id_marca=id_marca, influencers=influencers
     )
 
 
@@ -90,10 +70,7 @@ async def provisionar(
 ) -> tuple[str, dict[tuple[str, str], str]]:
     """Publish ``CampanaCreada``; wait for ``TrackingHabilitado``; (id, code by influencer)."""
     creada = creada or campana_creada()
-    await probe.publish(creada)
-    [habilitado] = await eventually(
-        lambda: probe.of(c.TrackingHabilitado, creada.id_campana), message="TrackingHabilitado"
-    )
+    [habilitado] = await probe.answer(creada, c.TrackingHabilitado)
     return creada.id_campana, {(k.nombre, k.plataforma): k.codigo for k in habilitado.codigos}
 
 
@@ -110,17 +87,8 @@ async def evento(
     cuerpo: dict[str, Any] = {"id_campana": id_campana, "tipo_evento": tipo, "datos": datos}
     if codigo is not None:
         cuerpo["codigo"] = codigo
-    response = await svc.http.post("/tracking/evento", json=cuerpo)
-    assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
+    return await created(svc, "/tracking/evento", cuerpo)  # type: ignore[no-any-return]
 
 
 async def metricas(svc: RunningService, id_campana: str) -> dict[str, Any]:
-    response = await svc.http.get(f"/tracking/metricas/{id_campana}")
-    assert response.status_code == 200, response.text
-    return response.json()  # type: ignore[no-any-return]
-
-
-async def filas(svc: RunningService, sql: str, **params: Any) -> list[Any]:
-    async with svc.service.db.sessions() as session:
-        return list((await session.execute(text(sql), params)).all())
+    return await read(svc, f"/tracking/metricas/{id_campana}")  # type: ignore[no-any-return]

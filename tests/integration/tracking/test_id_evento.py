@@ -12,10 +12,10 @@ import httpx
 import contracts as c
 from tests.helpers import eventually
 from tests.integration.conftest import EventProbe, RunningService
+from tests.integration.support import filas
 from tests.integration.tracking.conftest import (
     ANA,
     cancelada,
-    filas,
     metricas,
     provisionar,
 )

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 
 from tests.integration.conftest import EventProbe, RunningService
+from tests.integration.support import filas
 from tests.integration.tracking.conftest import (
     ANA,
     CARLOS,
     campana_creada,
     evento,
-    filas,
     metricas,
     provisionar,
 )

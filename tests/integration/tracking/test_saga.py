@@ -15,6 +15,7 @@ from alpes.messaging import AvroCodec
 from faststream_pulsar import PulsarBroker
 from tests.helpers import eventually
 from tests.integration.conftest import EventProbe, RunningService, StartService
+from tests.integration.support import filas, reserva_rechazada
 from tests.integration.tracking.conftest import (
     ANA,
     CARLOS,
@@ -23,7 +24,6 @@ from tests.integration.tracking.conftest import (
     cancelada,
     envoltura,
     evento,
-    filas,
     metricas,
     procesado,
     provisionar,
@@ -92,12 +92,7 @@ async def test_cancellation_disables_the_codes_and_new_events_are_refused(
 
 
 def rechazo_de_marca(id_campana: str) -> c.IntegrationEvent:
-    return c.ReservaPresupuestoRechazada(
-        **envoltura(id_campana),
-        id_marca="marca-1",
-        motivo="presupuesto insuficiente",
-        tecnico=False,
-    )
+    return reserva_rechazada(envoltura(id_campana))
 
 
 def rechazo_de_influencer(id_campana: str) -> c.IntegrationEvent:
