@@ -1,4 +1,11 @@
-"""Run a service's Alembic migrations at start, one replica at a time."""
+"""Run a service's Alembic migrations at start, one replica at a time, and the pieces of schema
+every service's revisions share.
+
+The Alembic environment (``env.py``, ``script.py.mako``) is one for all services, in
+``alpes/migrations_env``; a service keeps only its revisions, in ``<service>/migrations/versions``.
+The helpers below are frozen history: a revision that called one must create the same schema
+for ever, so a change to a table in code is a new revision, never an edit here.
+"""
 
 from __future__ import annotations
 
@@ -11,36 +18,72 @@ from alembic.config import Config
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+ENVIRONMENT = Path(__file__).resolve().parent / "migrations_env"
+"""The Alembic script location of every service: ``env.py`` and ``script.py.mako``."""
 
-async def upgrade(engine: AsyncEngine, script_location: Path, name: str) -> None:
-    """``alembic upgrade head`` on ``engine``, under an advisory lock against racing replicas."""
+
+async def upgrade(engine: AsyncEngine, migrations: Path, name: str) -> None:
+    """``alembic upgrade head`` on ``engine`` with the revisions in ``migrations/versions``,
+    under an advisory lock against racing replicas."""
     key = zlib.crc32(f"alpes-migrations-{name}".encode())
     async with engine.connect() as conn:
         await conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
         try:
-            await conn.run_sync(_upgrade, script_location)
+            await conn.run_sync(_upgrade, migrations)
             await conn.commit()
         finally:
             await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
             await conn.commit()
 
 
-def _upgrade(connection: Any, script_location: Path) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(script_location))
-    config.attributes["connection"] = connection
-    command.upgrade(config, "head")
+def config(migrations: Path) -> Config:
+    """The Alembic configuration of the service whose revisions are in ``migrations/versions``
+    (``alembic.command.revision(config(...), ...)`` writes a new one there)."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(ENVIRONMENT))
+    cfg.set_main_option("version_path_separator", "os")
+    cfg.set_main_option("version_locations", str(migrations / "versions"))
+    return cfg
 
 
-ENV_PY = '''"""Alembic environment: runs on the connection ``alpes.migrations.upgrade`` hands over."""
+def _upgrade(connection: Any, migrations: Path) -> None:
+    cfg = config(migrations)
+    cfg.attributes["connection"] = connection
+    command.upgrade(cfg, "head")
 
-from alembic import context
 
-connection = context.config.attributes["connection"]
-context.configure(connection=connection, target_metadata=None)
-with context.begin_transaction():
-    context.run_migrations()
-'''
+def create_messaging_tables(op: Any) -> None:
+    """Revision 0001 of every service: the outbox and the inbox (``alpes.db.messaging_tables``
+    as it was then)."""
+    import sqlalchemy as sa
+    from sqlalchemy.dialects import postgresql
+
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=True),
+        sa.Column("id_evento", sa.String(64), nullable=False, unique=True),
+        sa.Column("topic", sa.Text, nullable=False),
+        sa.Column("clave", sa.Text, nullable=False),
+        sa.Column("payload", sa.LargeBinary, nullable=False),
+        sa.Column("propiedades", postgresql.JSONB, nullable=False),
+        sa.Column(
+            "creado_en", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+        ),
+    )
+    op.create_table(
+        "inbox",
+        sa.Column("consumidor", sa.String(100), primary_key=True),
+        sa.Column("id_mensaje", sa.String(100), primary_key=True),
+        sa.Column(
+            "procesado_en", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+        ),
+    )
+    op.create_index("ix_inbox_procesado_en", "inbox", ["procesado_en"])
+
+
+def drop_messaging_tables(op: Any) -> None:
+    op.drop_table("inbox")
+    op.drop_table("outbox")
 
 
 OUTBOX_CHANNEL = "alpes_outbox"

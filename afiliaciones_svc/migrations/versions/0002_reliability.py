@@ -1,8 +1,4 @@
-"""Idempotency keys of HTTP writes; outbox commits notify the relay; the saga sweeper's columns.
-
-Revision ID: 0002
-Revises: 0001
-"""
+"""Idempotency keys of HTTP writes; outbox commits notify the relay; the saga sweeper's columns."""
 
 from alembic import op
 import sqlalchemy as sa
@@ -11,8 +7,6 @@ from alpes.migrations import downgrade_reliability, upgrade_reliability
 
 revision = "0002"
 down_revision = "0001"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,17 +1,13 @@
-"""The initial schema of influencer: influencers, campaign assignments, outbox and inbox.
-
-Revision ID: 0001
-Revises:
-"""
+"""The initial schema of influencer: influencers, campaign assignments, outbox and inbox."""
 
 from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
+from alpes.migrations import create_messaging_tables, drop_messaging_tables
+
 revision = "0001"
 down_revision = None
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
@@ -46,32 +42,10 @@ def upgrade() -> None:
         postgresql_ops={"ids_influencer": "jsonb_path_ops"},
     )
 
-    op.create_table(
-        "outbox",
-        sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=True),
-        sa.Column("id_evento", sa.String(64), nullable=False, unique=True),
-        sa.Column("topic", sa.Text, nullable=False),
-        sa.Column("clave", sa.Text, nullable=False),
-        sa.Column("payload", sa.LargeBinary, nullable=False),
-        sa.Column("propiedades", postgresql.JSONB, nullable=False),
-        sa.Column(
-            "creado_en", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-        ),
-    )
-
-    op.create_table(
-        "inbox",
-        sa.Column("consumidor", sa.String(100), primary_key=True),
-        sa.Column("id_mensaje", sa.String(100), primary_key=True),
-        sa.Column(
-            "procesado_en", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-        ),
-    )
-    op.create_index("ix_inbox_procesado_en", "inbox", ["procesado_en"])
+    create_messaging_tables(op)
 
 
 def downgrade() -> None:
-    op.drop_table("inbox")
-    op.drop_table("outbox")
+    drop_messaging_tables(op)
     op.drop_table("asignaciones")
     op.drop_table("influencers")

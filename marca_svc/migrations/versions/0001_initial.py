@@ -1,17 +1,12 @@
-"""The initial schema of marca: brands, per-campaign reservations, outbox and inbox.
-
-Revision ID: 0001
-Revises:
-"""
+"""The initial schema of marca: brands, per-campaign reservations, outbox and inbox."""
 
 from alembic import op
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
+
+from alpes.migrations import create_messaging_tables, drop_messaging_tables
 
 revision = "0001"
 down_revision = None
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
@@ -42,32 +37,10 @@ def upgrade() -> None:
     )
     op.create_index("ix_reservas_id_marca", "reservas", ["id_marca"])
 
-    op.create_table(
-        "outbox",
-        sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=True),
-        sa.Column("id_evento", sa.String(64), nullable=False, unique=True),
-        sa.Column("topic", sa.Text, nullable=False),
-        sa.Column("clave", sa.Text, nullable=False),
-        sa.Column("payload", sa.LargeBinary, nullable=False),
-        sa.Column("propiedades", postgresql.JSONB, nullable=False),
-        sa.Column(
-            "creado_en", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-        ),
-    )
-
-    op.create_table(
-        "inbox",
-        sa.Column("consumidor", sa.String(100), primary_key=True),
-        sa.Column("id_mensaje", sa.String(100), primary_key=True),
-        sa.Column(
-            "procesado_en", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-        ),
-    )
-    op.create_index("ix_inbox_procesado_en", "inbox", ["procesado_en"])
+    create_messaging_tables(op)
 
 
 def downgrade() -> None:
-    op.drop_table("inbox")
-    op.drop_table("outbox")
+    drop_messaging_tables(op)
     op.drop_table("reservas")
     op.drop_table("marcas")
