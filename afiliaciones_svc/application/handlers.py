@@ -1,7 +1,7 @@
 """The use cases of afiliaciones. Each runs inside one unit of work (one transaction).
 
 A handler loads the campaign (locked: ``SELECT ... FOR UPDATE``), calls the domain, and hands
-the result to ``_guardar``, which queues every pending domain event in the outbox and stores the
+the result to ``_save``, which queues every pending domain event in the outbox and stores the
 new state and timeline lines; all of it commits together or not at all.
 
 The reactions (``when_<event>_<action>``) receive the participants' outcome events; a message
@@ -59,28 +59,28 @@ async def crear_campana(cmd: CrearCampana, uow: UnitOfWork, settings: Settings) 
         id_saga=str(uuid.uuid4()),
         id_correlacion=cmd.id_correlacion,
     )
-    await _guardar(uow, campana, nueva=True)
+    await _save(uow, campana, nueva=True)
     return campana
 
 
 async def iniciar(cmd: IniciarCampana, uow: UnitOfWork) -> Campana:
-    campana = await _bloquear(uow, cmd.id_campana)
+    campana = await _lock(uow, cmd.id_campana)
     campana.iniciar(_ahora())
-    await _guardar(uow, campana)
+    await _save(uow, campana)
     return campana
 
 
 async def finalizar(cmd: FinalizarCampana, uow: UnitOfWork) -> Campana:
-    campana = await _bloquear(uow, cmd.id_campana)
+    campana = await _lock(uow, cmd.id_campana)
     campana.finalizar(_ahora())
-    await _guardar(uow, campana)
+    await _save(uow, campana)
     return campana
 
 
 async def cancelar(cmd: CancelarCampana, uow: UnitOfWork) -> Campana:
-    campana = await _bloquear(uow, cmd.id_campana)
+    campana = await _lock(uow, cmd.id_campana)
     campana.cancelar(cmd.motivo, OrigenCancelacion.USUARIO, _ahora())
-    await _guardar(uow, campana)
+    await _save(uow, campana)
     return campana
 
 
@@ -102,7 +102,7 @@ async def registrar_resultado(cmd: RegistrarResultado, uow: UnitOfWork) -> None:
         campana.registrar_fallo(cmd.participante, cmd.motivo or "sin motivo", ahora)
     else:
         campana.registrar_compensacion(cmd.participante, ahora, cmd.motivo)
-    await _guardar(uow, campana)
+    await _save(uow, campana)
 
 
 async def vencer_plazos(uow: UnitOfWork, ahora: datetime, limit: int = 100) -> int:
@@ -111,7 +111,7 @@ async def vencer_plazos(uow: UnitOfWork, ahora: datetime, limit: int = 100) -> i
     vencidas = await repo.vencidas(ahora, limit)
     for campana in vencidas:
         if campana.vencer_plazo(ahora):
-            await _guardar(uow, campana, repo)
+            await _save(uow, campana, repo)
     return len(vencidas)
 
 
@@ -124,7 +124,7 @@ async def reenviar_cancelaciones(
     pendientes = await repo.sin_compensar(ahora - gracia, ahora, limit)
     for campana in pendientes:
         if campana.reenviar_cancelacion(ahora, espera_maxima):
-            await _guardar(uow, campana, repo)
+            await _save(uow, campana, repo)
     return len(pendientes)
 
 
@@ -140,14 +140,14 @@ async def when_participante_responde_registrar(event: c.IntegrationEvent, uow: U
 # --- internals ---
 
 
-async def _bloquear(uow: UnitOfWork, id_campana: str) -> Campana:
+async def _lock(uow: UnitOfWork, id_campana: str) -> Campana:
     campana = await CampanaRepository(uow.session).get(id_campana, for_update=True)
     if campana is None:
         raise CampanaNoEncontrada(id_campana)
     return campana
 
 
-async def _guardar(
+async def _save(
     uow: UnitOfWork,
     campana: Campana,
     repo: CampanaRepository | None = None,

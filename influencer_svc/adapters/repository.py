@@ -67,7 +67,7 @@ class InfluencerRepository:
         self._session = session
         self._cargados: dict[str, tuple[Influencer, int]] = {}
 
-    async def agregar(self, influencer: Influencer) -> bool:
+    async def add(self, influencer: Influencer) -> bool:
         """Insert a new influencer; False when its (nombre, plataforma) already exists."""
         result = await self._session.execute(
             insert(influencers)
@@ -77,14 +77,14 @@ class InfluencerRepository:
         )
         return result.first() is not None
 
-    async def obtener(self, id_influencer: str) -> Influencer | None:
+    async def get(self, id_influencer: str) -> Influencer | None:
         """One influencer, locked for this transaction."""
-        encontrados = await self._bloquear(influencers.c.id_influencer == id_influencer)
+        encontrados = await self._lock(influencers.c.id_influencer == id_influencer)
         return encontrados[0] if encontrados else None
 
     async def cartera(self, ids: Sequence[str]) -> CarteraInfluencers:
         """The influencers of ``ids``, locked in id order."""
-        return CarteraInfluencers(await self._bloquear(influencers.c.id_influencer.in_(ids)))
+        return CarteraInfluencers(await self._lock(influencers.c.id_influencer.in_(ids)))
 
     async def cartera_para(self, solicitados: Sequence[InfluencerSolicitado]) -> CarteraInfluencers:
         """Every requested influencer, registering the unknown ones first, all locked."""
@@ -92,7 +92,7 @@ class InfluencerRepository:
         ids = [s.id_influencer for s in solicitados if s.id_influencer]
         claves = [clave_de(s.nombre, s.plataforma) for s in solicitados]
         return CarteraInfluencers(
-            await self._bloquear(
+            await self._lock(
                 or_(influencers.c.id_influencer.in_(ids), influencers.c.clave.in_(claves))
             )
         )
@@ -112,7 +112,7 @@ class InfluencerRepository:
             filas = [nuevos[clave] for clave in sorted(nuevos)]
             await self._session.execute(insert(influencers).values(filas).on_conflict_do_nothing())
 
-    async def _bloquear(self, condicion: Any) -> list[Influencer]:
+    async def _lock(self, condicion: Any) -> list[Influencer]:
         rows = await self._session.execute(
             select(influencers)
             .where(condicion)
@@ -124,7 +124,7 @@ class InfluencerRepository:
             self._cargados[influencer.id_influencer] = (influencer, influencer.version)
         return cargados
 
-    async def guardar(self, nuevos: Iterable[Influencer] = ()) -> None:
+    async def save(self, nuevos: Iterable[Influencer] = ()) -> None:
         """Write every loaded influencer that changed, and insert ``nuevos``."""
         for influencer, version in self._cargados.values():
             if influencer.version != version:
@@ -154,7 +154,7 @@ class AsignacionRepository:
         self._session = session
         self._versiones: dict[str, int] = {}
 
-    async def bloquear(self, id_campana: str) -> AsignacionCampana | None:
+    async def lock(self, id_campana: str) -> AsignacionCampana | None:
         """Take the campaign's lock until commit, then read its assignment (None if unseen)."""
         await self._session.execute(
             select(func.pg_advisory_xact_lock(LOCK_CLASS_CAMPANA, func.hashtext(id_campana)))
@@ -175,7 +175,7 @@ class AsignacionRepository:
             version=row.version,
         )
 
-    async def guardar(self, asignacion: AsignacionCampana) -> None:
+    async def save(self, asignacion: AsignacionCampana) -> None:
         valores = {
             "ids_influencer": list(asignacion.ids_influencer),
             "estado": str(asignacion.estado),

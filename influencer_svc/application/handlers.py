@@ -29,21 +29,21 @@ async def registrar_influencer(cmd: RegistrarInfluencer, uow: UnitOfWork) -> dom
     influencer = domain.Influencer.registrar(
         cmd.nombre, cmd.plataforma, cmd.seguidores, cmd.categoria
     )
-    if not await InfluencerRepository(uow.session).agregar(influencer):
+    if not await InfluencerRepository(uow.session).add(influencer):
         raise InfluencerYaRegistrado(influencer.nombre, influencer.plataforma)
     return influencer
 
 
 async def cambiar_actividad(cmd: CambiarActividad, uow: UnitOfWork) -> domain.Influencer:
     repository = InfluencerRepository(uow.session)
-    influencer = await repository.obtener(cmd.id_influencer)
+    influencer = await repository.get(cmd.id_influencer)
     if influencer is None:
         raise InfluencerNoEncontrado(cmd.id_influencer)
     if cmd.activo and not influencer.activo:
         raise ReactivacionNoSoportada(cmd.id_influencer)
     if not cmd.activo:
         influencer.desactivar()
-    await repository.guardar()
+    await repository.save()
     return influencer
 
 
@@ -51,7 +51,7 @@ async def when_campana_creada_asignar(
     event: c.CampanaCreada, uow: UnitOfWork, *, max_campanas: int
 ) -> None:
     asignaciones = AsignacionRepository(uow.session)
-    asignacion = await asignaciones.bloquear(event.id_campana)
+    asignacion = await asignaciones.lock(event.id_campana)
     if asignacion is not None:
         return  # already handled, or cancelled before it was created: nothing to do
     influencers = InfluencerRepository(uow.session)
@@ -60,8 +60,8 @@ async def when_campana_creada_asignar(
     asignacion = domain.when_campana_creada_asignar(
         None, event.id_campana, solicitados, cartera, max_campanas
     )
-    await influencers.guardar(cartera.nuevos)
-    await _guardar(asignacion, asignaciones, uow, event)
+    await influencers.save(cartera.nuevos)
+    await _save(asignacion, asignaciones, uow, event)
 
 
 async def when_campana_creada_falla_rechazar(
@@ -70,36 +70,36 @@ async def when_campana_creada_falla_rechazar(
     """The retries are spent: publish the technical rejection (unless already handled)."""
     asignaciones = AsignacionRepository(uow.session)
     asignacion = domain.when_fallo_tecnico_rechazar(
-        await asignaciones.bloquear(event.id_campana),
+        await asignaciones.lock(event.id_campana),
         event.id_campana,
         f"fallo tecnico en influencer: {type(exc).__name__}",
     )
-    await _guardar(asignacion, asignaciones, uow, event)
+    await _save(asignacion, asignaciones, uow, event)
 
 
 async def when_campana_cancelada_liberar(event: LiberacionCausa, uow: UnitOfWork) -> None:
     """Also the reaction to another participant's failure: compensate, or leave a tombstone."""
     asignaciones = AsignacionRepository(uow.session)
-    asignacion = await asignaciones.bloquear(event.id_campana)
+    asignacion = await asignaciones.lock(event.id_campana)
     influencers = InfluencerRepository(uow.session)
     cartera = await _cartera_de(asignacion, influencers)
     asignacion = domain.when_campana_cancelada_liberar(
         asignacion, event.id_campana, event.motivo, cartera
     )
-    await influencers.guardar()
-    await _guardar(asignacion, asignaciones, uow, event)
+    await influencers.save()
+    await _save(asignacion, asignaciones, uow, event)
 
 
 async def when_campana_finalizada_liberar(event: c.CampanaFinalizada, uow: UnitOfWork) -> None:
     asignaciones = AsignacionRepository(uow.session)
-    asignacion = await asignaciones.bloquear(event.id_campana)
+    asignacion = await asignaciones.lock(event.id_campana)
     if asignacion is None:
         return
     influencers = InfluencerRepository(uow.session)
     cartera = await _cartera_de(asignacion, influencers)
     domain.when_campana_finalizada_liberar(asignacion, cartera)
-    await influencers.guardar()
-    await _guardar(asignacion, asignaciones, uow, event)
+    await influencers.save()
+    await _save(asignacion, asignaciones, uow, event)
 
 
 async def _cartera_de(
@@ -111,13 +111,13 @@ async def _cartera_de(
     return await influencers.cartera(asignacion.ids_influencer)
 
 
-async def _guardar(
+async def _save(
     asignacion: domain.AsignacionCampana,
     repository: AsignacionRepository,
     uow: UnitOfWork,
     causa: c.IntegrationEvent,
 ) -> None:
-    await repository.guardar(asignacion)
+    await repository.save(asignacion)
     for evento in asignacion.eventos:
         await uow.publish(translators.a_contrato(evento, causa))
     asignacion.eventos.clear()

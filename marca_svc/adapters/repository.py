@@ -1,13 +1,13 @@
 """Repositories of the two aggregates, ``Marca`` and ``ReservaPresupuesto`` (SQLAlchemy Core).
 
 Locking (one transaction, always in this order, so concurrent sagas never deadlock):
-1. the campaign: ``ReservaRepository.bloquear`` takes a transaction advisory lock on the campaign
+1. the campaign: ``ReservaRepository.lock`` takes a transaction advisory lock on the campaign
    id and then the reservation row (``SELECT ... FOR UPDATE``); the advisory lock also covers a
    reservation that does not exist yet, so two events of one campaign never both create it;
-2. the brand: ``MarcaRepository.bloquear`` (``SELECT ... FOR UPDATE``).
+2. the brand: ``MarcaRepository.lock`` (``SELECT ... FOR UPDATE``).
 A brand's budget therefore changes one transaction at a time: it is never over-reserved.
 
-``guardar`` inserts an aggregate the repository did not load, and updates one it loaded only if
+``save`` inserts an aggregate the repository did not load, and updates one it loaded only if
 its ``version`` moved, checking that the row still has the version it read (optimistic lock, a
 safety net behind the row locks). It clears the aggregate's pending events: publish them first.
 """
@@ -32,7 +32,7 @@ class MarcaRepository:
         self.session = session
         self._versiones: dict[str, int] = {}
 
-    async def bloquear(self, id_marca: str) -> Marca | None:
+    async def lock(self, id_marca: str) -> Marca | None:
         """The brand, its row locked until the transaction ends; None if unknown."""
         query = select(marcas).where(marcas.c.id_marca == id_marca).with_for_update()
         row = (await self.session.execute(query)).mappings().first()
@@ -41,7 +41,7 @@ class MarcaRepository:
         self._versiones[row["id_marca"]] = row["version"]
         return _marca(row)
 
-    async def registrar_si_falta(self, marca: Marca) -> bool:
+    async def add_if_missing(self, marca: Marca) -> bool:
         """Insert a new brand; False (and nothing written) when its id exists already.
 
         Concurrent registrations of one id wait for each other: exactly one inserts.
@@ -57,9 +57,9 @@ class MarcaRepository:
         self._versiones[marca.id_marca] = marca.version
         return True
 
-    async def guardar(self, marca: Marca) -> None:
+    async def save(self, marca: Marca) -> None:
         if marca.id_marca not in self._versiones:
-            if not await self.registrar_si_falta(marca):
+            if not await self.add_if_missing(marca):
                 raise ConcurrencyConflict(f"la marca {marca.id_marca} ya existe")
             marca.eventos.clear()
             return
@@ -80,7 +80,7 @@ class ReservaRepository:
         self.session = session
         self._versiones: dict[str, int] = {}
 
-    async def bloquear(self, id_campana: str) -> ReservaPresupuesto | None:
+    async def lock(self, id_campana: str) -> ReservaPresupuesto | None:
         """The campaign's reservation, locked (even while it does not exist); None if unknown."""
         await self.session.execute(
             select(func.pg_advisory_xact_lock(LOCK_SPACE_RESERVAS, func.hashtext(id_campana)))
@@ -92,7 +92,7 @@ class ReservaRepository:
         self._versiones[row["id_campana"]] = row["version"]
         return _reserva(row)
 
-    async def guardar(self, reserva: ReservaPresupuesto) -> None:
+    async def save(self, reserva: ReservaPresupuesto) -> None:
         leida = self._versiones.get(reserva.id_campana)
         if leida is None:
             await self.session.execute(

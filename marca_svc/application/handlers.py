@@ -46,7 +46,7 @@ logger = logging.getLogger("marca.handlers")
 
 async def registrar_marca(cmd: RegistrarMarca, uow: UnitOfWork) -> Marca:
     marca = Marca.registrar(cmd.id_marca or str(uuid.uuid4()), cmd.nombre, cmd.presupuesto_total)
-    if not await MarcaRepository(uow.session).registrar_si_falta(marca):
+    if not await MarcaRepository(uow.session).add_if_missing(marca):
         raise MarcaYaExiste(marca.id_marca)
     marca.eventos.clear()  # MarcaRegistrada has no contract
     return marca
@@ -55,14 +55,14 @@ async def registrar_marca(cmd: RegistrarMarca, uow: UnitOfWork) -> Marca:
 async def actualizar_marca(cmd: ActualizarMarca, uow: UnitOfWork) -> Marca:
     """Change the total (never below what is reserved) and/or deactivate the brand."""
     marcas = MarcaRepository(uow.session)
-    marca = await marcas.bloquear(cmd.id_marca)
+    marca = await marcas.lock(cmd.id_marca)
     if marca is None:
         raise MarcaNoEncontrada(cmd.id_marca)
     if cmd.presupuesto_total is not None:
         marca.ajustar_presupuesto_total(cmd.presupuesto_total)
     if cmd.desactivar:
         marca.desactivar()
-    await marcas.guardar(marca)
+    await marcas.save(marca)
     return marca
 
 
@@ -72,7 +72,7 @@ async def actualizar_marca(cmd: ActualizarMarca, uow: UnitOfWork) -> Marca:
 async def reservar_presupuesto(cmd: ReservarPresupuesto, uow: UnitOfWork) -> None:
     """Reserve once; a stored reservation (duplicate, or cancelled first) means nothing to do."""
     reservas, marcas = ReservaRepository(uow.session), MarcaRepository(uow.session)
-    if await reservas.bloquear(cmd.id_campana) is not None:
+    if await reservas.lock(cmd.id_campana) is not None:
         logger.info("la campana %s ya tiene reserva: nada que hacer", cmd.id_campana)
         return
     marca = await _marca_de_campana(marcas, cmd)
@@ -82,11 +82,11 @@ async def reservar_presupuesto(cmd: ReservarPresupuesto, uow: UnitOfWork) -> Non
 
 async def _marca_de_campana(marcas: MarcaRepository, cmd: ReservarPresupuesto) -> Marca:
     """The brand, locked; registered first with the initial credit when marca never saw it."""
-    marca = await marcas.bloquear(cmd.id_marca)
+    marca = await marcas.lock(cmd.id_marca)
     if marca is None:
         nueva = Marca.desde_campana(None, cmd.id_marca, cmd.nombre_marca, cmd.credito_inicial)
-        await marcas.registrar_si_falta(nueva)  # another saga may have registered it meanwhile
-        marca = await marcas.bloquear(cmd.id_marca)
+        await marcas.add_if_missing(nueva)  # another saga may have registered it meanwhile
+        marca = await marcas.lock(cmd.id_marca)
         assert marca is not None
     return marca
 
@@ -94,10 +94,10 @@ async def _marca_de_campana(marcas: MarcaRepository, cmd: ReservarPresupuesto) -
 async def liberar_presupuesto(cmd: LiberarPresupuesto, uow: UnitOfWork) -> None:
     """Give the reservation back once; before ``CampanaCreada``, leave a tombstone."""
     reservas, marcas = ReservaRepository(uow.session), MarcaRepository(uow.session)
-    reserva = await reservas.bloquear(cmd.id_campana)
+    reserva = await reservas.lock(cmd.id_campana)
     marca = None
     if reserva is not None and reserva.retiene_presupuesto and reserva.id_marca is not None:
-        marca = await marcas.bloquear(reserva.id_marca)
+        marca = await marcas.lock(reserva.id_marca)
     reserva = dominio.when_campana_cancelada_liberar(reserva, cmd.id_campana, cmd.motivo, marca)
     await _confirmar(uow, cmd.causa, reservas, reserva, marcas=marcas, marca=marca)
 
@@ -105,7 +105,7 @@ async def liberar_presupuesto(cmd: LiberarPresupuesto, uow: UnitOfWork) -> None:
 async def consumir_presupuesto(cmd: ConsumirPresupuesto, uow: UnitOfWork) -> None:
     """The campaign finished: its reservation stays spent."""
     reservas = ReservaRepository(uow.session)
-    reserva = await reservas.bloquear(cmd.id_campana)
+    reserva = await reservas.lock(cmd.id_campana)
     dominio.when_campana_finalizada_consumir(reserva)
     if reserva is not None:
         await _confirmar(uow, cmd.causa, reservas, reserva)
@@ -114,7 +114,7 @@ async def consumir_presupuesto(cmd: ConsumirPresupuesto, uow: UnitOfWork) -> Non
 async def rechazar_por_fallo_tecnico(cmd: RechazarPorFalloTecnico, uow: UnitOfWork) -> None:
     """Record and publish a technical rejection, unless the campaign already has an outcome."""
     reservas = ReservaRepository(uow.session)
-    reserva = await reservas.bloquear(cmd.id_campana)
+    reserva = await reservas.lock(cmd.id_campana)
     reserva = dominio.when_fallo_tecnico_rechazar(reserva, cmd.id_campana, cmd.id_marca, cmd.motivo)
     await _confirmar(uow, cmd.causa, reservas, reserva)
 
@@ -134,8 +134,8 @@ async def _confirmar(
         if contrato is not None:
             await uow.publish(contrato)
     if marcas is not None and marca is not None:
-        await marcas.guardar(marca)
-    await reservas.guardar(reserva)
+        await marcas.save(marca)
+    await reservas.save(reserva)
 
 
 # --- reactions to the saga's events ---

@@ -111,7 +111,7 @@ async def reserved_and_cancelled_while_broken(
     async def broken(self: ReservaRepository, id_campana: str) -> None:
         raise RuntimeError("un error que el próximo despliegue corrige")
 
-    monkeypatch.setattr(ReservaRepository, "bloquear", broken)
+    monkeypatch.setattr(ReservaRepository, "lock", broken)
     cancellations = [cancelada(x) for x in campaigns]
     for cancellation in cancellations:
         await probe.publish(cancellation)

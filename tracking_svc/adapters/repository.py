@@ -1,13 +1,13 @@
 """Storage of tracking with SQLAlchemy Core: the campaign aggregate, and the event log + counters.
 
 ``CampanaTrackingRepository`` serves the saga's reactions. They are rare, so each one first takes
-a transaction-scoped advisory lock on the campaign id (``bloquear``): two reactions to the same
+a transaction-scoped advisory lock on the campaign id (``lock``): two reactions to the same
 campaign (say ``CampanaCreada`` and ``CampanaCancelada`` on two consumer workers) run one after
 the other, even when no row exists yet. ``save`` also checks ``version``.
 
 ``EventoTrackingRepository`` serves ingestion, the hot path, on an autocommit connection and
 without any lock on the campaign: ``aceptacion`` reads the campaigns' state with a plain
-``SELECT``; ``agregar`` then writes the event rows (``INSERT ... SELECT FROM unnest``) and one
+``SELECT``; ``add`` then writes the event rows (``INSERT ... SELECT FROM unnest``) and one
 summed, atomic ``x = x + :dx`` increment per campaign and per code, all in ONE statement: with
 events that carry a client's ``id_evento``, ``ON CONFLICT (id) DO NOTHING`` and increments over
 the rows really inserted (``_AGREGAR_SIN_REPETIR``); with ids generated here, which cannot be
@@ -51,7 +51,7 @@ class CampanaTrackingRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def bloquear(self, id_campana: str) -> None:
+    async def lock(self, id_campana: str) -> None:
         """Serialize this transaction with every other reaction to ``id_campana``."""
         await self.session.execute(
             text("SELECT pg_advisory_xact_lock(hashtextextended(:id, 7))"), {"id": id_campana}
@@ -355,7 +355,7 @@ class EventoTrackingRepository:
 
     @classmethod
     @asynccontextmanager
-    async def abrir(cls, engine: AsyncEngine) -> AsyncIterator[EventoTrackingRepository]:
+    async def open(cls, engine: AsyncEngine) -> AsyncIterator[EventoTrackingRepository]:
         async with engine.connect() as connection:
             yield cls(await connection.execution_options(isolation_level="AUTOCOMMIT"))
 
@@ -397,7 +397,7 @@ class EventoTrackingRepository:
             for row in rows
         }
 
-    async def agregar(
+    async def add(
         self,
         eventos: Sequence[EventoNuevo],
         incrementos: Sequence[Incremento],

@@ -6,7 +6,7 @@ their summed increments in one atomic statement; all or nothing.
 
 The reactions (``when_<event>_<action>``) are the saga's; each runs in one unit of work (one
 transaction with the message's inbox row and its outbox rows). They serialize on the campaign
-(``bloquear``), load its tracking, apply the domain's reaction, store the result and queue each
+(``lock``), load its tracking, apply the domain's reaction, store the result and queue each
 pending domain event in the outbox, translated with the incoming event's saga and correlation.
 """
 
@@ -88,7 +88,7 @@ async def registrar_lotes(
     the cancellation, as if it had arrived a moment earlier, which is acceptable. Locking the
     campaign for every event would serialize all ingestion of a campaign instead.
     """
-    async with EventoTrackingRepository.abrir(db.engine) as repo:
+    async with EventoTrackingRepository.open(db.engine) as repo:
         campanas = await repo.aceptacion(
             {cmd.id_campana for lote in lotes for cmd in lote},
             {cmd.codigo for lote in lotes for cmd in lote if cmd.codigo is not None},
@@ -99,7 +99,7 @@ async def registrar_lotes(
         nuevos = [n for r in resultados if isinstance(r, _LoteAceptado) for n in r.nuevos]
         if not nuevos:
             return [r.registros if isinstance(r, _LoteAceptado) else r for r in resultados]
-        insertados = await repo.agregar(
+        insertados = await repo.add(
             [e for e, _ in nuevos], [i for _, i in nuevos], ids_del_cliente=bool(pedidos)
         )
         ganados = {e.id for e, _ in nuevos} - insertados  # stored first by a concurrent writer
@@ -179,7 +179,7 @@ async def when_campana_creada_habilitar(
     campana = domain.when_campana_creada_habilitar(
         campana, evento.id_campana, evento.marca.id_marca, influencers_de(evento), fuente
     )
-    await _guardar(uow, repo, campana, evento, version)
+    await _save(uow, repo, campana, evento, version)
 
 
 async def when_campana_cancelada_deshabilitar(
@@ -190,7 +190,7 @@ async def when_campana_cancelada_deshabilitar(
     repo, campana = await _cargar(uow, evento.id_campana)
     version = _version(campana)
     campana = domain.when_campana_cancelada_deshabilitar(campana, evento.id_campana, evento.motivo)
-    await _guardar(uow, repo, campana, evento, version)
+    await _save(uow, repo, campana, evento, version)
 
 
 async def when_campana_finalizada_cerrar(evento: c.CampanaFinalizada, uow: UnitOfWork) -> None:
@@ -201,7 +201,7 @@ async def when_campana_finalizada_cerrar(evento: c.CampanaFinalizada, uow: UnitO
         return
     version = campana.version
     domain.when_campana_finalizada_cerrar(campana)
-    await _guardar(uow, repo, campana, evento, version)
+    await _save(uow, repo, campana, evento, version)
 
 
 async def when_fallo_tecnico_rechazar(
@@ -214,14 +214,14 @@ async def when_fallo_tecnico_rechazar(
     campana = domain.when_fallo_tecnico_rechazar(
         campana, evento.id_campana, evento.marca.id_marca, motivo
     )
-    await _guardar(uow, repo, campana, evento, version)
+    await _save(uow, repo, campana, evento, version)
 
 
 async def _cargar(
     uow: UnitOfWork, id_campana: str
 ) -> tuple[CampanaTrackingRepository, CampanaTracking | None]:
     repo = CampanaTrackingRepository(uow.session)
-    await repo.bloquear(id_campana)
+    await repo.lock(id_campana)
     return repo, await repo.get(id_campana)
 
 
@@ -229,7 +229,7 @@ def _version(campana: CampanaTracking | None) -> int | None:
     return None if campana is None else campana.version
 
 
-async def _guardar(
+async def _save(
     uow: UnitOfWork,
     repo: CampanaTrackingRepository,
     campana: CampanaTracking,
