@@ -211,9 +211,7 @@ def _unnest(prefijo: str, claves: Sequence[str]) -> str:
     return f"unnest({', '.join(arrays)}) AS d({', '.join([*claves, *CONTADORES])})"
 
 
-_AGREGAR_NUEVOS = text(
-    f"""
-    WITH bloqueo_campanas AS (
+_BLOQUEO = """WITH bloqueo_campanas AS (
         SELECT 1 FROM metricas_campana
         WHERE id_campana = ANY(CAST(:c_id_campana AS varchar[]))
         ORDER BY id_campana
@@ -227,6 +225,13 @@ _AGREGAR_NUEVOS = text(
     ), completas AS (
         SELECT (SELECT count(*) FROM bloqueo_campanas) = :n_campanas
            AND (SELECT count(*) FROM bloqueo_codigos) = :n_codigos AS ok
+"""
+"""The start of both writes: every metrics row they change, locked in one fixed order (no
+deadlock), and ``completas``: whether every one of them exists."""
+
+_AGREGAR_NUEVOS = text(
+    f"""
+    {_BLOQUEO}
     ), campanas AS (
         UPDATE metricas_campana AS m SET {_SUMAR}
         FROM {_unnest("c", ["id_campana"])}, completas
@@ -276,20 +281,7 @@ _SUMAS = ", ".join(f"{_suma(n)} AS {n}" for n in CONTADORES)
 
 _AGREGAR_SIN_REPETIR = text(
     f"""
-    WITH bloqueo_campanas AS (
-        SELECT 1 FROM metricas_campana
-        WHERE id_campana = ANY(CAST(:c_id_campana AS varchar[]))
-        ORDER BY id_campana
-        FOR NO KEY UPDATE
-    ), bloqueo_codigos AS (
-        SELECT 1 FROM metricas_influencer
-        WHERE (id_campana, codigo) IN (
-            SELECT * FROM unnest(CAST(:i_id_campana AS varchar[]), CAST(:i_codigo AS varchar[])))
-        ORDER BY id_campana, codigo
-        FOR NO KEY UPDATE
-    ), completas AS (
-        SELECT (SELECT count(*) FROM bloqueo_campanas) = :n_campanas
-           AND (SELECT count(*) FROM bloqueo_codigos) = :n_codigos AS ok
+    {_BLOQUEO}
     ), nuevos AS (
         INSERT INTO eventos_tracking (id, id_campana, tipo_evento, datos, codigo, fecha_evento)
         SELECT e.* FROM unnest(
