@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from sqlalchemy import (
     BigInteger,
@@ -32,8 +32,25 @@ from sqlalchemy.ext.asyncio import (
 
 from contracts import encode, topic_for
 
+from . import seedwork
+
 if TYPE_CHECKING:
     from contracts import IntegrationEvent
+
+
+class Cause(Protocol):
+    """What a unit of work reacts to (the message being handled): what it publishes in
+    reply carries the same saga and correlation ids."""
+
+    @property
+    def id_saga(self) -> str: ...
+    @property
+    def id_correlacion(self) -> str: ...
+
+
+Translate = Callable[[Any, "Cause | None"], "IntegrationEvent | None"]
+"""A service's translation of one of its domain events into the integration event that
+tells the others (None: the others need not know)."""
 
 
 def messaging_tables(metadata: MetaData) -> tuple[Table, Table]:
@@ -80,6 +97,8 @@ class Database:
     inbox: Table
     idempotency: Table
     namespace: str = "public/default"
+    unit_of_work_class: type[UnitOfWork] | None = None
+    """The service's unit of work (its repositories); None: the bare one."""
     sessions: async_sessionmaker[AsyncSession] = field(init=False)
     outbox_written: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -88,7 +107,13 @@ class Database:
 
     @classmethod
     def connect(
-        cls, url: str, metadata: MetaData, *, pool_size: int = 10, namespace: str = "public/default"
+        cls,
+        url: str,
+        metadata: MetaData,
+        *,
+        pool_size: int = 10,
+        namespace: str = "public/default",
+        unit_of_work: type[UnitOfWork] | None = None,
     ) -> Database:
         # No pool_pre_ping: with asyncpg it costs three round trips per checkout. A dead
         # connection fails its transaction instead, which a message retry or the client
@@ -102,6 +127,7 @@ class Database:
             inbox=metadata.tables["inbox"],
             idempotency=metadata.tables["idempotencia"],
             namespace=namespace,
+            unit_of_work_class=unit_of_work,
         )
 
     async def ping(self) -> bool:
@@ -113,22 +139,48 @@ class Database:
         return True
 
     @asynccontextmanager
-    async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
-        """One transaction: commit on success, roll back on any exception."""
+    async def unit_of_work(self, cause: Cause | None = None) -> AsyncIterator[Any]:
+        """One transaction of the service's unit of work: on success the collected domain
+        events go to the outbox and everything commits; any exception rolls it all back."""
         async with self.sessions() as session, session.begin():
-            uow = UnitOfWork(session, self)
+            uow = (self.unit_of_work_class or UnitOfWork)(session, self, cause=cause)
             yield uow
+            await uow.publish_collected()
         if uow.wrote_outbox:
             self.outbox_written.set()
 
 
-class UnitOfWork:
-    """A transaction with two extras: outgoing events (outbox) and processed messages (inbox)."""
+class UnitOfWork(seedwork.UnitOfWork):
+    """A transaction with the service's repositories and three extras: the domain events
+    of what the repositories stored go to the outbox when it commits (translated by the
+    service's ``translate``), :meth:`publish` queues an integration event directly, and
+    :meth:`first_time` records a processed message (inbox).
 
-    def __init__(self, session: AsyncSession, db: Database) -> None:
+    A service subclasses it to build its repositories on ``session`` (``adapters``) and to
+    name its translation; its use cases see only the protocol its application declares.
+    """
+
+    translate: ClassVar[Translate | None] = None
+
+    def __init__(self, session: AsyncSession, db: Database, *, cause: Cause | None = None) -> None:
+        super().__init__()
         self.session = session
         self.db = db
+        self.cause = cause
         self.wrote_outbox = False
+
+    async def publish_collected(self) -> None:
+        """Queue the collected domain events, translated, in the outbox."""
+        events = self.collected_events()
+        if not events:
+            return
+        translate = type(self).translate
+        if translate is None:
+            raise TypeError(f"{type(self).__name__} collected events but names no translate")
+        for event in events:
+            contract = translate(event, self.cause)
+            if contract is not None:
+                await self.publish(contract)
 
     async def publish(self, event: IntegrationEvent, *, key: str | None = None) -> None:
         """Queue ``event`` for publishing; it leaves only if this transaction commits."""

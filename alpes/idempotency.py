@@ -58,7 +58,7 @@ class IdempotentWrite:
 
     async def run(
         self,
-        work: Callable[[UnitOfWork], Awaitable[Any]],
+        work: Callable[[Any], Awaitable[Any]],
         *,
         response: type[BaseModel],
         body: BaseModel | None = None,

@@ -42,12 +42,13 @@ from .failures import Failure, FailurePolicy, FaultInjection, one_line
 from .logs import saga_context
 
 if TYPE_CHECKING:
-    from .db import Database, UnitOfWork
+    from .db import Database
     from .settings import Settings
 
 logger = logging.getLogger("alpes.messaging")
 
-Handler = Callable[[Any, "UnitOfWork"], Awaitable[None]]
+Handler = Callable[[Any, Any], Awaitable[None]]
+"""A reaction: ``(event, unit_of_work)``; the unit of work is the service's own."""
 
 REACTS_TO: WeakKeyDictionary[PulsarSubscriber, tuple[type[IntegrationEvent], ...]] = (
     WeakKeyDictionary()
@@ -117,7 +118,7 @@ class Reaction:
     """
 
     handle: Handler
-    on_exhausted: Callable[[Any, BaseException, UnitOfWork], Awaitable[None]] | None = None
+    on_exhausted: Callable[[Any, BaseException, Any], Awaitable[None]] | None = None
 
 
 def subscribe(
@@ -187,7 +188,7 @@ def subscribe(
 
 
 async def _react(db: Database, consumer: str, event: IntegrationEvent, handle: Handler) -> None:
-    async with db.unit_of_work() as uow:
+    async with db.unit_of_work(cause=event) as uow:
         if not await uow.first_time(consumer, event.id_evento):
             logger.info("duplicate %s %s ignored", type(event).__name__, event.id_evento)
             return
@@ -198,7 +199,7 @@ async def _react(db: Database, consumer: str, event: IntegrationEvent, handle: H
 async def _exhausted(db: Database, event: Any, exc: BaseException, reaction: Reaction) -> None:
     assert reaction.on_exhausted is not None
     try:
-        async with db.unit_of_work() as uow:
+        async with db.unit_of_work(cause=event) as uow:
             await reaction.on_exhausted(event, exc, uow)
     except Exception as error:
         logger.error(

@@ -25,7 +25,7 @@ from contracts import Context, IntegrationEvent, subscription, topic
 from faststream_pulsar import PulsarBroker
 
 from .asyncapi import document
-from .db import Database
+from .db import Database, UnitOfWork
 from .failures import Failure, FailurePolicy, one_line
 from .http import BodyLimitMiddleware, CorrelationMiddleware, install_error_handlers, install_health
 from .messaging import make_broker, subscribe
@@ -111,6 +111,7 @@ def assemble(
     domain_errors: Mapping[type[Exception], int],
     background: Sequence[Callable[[Database, Settings], BackgroundJob]] = (),
     retention: Sequence[Pruning] = (),
+    unit_of_work: type[UnitOfWork] | None = None,
 ) -> Service:
     """A service's parts: its database, its broker subscribed to every topic ``reactions``
     names (on the service's subscription, each event with its reaction), with
@@ -124,6 +125,7 @@ def assemble(
         metadata,
         pool_size=settings.database_pool_size,
         namespace=settings.topic_namespace,
+        unit_of_work=unit_of_work,
     )
     broker = make_broker(settings)
     # what HTTP answers with a 4xx is a broken rule: a message that raises it is dead-lettered

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from alpes.service import assemble, build_app
 from alpes.settings import Settings
 from marca_svc.adapters.orm import LAPIDAS, metadata
+from marca_svc.adapters.unit_of_work import SqlMarcaUnitOfWork
 from marca_svc.application.errors import MarcaNoEncontrada, MarcaYaExiste
 from marca_svc.domain import DatosMarcaInvalidos, ErrorDominio, MontoInvalido
 from marca_svc.domain.errors import PresupuestoMenorQueReservado
@@ -46,6 +47,7 @@ def create_app(settings: Settings) -> FastAPI:
         description=DESCRIPTION,
         domain_errors=DOMAIN_ERRORS,
         retention=[LAPIDAS],
+        unit_of_work=SqlMarcaUnitOfWork,
     )
     return build_app(
         service,

@@ -9,27 +9,36 @@ A brand's budget therefore changes one transaction at a time: it is never over-r
 
 ``save`` inserts an aggregate the repository did not load, and updates one it loaded only if
 its ``version`` moved, checking that the row still has the version it read (optimistic lock, a
-safety net behind the row locks). It clears the aggregate's pending events: publish them first.
+safety net behind the row locks). It hands the aggregate to the unit of work (``collect``),
+which publishes its pending events when the work commits.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alpes.seedwork import ConcurrencyConflict
+from alpes.seedwork import Aggregate, ConcurrencyConflict
 from marca_svc.adapters.orm import marcas, reservas
 from marca_svc.domain import EstadoReserva, Marca, ReservaPresupuesto
 
 LOCK_SPACE_RESERVAS = 0x6D617263  # "marc": the advisory-lock key space of campaign locks
 
+Collect = Callable[[Aggregate], None]
+
+
+def _ignore(aggregate: Aggregate) -> None:
+    """Outside a unit of work nothing publishes what is stored."""
+
 
 class MarcaRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, collect: Collect = _ignore) -> None:
         self.session = session
+        self.collect = collect
         self._versiones: dict[str, int] = {}
 
     async def lock(self, id_marca: str) -> Marca | None:
@@ -55,13 +64,13 @@ class MarcaRepository:
         if result.first() is None:
             return False
         self._versiones[marca.id_marca] = marca.version
+        self.collect(marca)
         return True
 
     async def save(self, marca: Marca) -> None:
         if marca.id_marca not in self._versiones:
             if not await self.add_if_missing(marca):
                 raise ConcurrencyConflict(f"la marca {marca.id_marca} ya existe")
-            marca.eventos.clear()
             return
         await _actualizar(
             self.session,
@@ -72,12 +81,13 @@ class MarcaRepository:
             valores=_columnas_marca(marca),
         )
         self._versiones[marca.id_marca] = marca.version
-        marca.eventos.clear()
+        self.collect(marca)
 
 
 class ReservaRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, collect: Collect = _ignore) -> None:
         self.session = session
+        self.collect = collect
         self._versiones: dict[str, int] = {}
 
     async def lock(self, id_campana: str) -> ReservaPresupuesto | None:
@@ -112,7 +122,7 @@ class ReservaRepository:
                 valores=_columnas_reserva(reserva),
             )
         self._versiones[reserva.id_campana] = reserva.version
-        reserva.eventos.clear()
+        self.collect(reserva)
 
 
 async def _actualizar(

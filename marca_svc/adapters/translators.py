@@ -14,8 +14,8 @@ from functools import singledispatch
 from typing import Any
 
 import contracts as c
+from alpes.db import Cause
 from marca_svc.application.commands import (
-    Causa,
     ConsumirPresupuesto,
     LiberarPresupuesto,
     RechazarPorFalloTecnico,
@@ -26,12 +26,15 @@ from marca_svc.domain import events as d
 # --- domain -> contracts ---
 
 
-def a_contrato(evento: d.EventoDominio, causa: Causa) -> c.IntegrationEvent | None:
-    """The integration event that tells the other services about ``evento``, if any."""
+def a_contrato(evento: d.EventoDominio, causa: Cause | None) -> c.IntegrationEvent | None:
+    """The integration event that tells the other services about ``evento``, if any, in reply
+    to ``causa`` (the event being handled)."""
     return _contrato(evento, causa)
 
 
-def _envoltura(id_campana: str, causa: Causa) -> dict[str, Any]:
+def _envoltura(id_campana: str, causa: Cause | None) -> dict[str, Any]:
+    if causa is None:
+        raise ValueError(f"a saga event of campaign {id_campana} needs the event it answers")
     return {
         "id_evento": c.new_event_id(),
         "ocurrido_en": c.utc_now(),
@@ -42,12 +45,12 @@ def _envoltura(id_campana: str, causa: Causa) -> dict[str, Any]:
 
 
 @singledispatch
-def _contrato(evento: d.EventoDominio, causa: Causa) -> c.IntegrationEvent | None:
+def _contrato(evento: d.EventoDominio, causa: Cause | None) -> c.IntegrationEvent | None:
     return None  # internal to marca
 
 
 @_contrato.register
-def _(evento: d.PresupuestoReservado, causa: Causa) -> c.IntegrationEvent | None:
+def _(evento: d.PresupuestoReservado, causa: Cause | None) -> c.IntegrationEvent | None:
     return c.PresupuestoReservado(
         **_envoltura(evento.id_campana, causa),
         id_marca=evento.id_marca,
@@ -56,7 +59,7 @@ def _(evento: d.PresupuestoReservado, causa: Causa) -> c.IntegrationEvent | None
 
 
 @_contrato.register
-def _(evento: d.ReservaPresupuestoRechazada, causa: Causa) -> c.IntegrationEvent | None:
+def _(evento: d.ReservaPresupuestoRechazada, causa: Cause | None) -> c.IntegrationEvent | None:
     return c.ReservaPresupuestoRechazada(
         **_envoltura(evento.id_campana, causa),
         id_marca=evento.id_marca,
@@ -66,7 +69,7 @@ def _(evento: d.ReservaPresupuestoRechazada, causa: Causa) -> c.IntegrationEvent
 
 
 @_contrato.register
-def _(evento: d.PresupuestoLiberado, causa: Causa) -> c.IntegrationEvent | None:
+def _(evento: d.PresupuestoLiberado, causa: Cause | None) -> c.IntegrationEvent | None:
     return c.PresupuestoLiberado(
         **_envoltura(evento.id_campana, causa),
         id_marca=evento.id_marca or "",
@@ -78,10 +81,6 @@ def _(evento: d.PresupuestoLiberado, causa: Causa) -> c.IntegrationEvent | None:
 # --- contracts -> commands ---
 
 
-def causa_de(evento: c.IntegrationEvent) -> Causa:
-    return Causa(id_saga=evento.id_saga, id_correlacion=evento.id_correlacion)
-
-
 def reservar(evento: c.CampanaCreada, credito_inicial: Decimal) -> ReservarPresupuesto:
     return ReservarPresupuesto(
         id_campana=evento.id_campana,
@@ -89,7 +88,6 @@ def reservar(evento: c.CampanaCreada, credito_inicial: Decimal) -> ReservarPresu
         nombre_marca=evento.marca.nombre_marca,
         monto=evento.presupuesto,
         credito_inicial=credito_inicial,
-        causa=causa_de(evento),
     )
 
 
@@ -103,11 +101,11 @@ def liberar(
         motivo = f"tracking rechazo la habilitacion: {evento.motivo}"
     else:
         motivo = f"campana cancelada ({evento.origen}): {evento.motivo}"
-    return LiberarPresupuesto(id_campana=evento.id_campana, motivo=motivo, causa=causa_de(evento))
+    return LiberarPresupuesto(id_campana=evento.id_campana, motivo=motivo)
 
 
 def consumir(evento: c.CampanaFinalizada) -> ConsumirPresupuesto:
-    return ConsumirPresupuesto(id_campana=evento.id_campana, causa=causa_de(evento))
+    return ConsumirPresupuesto(id_campana=evento.id_campana)
 
 
 def rechazar_por_fallo_tecnico(
@@ -118,5 +116,4 @@ def rechazar_por_fallo_tecnico(
         id_campana=evento.id_campana,
         id_marca=evento.marca.id_marca,
         motivo=f"fallo tecnico al reservar el presupuesto ({type(error).__name__})",
-        causa=causa_de(evento),
     )

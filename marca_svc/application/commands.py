@@ -1,19 +1,12 @@
-"""What marca is asked to do, by users (HTTP) and by the saga (events). Plain data."""
+"""What marca is asked to do, by users (HTTP) and by the saga (events). Plain data.
+
+What marca publishes in reply to a saga's event carries that event's saga and correlation
+ids: the unit of work knows its cause, the commands need not."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-
-
-@dataclass(frozen=True)
-class Causa:
-    """The saga and correlation ids of the event being handled; what marca publishes in reply
-    carries the same ones."""
-
-    id_saga: str
-    id_correlacion: str
-
 
 # --- from users ---
 
@@ -44,20 +37,17 @@ class ReservarPresupuesto:
     monto: Decimal | float
     credito_inicial: Decimal
     """The total a brand first seen here is registered with."""
-    causa: Causa
 
 
 @dataclass(frozen=True)
 class LiberarPresupuesto:
     id_campana: str
     motivo: str
-    causa: Causa
 
 
 @dataclass(frozen=True)
 class ConsumirPresupuesto:
     id_campana: str
-    causa: Causa
 
 
 @dataclass(frozen=True)
@@ -65,4 +55,3 @@ class RechazarPorFalloTecnico:
     id_campana: str
     id_marca: str
     motivo: str
-    causa: Causa

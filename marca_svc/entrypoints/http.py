@@ -14,13 +14,13 @@ from fastapi import APIRouter, Depends, Path, Query, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from alpes.db import UnitOfWork
 from alpes.idempotency import Escritura
 from alpes.service import ReadSession
 from contracts import limites
 from marca_svc.application import handlers, queries
 from marca_svc.application.commands import ActualizarMarca, RegistrarMarca
 from marca_svc.application.errors import MarcaNoEncontrada
+from marca_svc.application.ports import MarcaUnitOfWork
 from marca_svc.domain.model import LONGITUD_MAXIMA_NOMBRE
 
 router = APIRouter(prefix="/marca", tags=["marca"])
@@ -141,7 +141,7 @@ _404: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut}}
 async def registrar_marca(body: MarcaIn, escritura: Escritura) -> JSONResponse:
     """Registers an active brand with its total budget."""
 
-    async def registrar(uow: UnitOfWork) -> dict[str, Any]:
+    async def registrar(uow: MarcaUnitOfWork) -> dict[str, Any]:
         return queries.vista_marca(await handlers.registrar_marca(body.comando(), uow))
 
     return await escritura.run(registrar, body=body, response=MarcaOut, status_code=201)
@@ -168,7 +168,7 @@ async def obtener_marca(id_marca: IdMarca, lectura: ReadSession) -> dict[str, An
 async def actualizar_marca(
     id_marca: IdMarca, body: MarcaPatch, escritura: Escritura
 ) -> JSONResponse:
-    async def actualizar(uow: UnitOfWork) -> dict[str, Any]:
+    async def actualizar(uow: MarcaUnitOfWork) -> dict[str, Any]:
         return queries.vista_marca(await handlers.actualizar_marca(body.comando(id_marca), uow))
 
     return await escritura.run(actualizar, body=body, response=MarcaOut)
