@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from alpes.idempotency import Escritura
 from alpes.service import ReadSession
 from contracts import limites
-from marca_svc.application import handlers, queries
+from marca_svc.adapters import queries
+from marca_svc.application import handlers
 from marca_svc.application.commands import ActualizarMarca, RegistrarMarca
 from marca_svc.application.errors import MarcaNoEncontrada
 from marca_svc.application.ports import MarcaUnitOfWork

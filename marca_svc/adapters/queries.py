@@ -1,4 +1,5 @@
-"""The read side of marca: plain queries returning the shapes the HTTP API serves."""
+"""The read side of marca: plain SQL queries returning the shapes the HTTP API serves
+(no aggregate, no unit of work: an adapter the entry points call directly)."""
 
 from __future__ import annotations
 
