@@ -1,8 +1,10 @@
 """The composition every service shares: FastAPI + FastStream + database + outbox relay.
 
-A service's ``bootstrap.create_app(settings)`` builds its own routers, reactions and
-background jobs and hands them to :func:`build_app`; tests and ``alpes serve`` both go
-through it, so what is tested is what runs.
+A service describes itself once, in ``<service>_svc/bootstrap.py``, as a
+:class:`ServiceDescription` (``SERVICE``): its name and title, its tables and migrations, its
+unit of work, routers, reactions, background jobs and error map. :meth:`ServiceDescription.app`
+builds the running thing from it; tests and ``alpes serve`` both go through it, so what is
+tested is what runs.
 """
 
 from __future__ import annotations
@@ -99,13 +101,63 @@ async def _forever(job: BackgroundJob, failures: FailurePolicy) -> None:
             await asyncio.sleep(wait)
 
 
+Reactions = Callable[[Settings], Mapping[Context, Mapping[type[IntegrationEvent], Any]]]
+"""A service's reactions by publishing context: ``{context: {EventClass: reaction}}``."""
+
+
+@dataclass(frozen=True)
+class ServiceDescription:
+    """What a service is made of; everything else a service has is shared."""
+
+    name: Context
+    title: str
+    description: str
+    metadata: MetaData
+    """Its tables, with the outbox, inbox and idempotency tables (``alpes.db.messaging_tables``)."""
+    migrations: Path
+    """Its Alembic ``migrations`` folder (the environment is ``alpes.migrations_env``)."""
+    routers: Sequence[APIRouter]
+    reactions: Reactions
+    domain_errors: Mapping[type[Exception], int]
+    """HTTP status by error class (the most specific class wins); a 4xx error is a broken
+    rule, so a message that raises it is dead-lettered at once."""
+    unit_of_work: type[UnitOfWork] | None = None
+    background: Sequence[Callable[[Database, Settings], BackgroundJob]] = ()
+    retention: Sequence[Pruning] = ()
+    """Its own tombstones, pruned with the inbox (``alpes.retention``)."""
+    app_state: Mapping[str, Callable[[Service], Any]] = field(default_factory=dict)
+    """Objects kept on ``app.state`` for its routes, built from the assembled service."""
+
+    def app(self, settings: Settings) -> FastAPI:
+        """The ASGI app: HTTP API, subscribers, outbox relay and jobs, started in its lifespan."""
+        service = assemble(
+            settings,
+            name=self.name,
+            metadata=self.metadata,
+            migrations=self.migrations,
+            reactions=self.reactions,
+            title=self.title,
+            description=self.description,
+            domain_errors=self.domain_errors,
+            background=self.background,
+            retention=self.retention,
+            unit_of_work=self.unit_of_work,
+        )
+        app = build_app(
+            service, title=self.title, description=self.description, routers=self.routers
+        )
+        for key, build in self.app_state.items():
+            setattr(app.state, key, build(service))
+        return app
+
+
 def assemble(
     settings: Settings,
     *,
     name: Context,
     metadata: MetaData,
     migrations: Path,
-    reactions: Callable[[Settings], Mapping[Context, Mapping[type[IntegrationEvent], Any]]],
+    reactions: Reactions,
     title: str,
     description: str,
     domain_errors: Mapping[type[Exception], int],
