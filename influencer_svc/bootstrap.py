@@ -13,6 +13,7 @@ import contracts as c
 from alpes.service import assemble, build_app
 from alpes.settings import Settings
 from influencer_svc.adapters.orm import LAPIDAS, metadata
+from influencer_svc.adapters.unit_of_work import SqlInfluencerUnitOfWork
 from influencer_svc.application.errors import (
     InfluencerNoEncontrado,
     InfluencerYaRegistrado,
@@ -47,6 +48,7 @@ def create_app(settings: Settings) -> FastAPI:
         description=DESCRIPTION,
         domain_errors=DOMAIN_ERRORS,
         retention=[LAPIDAS],
+        unit_of_work=SqlInfluencerUnitOfWork,
     )
     return build_app(
         service,

@@ -1,4 +1,5 @@
-"""The read side: plain queries returning small views (dicts), no aggregates, no locks."""
+"""The read side: plain SQL queries returning small views (dicts), no aggregates, no locks, no
+unit of work: an adapter the entry points call directly."""
 
 from __future__ import annotations
 

@@ -6,19 +6,21 @@ even a campaign with no row yet is serialized), then the influencer rows it need
 ``INSERT ... ON CONFLICT DO NOTHING`` in key order, then locked like the others: sagas
 naming the same influencers queue on the same rows in the same order, so capacity is
 counted under a lock and no two transactions wait on each other in a cycle.
-Saving checks the version that was loaded (optimistic locking on top of the row locks).
+Saving checks the version that was loaded (optimistic locking on top of the row locks), and
+hands what it stored to the unit of work (``collect``), which publishes the aggregates' pending
+events when the work commits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alpes.seedwork import ConcurrencyConflict
+from alpes.seedwork import Aggregate, ConcurrencyConflict
 from influencer_svc.domain import (
     AsignacionCampana,
     CarteraInfluencers,
@@ -31,6 +33,12 @@ from influencer_svc.domain import (
 from .orm import asignaciones, clave_de, influencers
 
 LOCK_CLASS_CAMPANA = 0x1F1  # the advisory-lock namespace (first key) of campaign locks
+
+Collect = Callable[[Aggregate], None]
+
+
+def _ignore(aggregate: Aggregate) -> None:
+    """Outside a unit of work nothing publishes what is stored."""
 
 
 def _influencer(row: Any) -> Influencer:
@@ -63,8 +71,9 @@ def _fila(influencer: Influencer) -> dict[str, Any]:
 class InfluencerRepository:
     """Influencers of one transaction; remembers what it loaded to save only the changes."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, collect: Collect = _ignore) -> None:
         self._session = session
+        self._collect = collect
         self._cargados: dict[str, tuple[Influencer, int]] = {}
 
     async def add(self, influencer: Influencer) -> bool:
@@ -75,7 +84,10 @@ class InfluencerRepository:
             .on_conflict_do_nothing()
             .returning(influencers.c.id_influencer)
         )
-        return result.first() is not None
+        if result.first() is None:
+            return False
+        self._collect(influencer)
+        return True
 
     async def get(self, id_influencer: str) -> Influencer | None:
         """One influencer, locked for this transaction."""
@@ -126,11 +138,15 @@ class InfluencerRepository:
 
     async def save(self, nuevos: Iterable[Influencer] = ()) -> None:
         """Write every loaded influencer that changed, and insert ``nuevos``."""
-        for influencer, version in self._cargados.values():
+        for influencer, version in list(self._cargados.values()):
             if influencer.version != version:
                 await self._actualizar(influencer, version)
+                self._cargados[influencer.id_influencer] = (influencer, influencer.version)
+                self._collect(influencer)
         for influencer in nuevos:
             await self._session.execute(insert(influencers).values(_fila(influencer)))
+            self._cargados[influencer.id_influencer] = (influencer, influencer.version)
+            self._collect(influencer)
 
     async def _actualizar(self, influencer: Influencer, version: int) -> None:
         tabla = influencers
@@ -150,8 +166,9 @@ class InfluencerRepository:
 class AsignacionRepository:
     """The assignments of campaigns; a campaign is locked before it is read."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, collect: Collect = _ignore) -> None:
         self._session = session
+        self._collect = collect
         self._versiones: dict[str, int] = {}
 
     async def lock(self, id_campana: str) -> AsignacionCampana | None:
@@ -199,3 +216,4 @@ class AsignacionRepository:
             if result.rowcount != 1:  # type: ignore[attr-defined]
                 raise ConcurrencyConflict(f"asignacion {asignacion.id_campana} cambio")
         self._versiones[asignacion.id_campana] = asignacion.version
+        self._collect(asignacion)

@@ -1,7 +1,7 @@
-"""The anti-corruption layer: contracts in, domain out, and domain events back to contracts.
+"""The anti-corruption layer: contracts in (as commands), domain events back out as contracts.
 
 An outgoing event gets a new ``id_evento`` and ``ocurrido_en``, and the saga's ``id_saga`` and
-``id_correlacion`` of the event that caused it.
+``id_correlacion`` of the event that caused it (the unit of work's cause).
 """
 
 from __future__ import annotations
@@ -10,7 +10,14 @@ import datetime
 from typing import TypedDict
 
 import contracts as c
+from alpes.db import Cause
 from influencer_svc import domain
+from influencer_svc.application.commands import (
+    AsignarInfluencers,
+    FinalizarAsignacion,
+    LiberarInfluencers,
+    RechazarPorFalloTecnico,
+)
 
 
 class _Sobre(TypedDict):
@@ -19,6 +26,9 @@ class _Sobre(TypedDict):
     id_campana: str
     id_saga: str
     id_correlacion: str
+
+
+# --- contracts -> commands ---
 
 
 def solicitados(event: c.CampanaCreada) -> list[domain.InfluencerSolicitado]:
@@ -34,8 +44,46 @@ def solicitados(event: c.CampanaCreada) -> list[domain.InfluencerSolicitado]:
     ]
 
 
-def a_contrato(evento: domain.EventoAsignacion, causa: c.IntegrationEvent) -> c.IntegrationEvent:
-    """The integration event of a domain event, in the saga of ``causa``."""
+def asignar(event: c.CampanaCreada, max_campanas: int) -> AsignarInfluencers:
+    return AsignarInfluencers(
+        id_campana=event.id_campana, solicitados=solicitados(event), max_campanas=max_campanas
+    )
+
+
+def rechazar_por_fallo_tecnico(
+    event: c.CampanaCreada, error: BaseException
+) -> RechazarPorFalloTecnico:
+    return RechazarPorFalloTecnico(
+        id_campana=event.id_campana,
+        motivo=f"fallo tecnico en influencer: {type(error).__name__}",
+    )
+
+
+def liberar(
+    event: c.CampanaCancelada | c.ReservaPresupuestoRechazada | c.HabilitacionTrackingRechazada,
+) -> LiberarInfluencers:
+    return LiberarInfluencers(id_campana=event.id_campana, motivo=event.motivo)
+
+
+def finalizar(event: c.CampanaFinalizada) -> FinalizarAsignacion:
+    return FinalizarAsignacion(id_campana=event.id_campana)
+
+
+# --- domain -> contracts ---
+
+
+def a_contrato(evento: domain.EventoDominio, causa: Cause | None) -> c.IntegrationEvent | None:
+    """The integration event of a domain event, in the saga of ``causa``; None for the events
+    internal to influencer (an influencer registered or deactivated)."""
+    if not isinstance(
+        evento,
+        domain.InfluencersAsignados
+        | domain.AsignacionInfluencersRechazada
+        | domain.InfluencersLiberados,
+    ):
+        return None
+    if causa is None:
+        raise ValueError(f"a saga event of campaign {evento.id_campana} needs the event it answers")
     sobre: _Sobre = {
         "id_evento": c.new_event_id(),
         "ocurrido_en": c.utc_now(),

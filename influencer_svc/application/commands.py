@@ -1,8 +1,17 @@
-"""What a user asks influencer to do over HTTP."""
+"""What influencer is asked to do, by users (HTTP) and by the saga (events). Plain data.
+
+What influencer publishes in reply to a saga's event carries that event's saga and correlation
+ids: the unit of work knows its cause, the commands need not.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
+
+from influencer_svc.domain import InfluencerSolicitado
+
+# --- from users ---
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -19,3 +28,33 @@ class CambiarActividad:
 
     id_influencer: str
     activo: bool
+
+
+# --- from the saga ---
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class AsignarInfluencers:
+    id_campana: str
+    solicitados: Sequence[InfluencerSolicitado]
+    max_campanas: int
+    """How many campaigns an influencer may hold at once."""
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class RechazarPorFalloTecnico:
+    id_campana: str
+    motivo: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class LiberarInfluencers:
+    """A cancellation, or another participant's failure: compensate."""
+
+    id_campana: str
+    motivo: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class FinalizarAsignacion:
+    id_campana: str

@@ -8,13 +8,14 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
-from alpes.db import UnitOfWork
 from alpes.idempotency import Escritura
 from alpes.service import ServiceDep
 from contracts import limites
-from influencer_svc.application import handlers, queries
+from influencer_svc.adapters import queries
+from influencer_svc.application import handlers
 from influencer_svc.application.commands import CambiarActividad, RegistrarInfluencer
 from influencer_svc.application.errors import InfluencerNoEncontrado
+from influencer_svc.application.ports import InfluencerUnitOfWork
 from influencer_svc.domain.model import (
     LONGITUD_MAXIMA_CATEGORIA,
     LONGITUD_MAXIMA_NOMBRE,
@@ -91,7 +92,7 @@ def _id(id_influencer: str) -> str:
 async def registrar_influencer(body: InfluencerNuevo, escritura: Escritura) -> JSONResponse:
     """Register an influencer; 409 if (nombre, plataforma) exists (case-insensitive)."""
 
-    async def registrar(uow: UnitOfWork) -> dict[str, Any]:
+    async def registrar(uow: InfluencerUnitOfWork) -> dict[str, Any]:
         comando = RegistrarInfluencer(**body.model_dump())
         return queries.vista(await handlers.registrar_influencer(comando, uow))
 
@@ -130,7 +131,7 @@ async def cambiar_influencer(
     """``{"activo": false}`` deactivates: no new campaigns (current ones keep it)."""
     comando = CambiarActividad(id_influencer=_id(id_influencer), activo=body.activo)
 
-    async def cambiar(uow: UnitOfWork) -> dict[str, Any]:
+    async def cambiar(uow: InfluencerUnitOfWork) -> dict[str, Any]:
         return queries.vista(await handlers.cambiar_actividad(comando, uow))
 
     return await escritura.run(cambiar, body=body, response=InfluencerVista)
