@@ -21,7 +21,6 @@ from marca_svc.domain import (
     Marca,
     PresupuestoConsumido,
     PresupuestoLiberado,
-    PresupuestoReservado,
     ReservaPresupuesto,
     ReservaPresupuestoRechazada,
 )
