@@ -6,6 +6,7 @@ them to ``alpes.service.build_app``. Nothing here does I/O: connections open in 
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -13,6 +14,8 @@ from fastapi import FastAPI
 from alpes.service import assemble, build_app
 from alpes.settings import Settings
 from tracking_svc.adapters.orm import LAPIDAS, metadata
+from tracking_svc.adapters.repository import EventoTrackingRepository
+from tracking_svc.adapters.unit_of_work import SqlTrackingUnitOfWork
 from tracking_svc.application.batcher import EventoBatcher
 from tracking_svc.entrypoints import http, subscribers
 
@@ -34,6 +37,7 @@ def create_app(settings: Settings) -> FastAPI:
         description=DESCRIPTION,
         domain_errors=http.DOMAIN_ERRORS,
         retention=[LAPIDAS],
+        unit_of_work=SqlTrackingUnitOfWork,
     )
     app = build_app(
         service,
@@ -41,5 +45,6 @@ def create_app(settings: Settings) -> FastAPI:
         description=DESCRIPTION,
         routers=[http.router],
     )
-    app.state.ingesta = EventoBatcher(service.db)
+    # ingestion, the hot path, works outside the unit of work (docs/adr/0005)
+    app.state.ingesta = EventoBatcher(partial(EventoTrackingRepository.open, service.db.engine))
     return app

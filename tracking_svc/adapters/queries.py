@@ -1,4 +1,5 @@
-"""The read side of tracking: plain SQL returning small views (dicts ready for JSON).
+"""The read side of tracking: plain SQL returning small views (dicts ready for JSON); no
+aggregate, no unit of work: an adapter the entry points call directly.
 
 Counts come from the metrics rows, which the same transactions as the event rows keep exact;
 ``total_eventos`` is the number of stored events of a campaign, so listing needs no ``COUNT(*)``.

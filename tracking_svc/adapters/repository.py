@@ -1,9 +1,13 @@
 """Storage of tracking with SQLAlchemy Core: the campaign aggregate, and the event log + counters.
 
-``CampanaTrackingRepository`` serves the saga's reactions. They are rare, so each one first takes
-a transaction-scoped advisory lock on the campaign id (``lock``): two reactions to the same
-campaign (say ``CampanaCreada`` and ``CampanaCancelada`` on two consumer workers) run one after
-the other, even when no row exists yet. ``save`` also checks ``version``.
+``CampanaTrackingRepository`` serves the saga's reactions, in their unit of work. They are rare,
+so each one first takes a transaction-scoped advisory lock on the campaign id (``lock``, which
+then reads it): two reactions to the same campaign (say ``CampanaCreada`` and
+``CampanaCancelada`` on two consumer workers) run one after the other, even when no row exists
+yet. ``save`` inserts a campaign it did not load and updates one it loaded only if its
+``version`` moved, checking that the row still has the version it read (optimistic lock, a
+safety net behind the advisory lock). It hands the campaign to the unit of work (``collect``),
+which publishes its pending events when the work commits.
 
 ``EventoTrackingRepository`` serves ingestion, the hot path, on an autocommit connection and
 without any lock on the campaign: ``aceptacion`` reads the campaigns' state with a plain
@@ -20,17 +24,15 @@ therefore exact under any concurrency, and concurrent batches never deadlock.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Collection, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from alpes.seedwork import ConcurrencyConflict
+from alpes.seedwork import Aggregate, ConcurrencyConflict
 from tracking_svc.adapters.orm import (
     CONTADORES,
     campanas_tracking,
@@ -38,6 +40,7 @@ from tracking_svc.adapters.orm import (
     metricas_campana,
     metricas_influencer,
 )
+from tracking_svc.application.ports import EventoNuevo
 from tracking_svc.domain import (
     CampanaTracking,
     CodigoTracking,
@@ -46,16 +49,26 @@ from tracking_svc.domain import (
     TipoEvento,
 )
 
+Collect = Callable[[Aggregate], None]
+
+
+def _ignore(aggregate: Aggregate) -> None:
+    """Outside a unit of work nothing publishes what is stored."""
+
 
 class CampanaTrackingRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, collect: Collect = _ignore) -> None:
         self.session = session
+        self.collect = collect
+        self._versiones: dict[str, int] = {}
 
-    async def lock(self, id_campana: str) -> None:
-        """Serialize this transaction with every other reaction to ``id_campana``."""
+    async def lock(self, id_campana: str) -> CampanaTracking | None:
+        """Serialize this transaction with every other reaction to ``id_campana``, then read
+        the campaign (None if it is not stored)."""
         await self.session.execute(
             text("SELECT pg_advisory_xact_lock(hashtextextended(:id, 7))"), {"id": id_campana}
         )
+        return await self.get(id_campana)
 
     async def get(self, id_campana: str) -> CampanaTracking | None:
         row = (
@@ -80,6 +93,7 @@ class CampanaTrackingRepository:
             .mappings()
             .all()
         )
+        self._versiones[id_campana] = row["version"]
         return CampanaTracking(
             id_campana=row["id_campana"],
             id_marca=row["id_marca"],
@@ -89,7 +103,17 @@ class CampanaTrackingRepository:
             codigos=[_codigo(c) for c in codigos],
         )
 
-    async def add(self, campana: CampanaTracking) -> None:
+    async def save(self, campana: CampanaTracking) -> None:
+        """Insert ``campana`` if it was not loaded; else update it if its version moved."""
+        leida = self._versiones.get(campana.id_campana)
+        if leida is None:
+            await self._insertar(campana)
+        elif campana.version != leida:
+            await self._actualizar(campana, leida)
+        self._versiones[campana.id_campana] = campana.version
+        self.collect(campana)
+
+    async def _insertar(self, campana: CampanaTracking) -> None:
         """Store a new campaign; an active one also gets its (zero) metrics rows."""
         await self.session.execute(
             insert(campanas_tracking).values(
@@ -138,7 +162,7 @@ class CampanaTrackingRepository:
                 ],
             )
 
-    async def save(self, campana: CampanaTracking, version_leida: int) -> None:
+    async def _actualizar(self, campana: CampanaTracking, version_leida: int) -> None:
         """Store the new state of a campaign read at ``version_leida``."""
         result = await self.session.execute(
             update(campanas_tracking)
@@ -170,18 +194,6 @@ def _codigo(row: Any) -> CodigoTracking:
         plataforma=row["plataforma"],
         activo=row["activo"],
     )
-
-
-@dataclass(frozen=True, kw_only=True)
-class EventoNuevo:
-    """A tracking event accepted by the domain, as it is stored."""
-
-    id: UUID
-    id_campana: str
-    tipo_evento: str
-    datos: Mapping[str, Any]
-    codigo: str | None
-    fecha_evento: datetime
 
 
 _ACEPTACION = text(
@@ -340,7 +352,9 @@ _EVENTOS = text(
 
 
 class EventoTrackingRepository:
-    """Ingestion on an autocommit connection: a plain read, then one atomic write."""
+    """Ingestion on an autocommit connection: a plain read, then one atomic write
+    (``application.ports.EventosTracking``; ``open`` bound to the engine is its
+    ``AbrirEventos``)."""
 
     def __init__(self, connection: AsyncConnection) -> None:
         self.connection = connection

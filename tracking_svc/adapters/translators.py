@@ -3,7 +3,8 @@
 Outgoing: a domain event becomes its ``contracts.tracking`` event with a new ``id_evento`` (the
 consumers' inbox key); ``id_saga`` and ``id_correlacion`` are copied from the incoming event that
 caused it, so the saga and the request that started it can be followed across services.
-Incoming: ``CampanaCreada``'s influencers become the domain's ``InfluencerATrackear``.
+Incoming: the saga's events become tracking's commands (``CampanaCreada``'s influencers the
+domain's ``InfluencerATrackear``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,13 @@ from functools import singledispatch
 from typing import Any
 
 import contracts as c
+from alpes.db import Cause
+from tracking_svc.application.commands import (
+    CerrarTracking,
+    DeshabilitarTracking,
+    HabilitarTracking,
+    RechazarPorFalloTecnico,
+)
 from tracking_svc.domain import (
     EventoTracking,
     HabilitacionTrackingRechazada,
@@ -23,8 +31,11 @@ from tracking_svc.domain import (
 # --- domain -> contracts ---
 
 
-def a_contrato(evento: EventoTracking, causa: c.IntegrationEvent) -> c.IntegrationEvent:
-    """The integration event that tells the other services about ``evento``."""
+def a_contrato(evento: EventoTracking, causa: Cause | None) -> c.IntegrationEvent:
+    """The integration event that tells the other services about ``evento``, in reply to
+    ``causa`` (the event being handled: every event of tracking answers one of the saga)."""
+    if causa is None:
+        raise ValueError(f"a saga event of campaign {evento.id_campana} needs the event it answers")
     envoltura = {
         "id_evento": c.new_event_id(),
         "ocurrido_en": c.utc_now(),
@@ -68,11 +79,39 @@ def _(evento: TrackingDeshabilitado, **envoltura: Any) -> c.IntegrationEvent:
     return c.TrackingDeshabilitado(**envoltura, motivo=evento.motivo)
 
 
-# --- contracts -> domain ---
+# --- contracts -> commands ---
 
 
-def influencers_de(evento: c.CampanaCreada) -> list[InfluencerATrackear]:
-    return [
-        InfluencerATrackear(id_influencer=i.id_influencer, nombre=i.nombre, plataforma=i.plataforma)
-        for i in evento.influencers
-    ]
+def habilitar(evento: c.CampanaCreada) -> HabilitarTracking:
+    return HabilitarTracking(
+        id_campana=evento.id_campana,
+        id_marca=evento.marca.id_marca,
+        influencers=tuple(
+            InfluencerATrackear(
+                id_influencer=i.id_influencer, nombre=i.nombre, plataforma=i.plataforma
+            )
+            for i in evento.influencers
+        ),
+    )
+
+
+def deshabilitar(
+    evento: c.CampanaCancelada | c.ReservaPresupuestoRechazada | c.AsignacionInfluencersRechazada,
+) -> DeshabilitarTracking:
+    """Another participant's failure compensates like a cancellation, with its reason."""
+    return DeshabilitarTracking(id_campana=evento.id_campana, motivo=evento.motivo)
+
+
+def cerrar(evento: c.CampanaFinalizada) -> CerrarTracking:
+    return CerrarTracking(id_campana=evento.id_campana)
+
+
+def rechazar_por_fallo_tecnico(
+    evento: c.CampanaCreada, error: BaseException
+) -> RechazarPorFalloTecnico:
+    """Enabling failed on every attempt; the reason names the error, not its message."""
+    return RechazarPorFalloTecnico(
+        id_campana=evento.id_campana,
+        id_marca=evento.marca.id_marca,
+        motivo=f"fallo tecnico al habilitar el tracking: {type(error).__name__}",
+    )

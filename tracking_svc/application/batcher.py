@@ -10,7 +10,9 @@ all of its events or none. Alone, a request is written at once; under load a req
 small share of one transaction, so a single event costs about what an event of a bulk request
 does. A database error fails every request of its batch (none of them was stored). Repeats of
 an ``id_evento`` (within a request, across the requests of a batch, or of an event stored
-before) are resolved by ``registrar_lotes`` and count once.
+before) are resolved by ``registrar_lotes`` and count once. Each batch opens the storage with
+``abrir`` (``ports.AbrirEventos``, which the composition root passes in): once per batch, never
+per event.
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ from typing import TYPE_CHECKING
 from tracking_svc.application import handlers
 
 if TYPE_CHECKING:
-    from alpes.db import Database
     from tracking_svc.application.errors import EventoRechazado
+    from tracking_svc.application.ports import AbrirEventos
 
 logger = logging.getLogger("tracking.ingesta")
 
@@ -32,8 +34,10 @@ Resultado = asyncio.Future[list[handlers.Registro]]
 
 
 class EventoBatcher:
-    def __init__(self, db: Database, *, max_eventos: int = 2000, escritores: int = 2) -> None:
-        self._db = db
+    def __init__(
+        self, abrir: AbrirEventos, *, max_eventos: int = 2000, escritores: int = 2
+    ) -> None:
+        self._abrir = abrir
         self._max_eventos = max_eventos
         self._escritores = escritores
         self._cola: deque[tuple[handlers.Lote, Resultado]] = deque()
@@ -61,7 +65,7 @@ class EventoBatcher:
     async def _escribir_tanda(self, tanda: list[tuple[handlers.Lote, Resultado]]) -> None:
         try:
             resultados: list[list[handlers.Registro] | EventoRechazado | Exception] = list(
-                await handlers.registrar_lotes([lote for lote, _ in tanda], self._db)
+                await handlers.registrar_lotes([lote for lote, _ in tanda], self._abrir)
             )
         except Exception as error:
             logger.exception("writing a batch of %d requests failed", len(tanda))

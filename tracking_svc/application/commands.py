@@ -1,4 +1,7 @@
-"""Commands of tracking: what a client asks it to record."""
+"""Commands of tracking: what a client asks it to record, and what the saga asks it to do.
+
+What tracking publishes in reply to a saga's event carries that event's saga and correlation
+ids: the unit of work knows its cause, the commands need not."""
 
 from __future__ import annotations
 
@@ -6,6 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
+
+from tracking_svc.domain import InfluencerATrackear
+
+# --- from clients ---
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -20,3 +27,31 @@ class RegistrarEvento:
     datos: Mapping[str, Any] = field(default_factory=dict)
     codigo: str | None = None
     id_evento: UUID | None = None
+
+
+# --- from the saga ---
+
+
+@dataclass(frozen=True)
+class HabilitarTracking:
+    id_campana: str
+    id_marca: str
+    influencers: tuple[InfluencerATrackear, ...]
+
+
+@dataclass(frozen=True)
+class DeshabilitarTracking:
+    id_campana: str
+    motivo: str
+
+
+@dataclass(frozen=True)
+class CerrarTracking:
+    id_campana: str
+
+
+@dataclass(frozen=True)
+class RechazarPorFalloTecnico:
+    id_campana: str
+    id_marca: str
+    motivo: str

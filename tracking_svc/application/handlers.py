@@ -2,12 +2,13 @@
 
 Ingestion (``registrar_lotes``) is the hot path and needs no outbox or inbox: it reads the
 campaigns' state, asks the domain whether every event counts, then stores the event rows and
-their summed increments in one atomic statement; all or nothing.
+their summed increments in one atomic statement; all or nothing. It works on the storage that
+``abrir`` opens (``ports.EventosTracking``), outside any unit of work.
 
-The reactions (``when_<event>_<action>``) are the saga's; each runs in one unit of work (one
-transaction with the message's inbox row and its outbox rows). They serialize on the campaign
-(``lock``), load its tracking, apply the domain's reaction, store the result and queue each
-pending domain event in the outbox, translated with the incoming event's saga and correlation.
+The saga's use cases each run in one unit of work (one transaction with the message's inbox
+row; the unit of work puts the pending domain events of what it stored in the outbox when it
+commits, translated with the incoming event's saga and correlation). They serialize on the
+campaign (``lock``), apply the domain's reaction and store the result.
 """
 
 from __future__ import annotations
@@ -22,14 +23,15 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from tracking_svc import domain
-from tracking_svc.adapters.repository import (
-    CampanaTrackingRepository,
-    EventoNuevo,
-    EventoTrackingRepository,
+from tracking_svc.application.commands import (
+    CerrarTracking,
+    DeshabilitarTracking,
+    HabilitarTracking,
+    RechazarPorFalloTecnico,
+    RegistrarEvento,
 )
-from tracking_svc.adapters.translators import a_contrato, influencers_de
-from tracking_svc.application.commands import RegistrarEvento
 from tracking_svc.application.errors import CampanaNoEncontrada, EventoRechazado
+from tracking_svc.application.ports import EventoNuevo
 from tracking_svc.domain import (
     CampanaTracking,
     ErrorDominio,
@@ -39,8 +41,7 @@ from tracking_svc.domain import (
 )
 
 if TYPE_CHECKING:
-    import contracts as c
-    from alpes.db import Database, UnitOfWork
+    from tracking_svc.application.ports import AbrirEventos, TrackingUnitOfWork
 
 logger = logging.getLogger("tracking.handlers")
 
@@ -70,7 +71,7 @@ class _LoteAceptado:
 
 
 async def registrar_lotes(
-    lotes: Sequence[Lote], db: Database
+    lotes: Sequence[Lote], abrir: AbrirEventos
 ) -> list[list[Registro] | EventoRechazado]:
     """Count several independent batches with one read and one atomic write.
 
@@ -88,7 +89,7 @@ async def registrar_lotes(
     the cancellation, as if it had arrived a moment earlier, which is acceptable. Locking the
     campaign for every event would serialize all ingestion of a campaign instead.
     """
-    async with EventoTrackingRepository.open(db.engine) as repo:
+    async with abrir() as repo:
         campanas = await repo.aceptacion(
             {cmd.id_campana for lote in lotes for cmd in lote},
             {cmd.codigo for lote in lotes for cmd in lote if cmd.codigo is not None},
@@ -170,78 +171,37 @@ def _aceptar(cmd: RegistrarEvento, campana: CampanaTracking | None) -> TipoEvent
 # --- the saga ---
 
 
-async def when_campana_creada_habilitar(
-    evento: c.CampanaCreada, uow: UnitOfWork, fuente: FuenteAleatoria = secrets.token_bytes
+async def habilitar_tracking(
+    cmd: HabilitarTracking, uow: TrackingUnitOfWork, fuente: FuenteAleatoria = secrets.token_bytes
 ) -> None:
     """Provision metrics and one code per influencer, once (nothing after a cancellation)."""
-    repo, campana = await _cargar(uow, evento.id_campana)
-    version = _version(campana)
+    campana = await uow.campanas.lock(cmd.id_campana)
     campana = domain.when_campana_creada_habilitar(
-        campana, evento.id_campana, evento.marca.id_marca, influencers_de(evento), fuente
+        campana, cmd.id_campana, cmd.id_marca, cmd.influencers, fuente
     )
-    await _save(uow, repo, campana, evento, version)
+    await uow.campanas.save(campana)
 
 
-async def when_campana_cancelada_deshabilitar(
-    evento: c.CampanaCancelada | c.ReservaPresupuestoRechazada | c.AsignacionInfluencersRechazada,
-    uow: UnitOfWork,
-) -> None:
+async def deshabilitar_tracking(cmd: DeshabilitarTracking, uow: TrackingUnitOfWork) -> None:
     """Compensate: disable the codes (a tombstone if the campaign is not known yet)."""
-    repo, campana = await _cargar(uow, evento.id_campana)
-    version = _version(campana)
-    campana = domain.when_campana_cancelada_deshabilitar(campana, evento.id_campana, evento.motivo)
-    await _save(uow, repo, campana, evento, version)
+    campana = await uow.campanas.lock(cmd.id_campana)
+    campana = domain.when_campana_cancelada_deshabilitar(campana, cmd.id_campana, cmd.motivo)
+    await uow.campanas.save(campana)
 
 
-async def when_campana_finalizada_cerrar(evento: c.CampanaFinalizada, uow: UnitOfWork) -> None:
+async def cerrar_tracking(cmd: CerrarTracking, uow: TrackingUnitOfWork) -> None:
     """The campaign finished: stop counting its events."""
-    repo, campana = await _cargar(uow, evento.id_campana)
+    campana = await uow.campanas.lock(cmd.id_campana)
     if campana is None:
-        logger.warning("CampanaFinalizada de una campana desconocida: %s", evento.id_campana)
+        logger.warning("CampanaFinalizada de una campana desconocida: %s", cmd.id_campana)
         return
-    version = campana.version
     domain.when_campana_finalizada_cerrar(campana)
-    await _save(uow, repo, campana, evento, version)
+    await uow.campanas.save(campana)
 
 
-async def when_fallo_tecnico_rechazar(
-    evento: c.CampanaCreada, error: BaseException, uow: UnitOfWork
-) -> None:
-    """``CampanaCreada`` kept failing: publish a technical rejection so the saga never waits."""
-    repo, campana = await _cargar(uow, evento.id_campana)
-    version = _version(campana)
-    motivo = f"fallo tecnico al habilitar el tracking: {type(error).__name__}"
-    campana = domain.when_fallo_tecnico_rechazar(
-        campana, evento.id_campana, evento.marca.id_marca, motivo
-    )
-    await _save(uow, repo, campana, evento, version)
-
-
-async def _cargar(
-    uow: UnitOfWork, id_campana: str
-) -> tuple[CampanaTrackingRepository, CampanaTracking | None]:
-    repo = CampanaTrackingRepository(uow.session)
-    await repo.lock(id_campana)
-    return repo, await repo.get(id_campana)
-
-
-def _version(campana: CampanaTracking | None) -> int | None:
-    return None if campana is None else campana.version
-
-
-async def _save(
-    uow: UnitOfWork,
-    repo: CampanaTrackingRepository,
-    campana: CampanaTracking,
-    causa: c.IntegrationEvent,
-    version_leida: int | None,
-) -> None:
-    """Store ``campana`` (new if ``version_leida`` is None; else only if it changed) and queue
-    its pending events, translated with the saga and correlation of ``causa``."""
-    if version_leida is None:
-        await repo.add(campana)
-    elif campana.version != version_leida:
-        await repo.save(campana, version_leida)
-    for evento in campana.eventos:
-        await uow.publish(a_contrato(evento, causa))
-    campana.eventos.clear()
+async def rechazar_por_fallo_tecnico(cmd: RechazarPorFalloTecnico, uow: TrackingUnitOfWork) -> None:
+    """Enabling kept failing: publish a technical rejection so the saga never waits, unless
+    the campaign already has an outcome."""
+    campana = await uow.campanas.lock(cmd.id_campana)
+    campana = domain.when_fallo_tecnico_rechazar(campana, cmd.id_campana, cmd.id_marca, cmd.motivo)
+    await uow.campanas.save(campana)

@@ -26,7 +26,7 @@ from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from alpes.service import ServiceDep
-from tracking_svc.application import queries
+from tracking_svc.adapters import queries
 from tracking_svc.application.batcher import EventoBatcher
 from tracking_svc.application.commands import RegistrarEvento
 from tracking_svc.application.errors import CampanaNoEncontrada, EventoRechazado

@@ -23,7 +23,7 @@ class Escritura:
         self.tandas: list[int] = []
         self.fallar = False
 
-    async def __call__(self, lotes: Sequence[Sequence[RegistrarEvento]], db: Any) -> list[Any]:
+    async def __call__(self, lotes: Sequence[Sequence[RegistrarEvento]], abrir: Any) -> list[Any]:
         self.tandas.append(len(lotes))
         await asyncio.sleep(self.demora)
         if self.fallar:
@@ -34,6 +34,11 @@ class Escritura:
             else [cmd.id_campana for cmd in lote]
             for lote in lotes
         ]
+
+
+def sin_base() -> Any:
+    """The storage opener; the stand-in write never opens it."""
+    raise AssertionError("the stand-in write opens no storage")
 
 
 def lote(nombre: str, tipo: str = "vista", n: int = 1) -> list[RegistrarEvento]:
@@ -50,7 +55,7 @@ def escritura(monkeypatch: pytest.MonkeyPatch) -> Escritura:
 async def test_concurrent_requests_share_batches_and_each_gets_its_own_answer(
     escritura: Escritura,
 ) -> None:
-    ingesta = EventoBatcher(db=None)  # type: ignore[arg-type]
+    ingesta = EventoBatcher(sin_base)
 
     respuestas: list[Any] = await asyncio.gather(
         *(ingesta.registrar(lote(f"c{n}", "malo" if n % 10 == 0 else "vista")) for n in range(100)),
@@ -69,7 +74,7 @@ async def test_concurrent_requests_share_batches_and_each_gets_its_own_answer(
 async def test_a_batch_never_exceeds_max_eventos_but_takes_at_least_one_request(
     escritura: Escritura,
 ) -> None:
-    ingesta = EventoBatcher(db=None, max_eventos=10, escritores=1)  # type: ignore[arg-type]
+    ingesta = EventoBatcher(sin_base, max_eventos=10, escritores=1)
 
     await asyncio.gather(*(ingesta.registrar(lote(f"c{n}", n=4)) for n in range(9)))
     await ingesta.registrar(lote("grande", n=25))
@@ -82,7 +87,7 @@ async def test_bursts_with_pauses_never_leave_a_request_without_a_writer(
     escritura: Escritura,
 ) -> None:
     escritura.demora = 0
-    ingesta = EventoBatcher(db=None)  # type: ignore[arg-type]
+    ingesta = EventoBatcher(sin_base)
 
     for ronda in range(200):
         async with asyncio.timeout(5):
@@ -94,7 +99,7 @@ async def test_bursts_with_pauses_never_leave_a_request_without_a_writer(
 async def test_a_failed_write_fails_its_batch_only_and_a_cancelled_request_blocks_nobody(
     escritura: Escritura,
 ) -> None:
-    ingesta = EventoBatcher(db=None, escritores=1)  # type: ignore[arg-type]
+    ingesta = EventoBatcher(sin_base, escritores=1)
     escritura.fallar = True
     primera = asyncio.ensure_future(ingesta.registrar(lote("a")))
     await asyncio.sleep(0)  # the writer takes the first request alone

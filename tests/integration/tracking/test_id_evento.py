@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from functools import partial
 from typing import Any
 
 import httpx
@@ -19,9 +20,11 @@ from tests.integration.tracking.conftest import (
     metricas,
     provisionar,
 )
+from tracking_svc.adapters.repository import EventoTrackingRepository
 from tracking_svc.application import handlers
 from tracking_svc.application.commands import RegistrarEvento
 from tracking_svc.application.errors import EventoRechazado
+from tracking_svc.application.ports import AbrirEventos
 
 REPETIDO = "Idempotent-Replayed"
 
@@ -34,6 +37,11 @@ def cuerpo(id_campana: str, tipo: str = "conversion", **extra: Any) -> dict[str,
         "id_evento": str(uuid.uuid4()),
         **extra,
     }
+
+
+def abrir(svc: RunningService) -> AbrirEventos:
+    """The service's ingestion storage, as its composition root opens it."""
+    return partial(EventoTrackingRepository.open, svc.service.db.engine)
 
 
 async def post(svc: RunningService, datos: dict[str, Any]) -> httpx.Response:
@@ -173,7 +181,7 @@ async def test_racing_writers_skip_the_ids_stored_first_and_answer_those_events(
         ]
 
     resultados = await asyncio.gather(
-        *(handlers.registrar_lotes([lote(n)], tracking.service.db) for n in range(10))
+        *(handlers.registrar_lotes([lote(n)], abrir(tracking)) for n in range(10))
     )
 
     registros = [r for [resultado] in resultados for r in resultado]  # type: ignore[union-attr]
@@ -214,7 +222,7 @@ async def test_a_refused_request_does_not_claim_its_ids_for_the_next_one(
     ]
     bueno = [RegistrarEvento(id_campana=id_campana, tipo_evento="clic", id_evento=id_evento)]
 
-    rechazado, aceptado = await handlers.registrar_lotes([malo, bueno], tracking.service.db)
+    rechazado, aceptado = await handlers.registrar_lotes([malo, bueno], abrir(tracking))
 
     assert isinstance(rechazado, EventoRechazado) and rechazado.indice == 1
     assert not isinstance(aceptado, EventoRechazado)
