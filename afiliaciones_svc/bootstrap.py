@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 import contracts as c
 from afiliaciones_svc.adapters.orm import metadata
+from afiliaciones_svc.adapters.unit_of_work import SqlAfiliacionesUnitOfWork
 from afiliaciones_svc.application.errors import NoEncontrada
 from afiliaciones_svc.domain.errors import ErrorValidacion, TransicionInvalida
 from afiliaciones_svc.entrypoints import subscribers
@@ -46,5 +47,6 @@ def create_app(settings: Settings) -> FastAPI:
         description=DESCRIPTION,
         domain_errors=DOMAIN_ERRORS,
         background=[deadline_job],
+        unit_of_work=SqlAfiliacionesUnitOfWork,
     )
     return build_app(service, title=TITLE, description=DESCRIPTION, routers=[router])

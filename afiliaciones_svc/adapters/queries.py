@@ -1,4 +1,5 @@
-"""The read side: plain SQL over the tables, answering small dicts in the seed's shapes.
+"""The read side: plain SQL over the tables, answering small dicts in the seed's shapes (no
+unit of work: an adapter the entry points call directly).
 
 A campaign reads as the seed showed it (``id``, ``marca``, ..., ``presupuesto`` as a float,
 ``influencers`` without ids) plus ``id_saga``. A saga reads as its campaign's saga state and

@@ -1,13 +1,18 @@
 """The campaign repository: loads and stores the ``Campana`` aggregate with SQLAlchemy Core.
 
-Every write of a campaign goes through a row lock (``get(..., for_update=True)`` or
-``vencidas``) taken in the same transaction, so the three participants' outcomes, the user and
-the deadline job never interleave on one campaign. ``save`` also checks ``version``: an update
-that finds another version raises ``ConcurrencyConflict`` instead of overwriting it.
+Every write of a campaign goes through a row lock (``lock``, ``vencidas`` or ``sin_compensar``)
+taken in the same transaction, so the three participants' outcomes, the user and the deadline
+job never interleave on one campaign. ``save`` also checks ``version``: an update that finds
+another version raises ``ConcurrencyConflict`` instead of overwriting it.
+
+``add`` and ``save`` store the state and append the pending timeline lines, then hand the
+campaign to the unit of work (``collect``), which publishes its pending events when the work
+commits. ``save`` of a campaign with nothing pending stores nothing (see ``save``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -18,15 +23,26 @@ from afiliaciones_svc.adapters.orm import campanas, linea_de_tiempo_saga
 from afiliaciones_svc.domain.model import Campana
 from afiliaciones_svc.domain.saga import EstadoSaga, OrigenCancelacion, Participante, ProgresoSaga
 from afiliaciones_svc.domain.values import EstadoCampana, InfluencerInfo, MarcaRef, TipoCampana
-from alpes.seedwork import ConcurrencyConflict
+from alpes.seedwork import Aggregate, ConcurrencyConflict
+
+Collect = Callable[[Aggregate], None]
+
+
+def _ignore(aggregate: Aggregate) -> None:
+    """Outside a unit of work nothing publishes what is stored."""
 
 
 class CampanaRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, collect: Collect = _ignore) -> None:
         self.session = session
+        self.collect = collect
 
-    async def get(self, id_campana: str, *, for_update: bool = False) -> Campana | None:
-        return await self._one(select(campanas).where(campanas.c.id == id_campana), for_update)
+    async def get(self, id_campana: str) -> Campana | None:
+        return await self._one(select(campanas).where(campanas.c.id == id_campana), False)
+
+    async def lock(self, id_campana: str) -> Campana | None:
+        """The campaign, its row locked until the transaction ends; None if unknown."""
+        return await self._one(select(campanas).where(campanas.c.id == id_campana), True)
 
     async def by_saga(self, id_saga: str, *, for_update: bool = False) -> Campana | None:
         return await self._one(select(campanas).where(campanas.c.id_saga == id_saga), for_update)
@@ -68,9 +84,17 @@ class CampanaRepository:
         await self.session.execute(
             insert(campanas).values(id=campana.id, **_columnas(campana), version=campana.version)
         )
-        await self._flush_pending(campana)
+        await self._append_timeline(campana)
+        self.collect(campana)
 
     async def save(self, campana: Campana) -> None:
+        """Store a campaign loaded (and locked) in this transaction.
+
+        Every change of a campaign leaves a timeline line, so with none pending and no
+        pending event (a repeated outcome, say) there is nothing to store: the row, its version
+        included, is left as it was."""
+        if not campana.linea_de_tiempo_nueva and not campana.eventos:
+            return
         result = await self.session.execute(
             update(campanas)
             .where(campanas.c.id == campana.id, campanas.c.version == campana.version)
@@ -81,7 +105,8 @@ class CampanaRepository:
                 f"La campaña {campana.id} fue modificada en paralelo; reintente."
             )
         campana.version += 1
-        await self._flush_pending(campana)
+        await self._append_timeline(campana)
+        self.collect(campana)
 
     async def _one(self, query: Select[Any], for_update: bool) -> Campana | None:
         if for_update:
@@ -89,8 +114,8 @@ class CampanaRepository:
         row = (await self.session.execute(query)).mappings().first()
         return _campana(row) if row is not None else None
 
-    async def _flush_pending(self, campana: Campana) -> None:
-        """Append the pending timeline lines; the pending events were published already."""
+    async def _append_timeline(self, campana: Campana) -> None:
+        """Append the pending timeline lines (the pending events are the unit of work's)."""
         if campana.linea_de_tiempo_nueva:
             await self.session.execute(
                 insert(linea_de_tiempo_saga),
@@ -107,7 +132,6 @@ class CampanaRepository:
                 ],
             )
         campana.linea_de_tiempo_nueva.clear()
-        campana.eventos.clear()
 
 
 def _columnas(campana: Campana) -> dict[str, Any]:

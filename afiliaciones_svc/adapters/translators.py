@@ -15,12 +15,16 @@ import contracts as c
 from afiliaciones_svc.application.commands import RegistrarResultado
 from afiliaciones_svc.domain import events as d
 from afiliaciones_svc.domain.saga import Participante, Resultado
+from alpes.db import Cause
 
 # --- domain -> contracts ---
 
 
-def a_contrato(evento: d.EventoCampana) -> c.IntegrationEvent:
-    """The integration event that tells the other services about ``evento``."""
+def a_contrato(evento: d.EventoCampana, causa: Cause | None = None) -> c.IntegrationEvent:
+    """The integration event that tells the other services about ``evento``.
+
+    ``causa`` (the event being handled, if any) is not used: a campaign's events carry their
+    own saga and correlation ids, which the campaign has kept since its creation."""
     return _contrato(evento, **_envoltura(evento))
 
 

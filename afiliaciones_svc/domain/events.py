@@ -1,8 +1,9 @@
 """Domain events of a campaign: what happened, in the past tense, in domain types.
 
-They wait in ``Campana.eventos`` until the application stores them in the outbox; the adapters
-translate them into the integration events of ``contracts.afiliaciones`` (there ``presupuesto``
-is a float, ``tipo`` and ``estado`` strings, and ``id_evento`` is added).
+They wait in ``Campana.eventos`` until the unit of work that stored the campaign puts them in
+the outbox when it commits; the adapters translate them into the integration events of
+``contracts.afiliaciones`` (there ``presupuesto`` is a float, ``tipo`` and ``estado`` strings,
+and ``id_evento`` is added).
 """
 
 from __future__ import annotations

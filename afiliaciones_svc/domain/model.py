@@ -2,14 +2,16 @@
 
 Every change goes through a method. A method that changes something leaves behind:
 
-- ``eventos``: domain events to publish (the application writes them to the outbox);
+- ``eventos``: domain events to publish (the unit of work puts them in the outbox when the work
+  that stored the campaign commits);
 - ``linea_de_tiempo_nueva``: ``EntradaSaga`` lines to append to the persisted saga timeline,
   both for what afiliaciones publishes (origen "afiliaciones"; for ``CampanaCancelada`` the
   cancellation's origen) and for each participant outcome it records (origen: the participant).
 
-Both lists are pending work: the application reads them after the call, commits them with the
-new state in one transaction, and clears them. A call that changes nothing (a duplicate outcome,
-a deadline not yet due) appends nothing. Illegal lifecycle actions raise ``TransicionInvalida``.
+Both lists are pending work: the repository stores the timeline lines with the new state, and
+the unit of work takes the events, in one transaction; both are cleared then. A call that
+changes nothing (a duplicate outcome, a deadline not yet due) appends nothing. Illegal lifecycle
+actions raise ``TransicionInvalida``.
 
 Datetimes are stored aware, in UTC; naive inputs are read as UTC. ``presupuesto`` is a
 ``Decimal``: money, compared exactly and stored as NUMERIC; it becomes a float only at the edges

@@ -1,5 +1,7 @@
 """HTTP API of afiliaciones, seed-compatible. Entry points only translate: request -> command or
-query, result -> response. Pydantic lives here and nowhere else in the service.
+query, result -> response. Pydantic lives here and nowhere else in the service. A write answers
+the campaign as the read side shows it, read back (``adapters.queries``) from the row it wrote, in
+its own transaction: its unit of work is the SQL one (``SqlAfiliacionesUnitOfWork``).
 
 Errors (mapped in ``bootstrap``): invalid request 422, unknown campaign or saga 404 (an id that is
 not a UUID is unknown too), a lifecycle action the campaign's state forbids 409 with ``estado``.
@@ -19,7 +21,9 @@ from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from afiliaciones_svc.application import handlers, queries
+from afiliaciones_svc.adapters import queries
+from afiliaciones_svc.adapters.unit_of_work import SqlAfiliacionesUnitOfWork
+from afiliaciones_svc.application import handlers
 from afiliaciones_svc.application.commands import (
     CancelarCampana,
     CrearCampana,
@@ -30,7 +34,6 @@ from afiliaciones_svc.application.errors import CampanaNoEncontrada, SagaNoEncon
 from afiliaciones_svc.domain.model import Campana
 from afiliaciones_svc.domain.saga import EstadoSaga
 from afiliaciones_svc.domain.values import EstadoCampana, InfluencerInfo, MarcaRef
-from alpes.db import UnitOfWork
 from alpes.failures import one_line
 from alpes.idempotency import Escritura
 from alpes.prefer import wait_preference
@@ -304,9 +307,9 @@ _404: Respuestas = {404: {"model": ErrorOut}}
 _409: Respuestas = {404: {"model": ErrorOut}, 409: {"model": ErrorOut}}
 
 
-def _crear(request: Request, body: CampanaIn, uow: UnitOfWork) -> Awaitable[Campana]:
-    settings = service_of(request).settings
-    return handlers.crear_campana(body.comando(request.state.correlation_id), uow, settings)
+def _crear(request: Request, body: CampanaIn, uow: SqlAfiliacionesUnitOfWork) -> Awaitable[Campana]:
+    plazo = timedelta(seconds=service_of(request).settings.saga_deadline_seconds)
+    return handlers.crear_campana(body.comando(request.state.correlation_id), uow, plazo=plazo)
 
 
 # --- campaigns ---
@@ -321,7 +324,7 @@ def _crear(request: Request, body: CampanaIn, uow: UnitOfWork) -> Awaitable[Camp
 async def crear_campana(request: Request, body: CampanaIn, escritura: Escritura) -> JSONResponse:
     """Creates the campaign (``creada``) and starts its saga (``CampanaCreada``)."""
 
-    async def crear(uow: UnitOfWork) -> dict[str, Any]:
+    async def crear(uow: SqlAfiliacionesUnitOfWork) -> dict[str, Any]:
         campana = await _crear(request, body, uow)
         return await queries.obtener_campana(uow.session, campana.id)
 
@@ -349,7 +352,7 @@ async def listar_campanas(
 
 @router.post("/campana/{id_campana}/iniciar", response_model=CampanaOut, responses=_409)
 async def iniciar_campana(id_campana: IdCampana, escritura: Escritura) -> JSONResponse:
-    async def iniciar(uow: UnitOfWork) -> dict[str, Any]:
+    async def iniciar(uow: SqlAfiliacionesUnitOfWork) -> dict[str, Any]:
         await handlers.iniciar(IniciarCampana(id_campana), uow)
         return await queries.obtener_campana(uow.session, id_campana)
 
@@ -358,7 +361,7 @@ async def iniciar_campana(id_campana: IdCampana, escritura: Escritura) -> JSONRe
 
 @router.post("/campana/{id_campana}/finalizar", response_model=CampanaOut, responses=_409)
 async def finalizar_campana(id_campana: IdCampana, escritura: Escritura) -> JSONResponse:
-    async def finalizar(uow: UnitOfWork) -> dict[str, Any]:
+    async def finalizar(uow: SqlAfiliacionesUnitOfWork) -> dict[str, Any]:
         await handlers.finalizar(FinalizarCampana(id_campana), uow)
         return await queries.obtener_campana(uow.session, id_campana)
 
@@ -372,7 +375,7 @@ async def cancelar_campana(
     """Cancels the campaign; the participants compensate what they did for it."""
     comando = CancelarCampana(id_campana, body.motivo) if body else CancelarCampana(id_campana)
 
-    async def cancelar(uow: UnitOfWork) -> dict[str, Any]:
+    async def cancelar(uow: SqlAfiliacionesUnitOfWork) -> dict[str, Any]:
         await handlers.cancelar(comando, uow)
         return await queries.obtener_campana(uow.session, id_campana)
 
@@ -428,7 +431,7 @@ async def crear_campana_saga(
     """
     iniciada: dict[str, Any] = {}
 
-    async def crear(uow: UnitOfWork) -> dict[str, Any]:
+    async def crear(uow: SqlAfiliacionesUnitOfWork) -> dict[str, Any]:
         campana = await _crear(request, body, uow)
         iniciada.update(
             id_saga=campana.id_saga,

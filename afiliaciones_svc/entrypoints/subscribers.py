@@ -1,4 +1,8 @@
-"""What afiliaciones reacts to: every participant's outcome, on that participant's topic."""
+"""What afiliaciones reacts to: every participant's outcome, on that participant's topic.
+
+The reaction translates the incoming event into a command and runs its use case in the unit of
+work the messaging layer opened for the message (with its inbox row).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,11 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 import contracts as c
-from afiliaciones_svc.adapters.translators import RESULTADOS
+from afiliaciones_svc.adapters import translators
 from afiliaciones_svc.application import handlers
 
 if TYPE_CHECKING:
+    from afiliaciones_svc.application.ports import AfiliacionesUnitOfWork
     from alpes.messaging import Handler
     from alpes.settings import Settings
 
@@ -17,6 +22,14 @@ if TYPE_CHECKING:
 def reactions(settings: Settings) -> dict[c.Context, dict[type[c.IntegrationEvent], Handler]]:
     """Every outcome event, by the context that publishes it, recorded by one reaction."""
     tables: dict[c.Context, dict[type[c.IntegrationEvent], Handler]] = defaultdict(dict)
-    for event_type in RESULTADOS:
-        tables[event_type.context][event_type] = handlers.when_participante_responde_registrar
+    for event_type in translators.RESULTADOS:
+        tables[event_type.context][event_type] = when_participante_responde_registrar
     return dict(tables)
+
+
+async def when_participante_responde_registrar(
+    event: c.IntegrationEvent, uow: AfiliacionesUnitOfWork
+) -> None:
+    """A success, failure or compensation of marca, influencer or tracking (the events are
+    listed in ``translators.RESULTADOS``): recorded in the campaign's saga."""
+    await handlers.registrar_resultado(translators.resultado_de(event), uow)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import pytest
 
 import contracts as c
-from afiliaciones_svc.application import handlers
+from afiliaciones_svc.adapters.unit_of_work import SqlAfiliacionesUnitOfWork
 from alpes.messaging import AvroCodec
 from faststream_pulsar import PulsarBroker
 from tests.helpers import eventually
@@ -140,6 +141,27 @@ async def test_a_redelivered_outcome_changes_nothing(
     assert len(inbox) == 4
 
 
+async def test_an_outcome_repeated_under_a_new_id_leaves_the_campaign_as_it_was(
+    afiliaciones: RunningService, probe: EventProbe
+) -> None:
+    campana = await crear(afiliaciones)
+    primero, segundo = exitos(campana)[0], exitos(campana)[0]  # the same success, two messages
+    version = "SELECT version FROM campanas WHERE id = :id"
+
+    for evento in (primero, segundo):
+        await probe.publish(evento)
+        await eventually(partial(_en_inbox, afiliaciones, evento.id_evento), message="handled")
+
+    assert await filas(afiliaciones, version, id=campana["id"]) == [(1,)]
+    nombres = [e for e, _ in eventos(await saga(afiliaciones, campana))]
+    assert nombres == ["CampanaCreada", "PresupuestoReservado"]
+
+
+async def _en_inbox(svc: RunningService, id_evento: str) -> bool:
+    sql = "SELECT 1 FROM inbox WHERE id_mensaje = :id"
+    return bool(await filas(svc, sql, id=id_evento))
+
+
 def _duplicados(caplog: pytest.LogCaptureFixture) -> int:
     return sum(1 for r in caplog.records if r.getMessage().startswith("duplicate "))
 
@@ -197,16 +219,18 @@ async def test_the_deadline_cancels_a_saga_nobody_answered(
 async def test_a_failing_reaction_rolls_back_state_and_outbox_then_is_dead_lettered(
     start_service: StartService, probe: EventProbe, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = handlers.when_participante_responde_registrar
+    real = SqlAfiliacionesUnitOfWork.publish_collected
     intentos: list[str] = []
 
-    async def falla_tras_publicar(event: Any, uow: Any) -> None:
-        await real(event, uow)  # cancels the campaign and queues CampanaCancelada
-        assert uow.wrote_outbox
-        intentos.append(event.id_evento)
+    async def falla_tras_publicar(uow: SqlAfiliacionesUnitOfWork) -> None:
+        await real(uow)  # the reaction cancelled the campaign: CampanaCancelada is queued
+        if uow.cause is None:  # an HTTP write (the campaign's creation) commits as it would
+            return
+        assert uow.wrote_outbox and isinstance(uow.cause, c.IntegrationEvent)
+        intentos.append(uow.cause.id_evento)
         raise RuntimeError("fallo simulado")
 
-    monkeypatch.setattr(handlers, "when_participante_responde_registrar", falla_tras_publicar)
+    monkeypatch.setattr(SqlAfiliacionesUnitOfWork, "publish_collected", falla_tras_publicar)
     svc = await start_service("afiliaciones")
     campana = await crear(svc)
     dlq_topic = c.dead_letter_topic(c.topic("influencer", probe.namespace), "afiliaciones")
