@@ -31,10 +31,7 @@ COLORS = {"afiliaciones": "36", "marca": "33", "influencer": "35", "tracking": "
 def create_app(service: str, settings: Settings | None = None) -> Any:
     """The ASGI app of ``service``, as its ``<service>_svc.bootstrap.SERVICE`` describes it."""
     module = importlib.import_module(f"{service}_svc.bootstrap")
-    settings = settings or Settings(service=service)
-    if not hasattr(module, "SERVICE"):  # TODO(issue 8): every bootstrap describes its service
-        return module.create_app(settings)
-    return module.SERVICE.app(settings)
+    return module.SERVICE.app(settings or Settings(service=service))
 
 
 def serve(service: str) -> None:

@@ -1,4 +1,4 @@
-"""The composition root of influencer: ``create_app(settings)`` builds the whole service.
+"""influencer, described (``SERVICE``): what ``alpes.service`` assembles into the running service.
 
 Nothing here does I/O: the database, broker and relay connect when the app starts.
 """
@@ -7,11 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI
-
-import contracts as c
-from alpes.service import assemble, build_app
-from alpes.settings import Settings
+from alpes.service import ServiceDescription
 from influencer_svc.adapters.orm import LAPIDAS, metadata
 from influencer_svc.adapters.unit_of_work import SqlInfluencerUnitOfWork
 from influencer_svc.application.errors import (
@@ -22,37 +18,25 @@ from influencer_svc.application.errors import (
 from influencer_svc.domain import DatosInfluencerInvalidos, ErrorDominio
 from influencer_svc.entrypoints import http, subscribers
 
-NAME: c.Context = "influencer"
-TITLE = "Alpes Partners: influencer"
-DESCRIPTION = (
-    "Influencers and their campaign assignments: assigns a campaign's influencers all or "
-    "nothing within their capacity, and releases them on cancellation, failure or finalization."
+SERVICE = ServiceDescription(
+    name="influencer",
+    title="Alpes Partners: influencer",
+    description=(
+        "Influencers and their campaign assignments: assigns a campaign's influencers all or "
+        "nothing within their capacity, and releases them on cancellation, failure or "
+        "finalization."
+    ),
+    metadata=metadata,
+    migrations=Path(__file__).parent / "migrations",
+    unit_of_work=SqlInfluencerUnitOfWork,
+    routers=[http.router],
+    reactions=subscribers.reactions,
+    domain_errors={
+        InfluencerNoEncontrado: 404,
+        InfluencerYaRegistrado: 409,
+        ReactivacionNoSoportada: 409,
+        DatosInfluencerInvalidos: 422,
+        ErrorDominio: 409,
+    },
+    retention=[LAPIDAS],
 )
-DOMAIN_ERRORS: dict[type[Exception], int] = {
-    InfluencerNoEncontrado: 404,
-    InfluencerYaRegistrado: 409,
-    ReactivacionNoSoportada: 409,
-    DatosInfluencerInvalidos: 422,
-    ErrorDominio: 409,
-}
-
-
-def create_app(settings: Settings) -> FastAPI:
-    service = assemble(
-        settings,
-        name=NAME,
-        metadata=metadata,
-        migrations=Path(__file__).parent / "migrations",
-        reactions=subscribers.reactions,
-        title=TITLE,
-        description=DESCRIPTION,
-        domain_errors=DOMAIN_ERRORS,
-        retention=[LAPIDAS],
-        unit_of_work=SqlInfluencerUnitOfWork,
-    )
-    return build_app(
-        service,
-        title=TITLE,
-        description=DESCRIPTION,
-        routers=[http.router],
-    )
