@@ -54,36 +54,37 @@ tells the others (None: the others need not know)."""
 
 
 def messaging_tables(metadata: MetaData) -> tuple[Table, Table]:
-    """The outbox and inbox tables every service's schema has (and ``idempotencia``, the
-    HTTP idempotency keys, see ``alpes.idempotency``)."""
+    """The outbox and inbox tables every service's schema has (and ``idempotency_keys``,
+    the HTTP idempotency keys, see ``alpes.idempotency``). Plumbing, so English names
+    (docs/conventions.md)."""
     outbox = Table(
         "outbox",
         metadata,
         Column("id", BigInteger, primary_key=True, autoincrement=True),
-        Column("id_evento", String(64), nullable=False, unique=True),
+        Column("event_id", String(64), nullable=False, unique=True),
         Column("topic", Text, nullable=False),
-        Column("clave", Text, nullable=False),
+        Column("key", Text, nullable=False),
         Column("payload", LargeBinary, nullable=False),
-        Column("propiedades", JSONB, nullable=False),
-        Column("creado_en", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("properties", JSONB, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     )
     inbox = Table(
         "inbox",
         metadata,
-        Column("consumidor", String(100), primary_key=True),
-        Column("id_mensaje", String(100), primary_key=True),
-        Column("procesado_en", DateTime(timezone=True), nullable=False, server_default=func.now()),
-        Index("ix_inbox_procesado_en", "procesado_en"),
+        Column("consumer", String(100), primary_key=True),
+        Column("message_id", String(100), primary_key=True),
+        Column("processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Index("ix_inbox_processed_at", "processed_at"),
     )
     Table(
-        "idempotencia",
+        "idempotency_keys",
         metadata,
-        Column("clave", String(200), primary_key=True),
-        Column("huella", String(64), nullable=False),
-        Column("estado_http", Integer, nullable=False),
-        Column("respuesta", JSONB, nullable=False),
-        Column("creado_en", DateTime(timezone=True), nullable=False, server_default=func.now()),
-        Index("ix_idempotencia_creado_en", "creado_en"),
+        Column("key", String(200), primary_key=True),
+        Column("fingerprint", String(64), nullable=False),
+        Column("status_code", Integer, nullable=False),
+        Column("response", JSONB, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Index("ix_idempotency_keys_created_at", "created_at"),
     )
     return outbox, inbox
 
@@ -125,7 +126,7 @@ class Database:
             engine=engine,
             outbox=metadata.tables["outbox"],
             inbox=metadata.tables["inbox"],
-            idempotency=metadata.tables["idempotencia"],
+            idempotency=metadata.tables["idempotency_keys"],
             namespace=namespace,
             unit_of_work_class=unit_of_work,
         )
@@ -190,13 +191,13 @@ class UnitOfWork(seedwork.UnitOfWork):
         await self.session.execute(
             insert(self.db.outbox)
             .values(
-                id_evento=event.id_evento,
+                event_id=event.id_evento,
                 topic=topic_for(event, self.db.namespace),
-                clave=key or event.id_campana,
+                key=key or event.id_campana,
                 payload=payload,
-                propiedades=properties,
+                properties=properties,
             )
-            .on_conflict_do_nothing(index_elements=["id_evento"])  # the same event, still queued
+            .on_conflict_do_nothing(index_elements=["event_id"])  # the same event, still queued
         )
         self.wrote_outbox = True
 
@@ -204,8 +205,8 @@ class UnitOfWork(seedwork.UnitOfWork):
         """Record ``message_id`` as processed by ``consumer``; False if it already was."""
         result = await self.session.execute(
             insert(self.db.inbox)
-            .values(consumidor=consumer, id_mensaje=message_id)
+            .values(consumer=consumer, message_id=message_id)
             .on_conflict_do_nothing()
-            .returning(self.db.inbox.c.id_mensaje)
+            .returning(self.db.inbox.c.message_id)
         )
         return result.first() is not None

@@ -68,8 +68,8 @@ class IdempotentWrite:
         key seen before with the same request, answer what that request was answered."""
         async with self.db.unit_of_work() as uow:
             if self.key is not None:
-                huella = self._fingerprint(body)
-                previous = await _claim(uow, self.key, huella)
+                fingerprint = self._fingerprint(body)
+                previous = await _claim(uow, self.key, fingerprint)
                 if previous is not None:
                     estado_http, respuesta = previous
                     return JSONResponse(respuesta, estado_http, headers={REPLAYED: "true"})
@@ -83,33 +83,33 @@ class IdempotentWrite:
         return hashlib.sha256(f"{self.method} {self.path}\n{content}".encode()).hexdigest()
 
 
-async def _claim(uow: UnitOfWork, key: str, huella: str) -> tuple[int, Any] | None:
+async def _claim(uow: UnitOfWork, key: str, fingerprint: str) -> tuple[int, Any] | None:
     """Claim ``key`` for this transaction; the stored answer when it was claimed before."""
     table = uow.db.idempotency
     claimed = await uow.session.execute(
         insert(table)
-        .values(clave=key, huella=huella, estado_http=0, respuesta={})
-        .on_conflict_do_nothing(index_elements=["clave"])
-        .returning(table.c.clave)
+        .values(key=key, fingerprint=fingerprint, status_code=0, response={})
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(table.c.key)
     )
     if claimed.first() is not None:
         return None
     row = (
         await uow.session.execute(
-            select(table.c.huella, table.c.estado_http, table.c.respuesta).where(
-                table.c.clave == key
+            select(table.c.fingerprint, table.c.status_code, table.c.response).where(
+                table.c.key == key
             )
         )
     ).one()
-    if row.huella != huella:
+    if row.fingerprint != fingerprint:
         raise ClaveReutilizada(key)
-    return row.estado_http, row.respuesta
+    return row.status_code, row.response
 
 
 async def _remember(uow: UnitOfWork, key: str, status_code: int, body: Any) -> None:
     table = uow.db.idempotency
     await uow.session.execute(
-        update(table).where(table.c.clave == key).values(estado_http=status_code, respuesta=body)
+        update(table).where(table.c.key == key).values(status_code=status_code, response=body)
     )
 
 

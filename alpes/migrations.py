@@ -152,3 +152,47 @@ def add_tombstone_time(op: Any, table: str) -> None:
 def drop_tombstone_time(op: Any, table: str) -> None:
     op.drop_index(f"ix_{table}_lapidas", table_name=table)
     op.drop_column(table, "creado_en")
+
+
+_RENAMES = {
+    "outbox": {
+        "id_evento": "event_id",
+        "clave": "key",
+        "propiedades": "properties",
+        "creado_en": "created_at",
+    },
+    "inbox": {"consumidor": "consumer", "id_mensaje": "message_id", "procesado_en": "processed_at"},
+    "idempotency_keys": {
+        "clave": "key",
+        "huella": "fingerprint",
+        "estado_http": "status_code",
+        "respuesta": "response",
+        "creado_en": "created_at",
+    },
+}
+_RENAMED_INDEXES = {
+    "outbox_id_evento_key": "outbox_event_id_key",
+    "ix_inbox_procesado_en": "ix_inbox_processed_at",
+    "idempotencia_pkey": "idempotency_keys_pkey",
+    "ix_idempotencia_creado_en": "ix_idempotency_keys_created_at",
+}
+
+
+def english_messaging_tables(op: Any) -> None:
+    """The outbox, inbox and idempotency tables are plumbing: English names, like the code
+    that uses them (docs/conventions.md). Renames only: no row is rewritten."""
+    op.rename_table("idempotencia", "idempotency_keys")
+    for table, columns in _RENAMES.items():
+        for old, new in columns.items():
+            op.alter_column(table, old, new_column_name=new)
+    for old, new in _RENAMED_INDEXES.items():
+        op.execute(f"ALTER INDEX {old} RENAME TO {new}")
+
+
+def spanish_messaging_tables(op: Any) -> None:
+    for old, new in _RENAMED_INDEXES.items():
+        op.execute(f"ALTER INDEX {new} RENAME TO {old}")
+    for table, columns in _RENAMES.items():
+        for old, new in columns.items():
+            op.alter_column(table, new, new_column_name=old)
+    op.rename_table("idempotency_keys", "idempotencia")

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("alpes.outbox")
 
-_LAG = text("SELECT count(*), coalesce(extract(epoch FROM now() - min(creado_en)), 0) FROM outbox")
+_LAG = text("SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM outbox")
 
 # A bigint advisory key k shows in pg_locks as classid = k >> 32, objid = k & 0xffffffff and
 # objsubid = 1 (objsubid = 2 is the two-int4 form).
@@ -231,13 +231,13 @@ class OutboxRelay:
         return len(done), error
 
     async def _send(self, row: Any) -> None:
-        props = dict(row.propiedades)
+        props = dict(row.properties)
         await self._broker.publish(
             row.payload,
             row.topic,
-            key=row.clave,
+            key=row.key,
             headers=props,
-            message_id=row.id_evento,
+            message_id=row.event_id,
             correlation_id=props.get("id_correlacion"),
         )
 

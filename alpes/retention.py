@@ -4,7 +4,7 @@ Every ``retention_check_seconds`` it deletes, in bounded batches (one short tran
 each), the rows older than their horizon (docs/reliability.md, "Retention"):
 
 - processed inbox rows, after ``inbox_retention_days``;
-- HTTP idempotency keys (``idempotencia``), after ``idempotency_retention_hours``;
+- HTTP idempotency keys (``idempotency_keys``), after ``idempotency_retention_hours``;
 - the service's own tombstones (a cancellation recorded before its ``CampanaCreada``), after
   the inbox horizon: a service names them with :class:`Pruning` in ``assemble(retention=...)``.
 
@@ -77,11 +77,10 @@ class Pruning:
 
 def standard_prunings(db: Database) -> list[Pruning]:
     """What every service prunes: processed inbox rows and HTTP idempotency keys."""
-    prunings = [Pruning(db.inbox.c.procesado_en)]
-    idempotencia = db.inbox.metadata.tables.get("idempotencia")
-    if idempotencia is not None:
-        prunings.append(Pruning(idempotencia.c.creado_en, horizon=idempotency_horizon))
-    return prunings
+    return [
+        Pruning(db.inbox.c.processed_at),
+        Pruning(db.idempotency.c.created_at, horizon=idempotency_horizon),
+    ]
 
 
 async def prune(

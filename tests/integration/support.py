@@ -44,7 +44,7 @@ async def procesado(svc: RunningService, evento: c.IntegrationEvent) -> None:
     """The service has committed its reaction to ``evento`` (its inbox holds it)."""
 
     async def visto() -> bool:
-        sql = "SELECT 1 FROM inbox WHERE id_mensaje = :id"
+        sql = "SELECT 1 FROM inbox WHERE message_id = :id"
         return bool(await filas(svc, sql, id=evento.id_evento))
 
     await eventually(visto, message=f"{type(evento).__name__} handled")

@@ -33,7 +33,7 @@ async def total(svc: RunningService, path: str) -> int:
 
 
 async def claves(svc: RunningService) -> list[Any]:
-    return await filas(svc, "SELECT clave, estado_http, creado_en FROM idempotencia")
+    return await filas(svc, "SELECT key, status_code, created_at FROM idempotency_keys")
 
 
 # --- afiliaciones ------------------------------------------------------------------------
@@ -55,9 +55,9 @@ async def test_the_same_campaign_posted_twice_with_a_key_is_created_once(
     await barrera(svc, probe)
     assert len(probe.of(c.CampanaCreada)) == 2  # the campaign's and the barrier's
     assert len(probe.of(c.CampanaCreada, first.json()["id"])) == 1
-    [(key, status, creado_en)] = [r for r in await claves(svc)]
+    [(key, status, created_at)] = [r for r in await claves(svc)]
     assert (key, status) == (headers["Idempotency-Key"], 201)
-    assert creado_en is not None
+    assert created_at is not None
 
 
 async def test_ten_concurrent_requests_with_one_key_have_one_effect_and_one_answer(
@@ -272,7 +272,7 @@ async def test_a_brand_patch_replayed_with_its_key_is_not_applied_again(
     for _ in range(2):
         response = await svc.http.patch(missing, json={"activa": False}, headers=gone)
         assert response.status_code == 404 and not replayed(response), response.text
-    assert [r.clave for r in await claves(svc)] == [headers["Idempotency-Key"]]
+    assert [r.key for r in await claves(svc)] == [headers["Idempotency-Key"]]
 
 
 # --- influencer --------------------------------------------------------------------------
@@ -313,5 +313,5 @@ async def test_an_influencer_patch_replayed_with_its_key_is_not_applied_again(
     assert replay.status_code == 200 and replayed(replay), replay.text  # not run again
     assert replay.json() == first.json()
     assert (await svc.http.get(path)).json()["activo"] is False
-    [(key, status, creado_en)] = await claves(svc)
-    assert (key, status) == (headers["Idempotency-Key"], 200) and creado_en is not None
+    [(key, status, created_at)] = await claves(svc)
+    assert (key, status) == (headers["Idempotency-Key"], 200) and created_at is not None

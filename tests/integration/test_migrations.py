@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -43,3 +44,44 @@ async def test_a_service_migrates_an_empty_database_and_starts_again_on_it_at_he
                 version = await conn.execute(text("SELECT version_num FROM alembic_version"))
                 assert version.all() == [(head,)]
                 assert await conn.run_sync(differences, service.db.outbox.metadata) == []
+
+
+async def test_the_messaging_tables_keep_their_rows_when_renamed_to_english(
+    start_service: StartService,
+) -> None:
+    """A database from before the rename (the revision below head) keeps its inbox, outbox
+    and idempotency rows through ``english_messaging_tables``, and back."""
+    service = (await start_service("marca")).service
+    cfg = config(service.migrations)
+
+    def migrate(connection: Any, target: str) -> None:
+        cfg.attributes["connection"] = connection
+        (command.downgrade if target.startswith("-") else command.upgrade)(cfg, target)
+
+    async with service.db.engine.begin() as conn:
+        await conn.run_sync(migrate, "-1")
+        await conn.execute(
+            text("INSERT INTO inbox (consumidor, id_mensaje) VALUES ('marca', 'm-1')")
+        )
+        await conn.execute(
+            text(
+                "INSERT INTO outbox (id_evento, topic, clave, payload, propiedades)"
+                " VALUES ('e-1', 't', 'c-1', '\\x00', '{}')"
+            )
+        )
+        await conn.execute(
+            text(
+                "INSERT INTO idempotencia (clave, huella, estado_http, respuesta)"
+                " VALUES ('k-1', 'h', 201, '{}')"
+            )
+        )
+        await conn.run_sync(migrate, "head")
+        rows = await conn.execute(
+            text(
+                "SELECT (SELECT message_id FROM inbox WHERE consumer = 'marca'),"
+                " (SELECT key FROM outbox WHERE event_id = 'e-1'),"
+                " (SELECT status_code FROM idempotency_keys WHERE key = 'k-1')"
+            )
+        )
+        assert rows.one() == ("m-1", "c-1", 201)
+        assert await conn.run_sync(differences, service.db.outbox.metadata) == []

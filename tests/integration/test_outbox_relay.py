@@ -229,7 +229,7 @@ async def test_a_broker_outage_is_one_warning_per_attempt_and_lag_shows_in_ready
                 await commit(marca.service.db, [retenido])
                 async with marca.service.db.engine.begin() as conn:  # committed 10 s ago
                     await conn.execute(
-                        text("UPDATE outbox SET creado_en = now() - interval '10 s'")
+                        text("UPDATE outbox SET created_at = now() - interval '10 s'")
                     )
 
                 fallos = await eventually(

@@ -29,19 +29,19 @@ async def test_every_service_prunes_old_inbox_rows_and_idempotency_keys(
     # more old inbox rows than one batch deletes: the job goes on until none is left
     await ejecutar(
         svc,
-        "INSERT INTO inbox (consumidor, id_mensaje, procesado_en)"
+        "INSERT INTO inbox (consumer, message_id, processed_at)"
         " SELECT 'prueba', 'viejo-' || g, now() - interval '11 days'"
         " FROM generate_series(1, 2500) g",
     )
     await ejecutar(
         svc,
-        "INSERT INTO inbox (consumidor, id_mensaje, procesado_en) VALUES"
+        "INSERT INTO inbox (consumer, message_id, processed_at) VALUES"
         " ('prueba', 'reciente-1', now() - interval '9 days'),"
         " ('prueba', 'reciente-2', now())",
     )
     await ejecutar(
         svc,
-        "INSERT INTO idempotencia (clave, huella, estado_http, respuesta, creado_en) VALUES"
+        "INSERT INTO idempotency_keys (key, fingerprint, status_code, response, created_at) VALUES"
         " ('vieja', 'h', 201, '{}', now() - interval '25 hours'),"
         " ('reciente', 'h', 201, '{}', now() - interval '23 hours')",
     )
@@ -49,17 +49,17 @@ async def test_every_service_prunes_old_inbox_rows_and_idempotency_keys(
     async def podadas() -> bool:
         viejas = await filas(
             svc,
-            "SELECT (SELECT count(*) FROM inbox WHERE id_mensaje LIKE 'viejo-%')"
-            " + (SELECT count(*) FROM idempotencia WHERE clave = 'vieja')",
+            "SELECT (SELECT count(*) FROM inbox WHERE message_id LIKE 'viejo-%')"
+            " + (SELECT count(*) FROM idempotency_keys WHERE key = 'vieja')",
         )
         return bool(viejas[0][0] == 0)
 
     await eventually(podadas, timeout=30, message="old rows pruned")
     recientes = await filas(
-        svc, "SELECT id_mensaje FROM inbox WHERE consumidor = 'prueba' ORDER BY id_mensaje"
+        svc, "SELECT message_id FROM inbox WHERE consumer = 'prueba' ORDER BY message_id"
     )
-    assert [r.id_mensaje for r in recientes] == ["reciente-1", "reciente-2"]
-    assert [r.clave for r in await filas(svc, "SELECT clave FROM idempotencia")] == ["reciente"]
+    assert [r.message_id for r in recientes] == ["reciente-1", "reciente-2"]
+    assert [r.key for r in await filas(svc, "SELECT key FROM idempotency_keys")] == ["reciente"]
 
 
 def cancelacion(id_campana: str) -> c.CampanaCancelada:

@@ -137,7 +137,7 @@ async def test_a_redelivered_outcome_changes_nothing(
     await barrera(afiliaciones, probe)
     assert len(probe.of(c.CampanaConfirmada, campana["id"])) == 1
     assert probe.of(c.CampanaCancelada, campana["id"]) == []
-    inbox = await filas(afiliaciones, "SELECT id_mensaje FROM inbox")
+    inbox = await filas(afiliaciones, "SELECT message_id FROM inbox")
     assert len(inbox) == 4
 
 
@@ -158,7 +158,7 @@ async def test_an_outcome_repeated_under_a_new_id_leaves_the_campaign_as_it_was(
 
 
 async def _en_inbox(svc: RunningService, id_evento: str) -> bool:
-    sql = "SELECT 1 FROM inbox WHERE id_mensaje = :id"
+    sql = "SELECT 1 FROM inbox WHERE message_id = :id"
     return bool(await filas(svc, sql, id=id_evento))
 
 

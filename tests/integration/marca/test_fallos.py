@@ -77,7 +77,7 @@ async def test_a_failing_reservation_rolls_back_and_ends_in_the_dead_letter_topi
     [proyeccion] = (await campanas(marca, nike["id_marca"])).values()
     assert proyeccion["estado"] == "rechazada"
     assert (
-        await filas(marca, "SELECT 1 FROM inbox WHERE id_mensaje = :id", id=evento.id_evento) == []
+        await filas(marca, "SELECT 1 FROM inbox WHERE message_id = :id", id=evento.id_evento) == []
     )
     monkeypatch.undo()
     await barrera(marca, probe)
