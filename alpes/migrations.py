@@ -10,10 +10,11 @@ for ever, so a change to a table in code is a new revision, never an edit here.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from alembic import command
+from alembic import command, op
 from alembic.config import Config
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -50,6 +51,38 @@ def _upgrade(connection: Any, migrations: Path) -> None:
     cfg = config(migrations)
     cfg.attributes["connection"] = connection
     command.upgrade(cfg, "head")
+
+
+Step = tuple[Callable[[], None], Callable[[], None]]
+"""The ``upgrade`` and ``downgrade`` of a revision that is one shared step, so that the
+revision reads ``upgrade, downgrade = reliability()``."""
+
+
+def shared_step(upgrade: Callable[..., None], downgrade: Callable[..., None], *args: Any) -> Step:
+    """A revision's two functions doing ``upgrade(op, *args)`` and ``downgrade(op, *args)``."""
+
+    def upgrade_step() -> None:
+        upgrade(op, *args)
+
+    def downgrade_step() -> None:
+        downgrade(op, *args)
+
+    return upgrade_step, downgrade_step
+
+
+def reliability() -> Step:
+    """Revision 0002 of every service (see :func:`upgrade_reliability`)."""
+    return shared_step(upgrade_reliability, downgrade_reliability)
+
+
+def tombstone_time(table: str) -> Step:
+    """Revision 0003 of a participant (see :func:`add_tombstone_time`)."""
+    return shared_step(add_tombstone_time, drop_tombstone_time, table)
+
+
+def english_names() -> Step:
+    """The revision that renames the messaging tables (see :func:`english_messaging_tables`)."""
+    return shared_step(english_messaging_tables, spanish_messaging_tables)
 
 
 def create_messaging_tables(op: Any) -> None:

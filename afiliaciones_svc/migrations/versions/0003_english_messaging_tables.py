@@ -1,16 +1,6 @@
 """The messaging tables speak English (``alpes.migrations.english_messaging_tables``)."""
 
-from alembic import op
+from alpes.migrations import english_names
 
-from alpes.migrations import english_messaging_tables, spanish_messaging_tables
-
-revision = "0003"
-down_revision = "0002"
-
-
-def upgrade() -> None:
-    english_messaging_tables(op)
-
-
-def downgrade() -> None:
-    spanish_messaging_tables(op)
+revision, down_revision = "0003", "0002"
+upgrade, downgrade = english_names()

@@ -1,16 +1,6 @@
-"""Idempotency keys of HTTP writes; outbox commits notify the relay."""
+"""Idempotency keys of HTTP writes; outbox commits notify the relay (``alpes.migrations``)."""
 
-from alembic import op
+from alpes.migrations import reliability
 
-from alpes.migrations import downgrade_reliability, upgrade_reliability
-
-revision = "0002"
-down_revision = "0001"
-
-
-def upgrade() -> None:
-    upgrade_reliability(op)
-
-
-def downgrade() -> None:
-    downgrade_reliability(op)
+revision, down_revision = "0002", "0001"
+upgrade, downgrade = reliability()
