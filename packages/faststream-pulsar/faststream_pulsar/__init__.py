@@ -1,11 +1,16 @@
 """A FastStream broker for Apache Pulsar, built on ``pulsar-client``'s asyncio API."""
 
-from .broker import DEFAULT_PRODUCER_OPTIONS, PulsarBroker
+from .broker import (
+    DEFAULT_PRODUCER_OPTIONS,
+    PulsarBroker,
+    PulsarPublisherArgs,
+    PulsarRoute,
+    PulsarRouter,
+)
 from .message import PulsarMessage
 from .options import DeadLetterPolicy, InitialPosition, SubscriptionType
 from .publisher import PulsarPublisher
 from .response import PulsarPublishCommand, PulsarResponse
-from .router import PulsarPublisherArgs, PulsarRoute, PulsarRouter
 from .security import PulsarSecurity, PulsarTokenSecurity
 from .subscriber import PulsarSubscriber
 from .testing import TestPulsarBroker

@@ -4,7 +4,7 @@
 |---|---|
 | ``ack``    | ``acknowledge``: the subscription is done with the message |
 | ``nack``   | ``negative_acknowledge``: redelivered after the subscriber's
-               ``negative_ack_redelivery_delay``; past ``max_redeliveries`` the client
+               ``negative_ack_redelivery_delay``; past ``max_redeliveries`` the subscriber
                moves it to the dead-letter topic |
 | ``reject`` | Pulsar has no reject. The message is dead-lettered at once: copied to the
                subscriber's dead-letter topic with the reason in its properties, then
@@ -17,18 +17,12 @@ republish a dead letter where it came from).
 
 from __future__ import annotations
 
-import logging
 import sys
 import time
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
-from faststream.message import StreamMessage, decode_message
-
-if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
-
-    from faststream._internal.basic_types import DecodedMessage
+from faststream.message import StreamMessage
 
 CORRELATION_ID = "correlation_id"
 REPLY_TO = "reply_to"
@@ -73,9 +67,6 @@ def original_properties(dead_letter: dict[str, str]) -> dict[str, str]:
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-logger = logging.getLogger("faststream_pulsar")
 
 
 class RawMessage(Protocol):
@@ -173,56 +164,3 @@ class PulsarMessage(StreamMessage[Any]):
                 delivered_at=self.delivered_at,
             )
         await super().reject()
-
-
-class PulsarParser:
-    """Turns a raw message into a :class:`PulsarMessage` bound to its subscriber."""
-
-    __slots__ = ("_acknowledger",)
-
-    def __init__(self, acknowledger: Acknowledger | None) -> None:
-        self._acknowledger = acknowledger
-
-    async def parse_message(self, raw: RawMessage) -> PulsarMessage:
-        props = raw.properties()
-        return PulsarMessage(
-            raw,
-            raw.data(),
-            headers=props,
-            reply_to=props.get(REPLY_TO, ""),
-            content_type=props.get(CONTENT_TYPE),
-            correlation_id=props.get(CORRELATION_ID),
-            message_id=props.get(MESSAGE_ID) or str(raw.message_id()),
-            acknowledger=self._acknowledger,
-        )
-
-    @staticmethod
-    async def decode_message(msg: StreamMessage[Any]) -> DecodedMessage:
-        return decode_message(msg)
-
-
-def guard_decoder(
-    decoder: Callable[[StreamMessage[Any]], Awaitable[Any]],
-) -> Callable[[StreamMessage[Any]], Awaitable[Any]]:
-    """Wrap a decoder so an undecodable payload is dead-lettered, not retried forever.
-
-    Garbage bytes or an unknown schema will fail the same way on every redelivery, so
-    the message is rejected (dead-lettered) with one clear log line.
-    """
-    from faststream.exceptions import RejectMessage
-
-    async def decode(msg: StreamMessage[Any]) -> Any:
-        try:
-            return await decoder(msg)
-        except Exception as exc:
-            reason = f"undecodable payload: {type(exc).__name__}: {exc}"
-            logger.warning(
-                "dead-lettering message %s from %s: %s",
-                msg.message_id,
-                getattr(msg, "topic", "?"),
-                reason,
-            )
-            msg.headers[DEAD_LETTER_REASON] = reason
-            raise RejectMessage(reason=reason) from exc
-
-    return decode

@@ -20,7 +20,7 @@ from faststream.exceptions import SubscriberNotFound
 from typing_extensions import override
 
 from .broker import PulsarBroker
-from .producer import PulsarProducer, build_properties, encode_body
+from .publisher.producer import PulsarProducer, build_properties, encode_body
 
 if TYPE_CHECKING:
     from .publisher import PulsarPublisher

@@ -6,10 +6,10 @@ from pydantic import BaseModel
 
 from faststream_pulsar import PulsarBroker, PulsarRouter, TestPulsarBroker
 
-TOPIC = "persistent://public/default/pedidos"
+TOPIC = "persistent://public/default/orders"
 
 
-class Pedido(BaseModel):
+class Order(BaseModel):
     id: int
 
 
@@ -17,10 +17,10 @@ async def test_handler_gets_the_decoded_model_and_its_headers() -> None:
     broker = PulsarBroker()
 
     @broker.subscriber(TOPIC, subscription="s")
-    async def handle(pedido: Pedido) -> None: ...
+    async def handle(order: Order) -> None: ...
 
     async with TestPulsarBroker(broker) as br:
-        await br.publish(Pedido(id=1), TOPIC, key="k", headers={"h": "v"}, correlation_id="c")
+        await br.publish(Order(id=1), TOPIC, key="k", headers={"h": "v"}, correlation_id="c")
         handle.mock.assert_called_once_with({"id": 1})
 
 

@@ -7,24 +7,18 @@ from typing import TYPE_CHECKING, Any, cast
 
 from faststream._internal.broker.registrator import Registrator
 from faststream._internal.constants import EMPTY
-from faststream._internal.endpoint.subscriber.call_item import CallsCollection
 from faststream.middlewares import AckPolicy
 from typing_extensions import override
 
-from .config import PulsarBrokerConfig
-from .options import DEFAULT_NACK_DELAY, DeadLetterPolicy, InitialPosition, SubscriptionType
-from .publisher import (
-    PulsarPublisher,
-    PulsarPublisherConfig,
-    PulsarPublisherSpecification,
-    PulsarPublisherSpecificationConfig,
+from faststream_pulsar.configs import PulsarBrokerConfig
+from faststream_pulsar.options import (
+    DEFAULT_NACK_DELAY,
+    DeadLetterPolicy,
+    InitialPosition,
+    SubscriptionType,
 )
-from .subscriber import (
-    PulsarSubscriber,
-    PulsarSubscriberConfig,
-    PulsarSubscriberSpecification,
-    PulsarSubscriberSpecificationConfig,
-)
+from faststream_pulsar.publisher import PulsarPublisher, create_publisher
+from faststream_pulsar.subscriber import PulsarSubscriber, create_subscriber
 
 if TYPE_CHECKING:
     from datetime import timedelta
@@ -69,42 +63,22 @@ class PulsarRegistrator(Registrator[Any, PulsarBrokerConfig]):
         it goes to the dead-letter topic. ``max_workers > 1`` handles messages
         concurrently while keeping each key's messages in order.
         """
-        if max_workers < 1:
-            msg = "max_workers must be at least 1"
-            raise ValueError(msg)
-        sub_type = SubscriptionType(subscription_type)
-        config = cast("PulsarBrokerConfig", self.config)
-        calls = CallsCollection[Any]()
-        specification = PulsarSubscriberSpecification(
-            config,
-            PulsarSubscriberSpecificationConfig(
-                topic=topic,
-                subscription=subscription,
-                subscription_type=sub_type,
-                dead_letter=dead_letter,
-                title_=title,
-                description_=description,
-                include_in_schema=include_in_schema,
-            ),
-            calls,
-        )
-        subscriber = PulsarSubscriber(
-            PulsarSubscriberConfig(
-                topic=topic,
-                subscription=subscription,
-                subscription_type=sub_type,
-                initial_position=InitialPosition(initial_position),
-                dead_letter=dead_letter,
-                nack_delay=nack_delay,
-                receiver_queue_size=receiver_queue_size,
-                consumer_name=consumer_name,
-                no_reply=no_reply,
-                _outer_config=config,
-                _ack_policy=ack_policy,
-            ),
-            specification,
-            calls,
+        subscriber = create_subscriber(
+            topic,
+            subscription=subscription,
+            subscription_type=subscription_type,
+            initial_position=initial_position,
+            dead_letter=dead_letter,
+            nack_delay=nack_delay,
             max_workers=max_workers,
+            receiver_queue_size=receiver_queue_size,
+            consumer_name=consumer_name,
+            ack_policy=ack_policy,
+            no_reply=no_reply,
+            config=cast("PulsarBrokerConfig", self.config),
+            title_=title,
+            description_=description,
+            include_in_schema=include_in_schema,
         )
         super().subscriber(subscriber, persistent=persistent)
         return subscriber.add_call(
@@ -127,19 +101,14 @@ class PulsarRegistrator(Registrator[Any, PulsarBrokerConfig]):
         include_in_schema: bool = True,
     ) -> PulsarPublisher:
         """A publisher for ``topic``; as a decorator it publishes the handler's result."""
-        config = cast("PulsarBrokerConfig", self.config)
-        publisher = PulsarPublisher(
-            PulsarPublisherConfig(topic=topic, headers=headers, _outer_config=config),
-            PulsarPublisherSpecification(
-                config,
-                PulsarPublisherSpecificationConfig(
-                    topic=topic,
-                    schema_=schema,
-                    title_=title,
-                    description_=description,
-                    include_in_schema=include_in_schema,
-                ),
-            ),
+        publisher = create_publisher(
+            topic,
+            headers=headers,
+            config=cast("PulsarBrokerConfig", self.config),
+            title_=title,
+            description_=description,
+            schema_=schema,
+            include_in_schema=include_in_schema,
         )
         super().publisher(publisher, persistent=persistent)
         return publisher

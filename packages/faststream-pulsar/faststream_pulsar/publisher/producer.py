@@ -12,7 +12,8 @@ from faststream._internal.producer import ProducerProto
 from faststream.exceptions import FeatureNotSupportedException, IncorrectState
 from typing_extensions import override
 
-from .message import CONTENT_TYPE, CORRELATION_ID, MESSAGE_ID, REPLY_TO, PulsarParser
+from faststream_pulsar.message import CONTENT_TYPE, CORRELATION_ID, MESSAGE_ID, REPLY_TO
+from faststream_pulsar.parser import PulsarParser
 
 if TYPE_CHECKING:
     import pulsar.asyncio
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from faststream._internal.basic_types import SendableMessage
     from faststream._internal.parser import CodecProto
 
-    from .response import PulsarPublishCommand
+    from faststream_pulsar.response import PulsarPublishCommand
 
 
 async def encode_body(

@@ -17,17 +17,19 @@ from faststream._internal.broker import BrokerUsecase
 from faststream._internal.constants import EMPTY
 from faststream._internal.context.repository import ContextRepo
 from faststream._internal.di import FastDependsConfig
-from faststream._internal.logger import DefaultLoggerStorage, make_logger_state
-from faststream._internal.logger.logging import get_broker_logger
+from faststream._internal.logger import make_logger_state
 from faststream.response.publish_type import PublishType
 from faststream.specification.schema import BrokerSpec
 from typing_extensions import override
 
-from .config import PulsarBrokerConfig
-from .producer import PulsarProducer, swallow
+from faststream_pulsar.configs import PulsarBrokerConfig
+from faststream_pulsar.publisher.producer import PulsarProducer, swallow
+from faststream_pulsar.response import PulsarPublishCommand
+from faststream_pulsar.security import parse_security
+from faststream_pulsar.subscriber import PULSAR_ERRORS
+
+from .logging import PulsarLogStorage, quiet_client_logger
 from .registrator import PulsarRegistrator
-from .response import PulsarPublishCommand
-from .security import parse_security
 
 if TYPE_CHECKING:
     from datetime import timedelta
@@ -43,7 +45,7 @@ if TYPE_CHECKING:
     from faststream.security import BaseSecurity
     from faststream.specification.schema.extra import Tag, TagDict
 
-    from .message import PulsarMessage
+    from faststream_pulsar.message import PulsarMessage
 
 #: Producer settings: batching on, but flushed after 1 ms, so an awaited send costs
 #: about 2 ms instead of the client's 10 ms default while throughput keeps batching.
@@ -68,43 +70,6 @@ def new_correlation_id() -> str:
     unique, not unpredictable.
     """
     return f"{_ID_PREFIX}{next(_ID_COUNTER):012x}"
-
-
-def _quiet_client_logger() -> logging.Logger:
-    """The C++ client's logger: warnings and errors unless the application says more."""
-    client_logger = logging.getLogger("pulsar.client")
-    if client_logger.level == logging.NOTSET:
-        client_logger.setLevel(logging.WARNING)
-    return client_logger
-
-
-class _PulsarLogStorage(DefaultLoggerStorage):
-    def __init__(self) -> None:
-        super().__init__()
-        self._max_topic_len = 4
-        self.logger_log_level = logging.INFO
-
-    def set_level(self, level: int) -> None:
-        self.logger_log_level = level
-
-    def register_subscriber(self, params: dict[str, Any]) -> None:
-        self._max_topic_len = max(self._max_topic_len, len(params.get("topic", "")))
-
-    def get_logger(self, *, context: ContextRepo) -> LoggerProto:
-        if not (lg := self._get_logger_ref()):
-            lg = get_broker_logger(
-                name="pulsar",
-                default_context={"topic": "", "subscription": ""},
-                message_id_ln=10,
-                fmt=(
-                    "%(asctime)s %(levelname)-8s - %(topic)s | %(subscription)s | "
-                    "%(message_id)-10s - %(message)s"
-                ),
-                context=context,
-                log_level=self.logger_log_level,
-            )
-            self._logger_ref.add(lg)
-        return lg
 
 
 _TLS_SCHEMES = ("pulsar+ssl", "https")
@@ -206,7 +171,7 @@ class PulsarBroker(
             "operation_timeout_seconds": max(1, int(operation_timeout)),
             "connection_timeout_ms": int(connection_timeout * 1000),
             # the C++ client writes to stdout unless it is given a Python logger
-            "logger": client_logger or _quiet_client_logger(),
+            "logger": client_logger or quiet_client_logger(),
             **_security_kwargs(
                 url,
                 security,
@@ -229,7 +194,7 @@ class PulsarBroker(
                 logger=make_logger_state(
                     logger=logger,
                     log_level=log_level,
-                    default_storage_cls=_PulsarLogStorage,
+                    default_storage_cls=PulsarLogStorage,
                 ),
                 fd_config=FastDependsConfig(
                     use_fastdepends=apply_types,
@@ -280,7 +245,7 @@ class PulsarBroker(
         if client is not None:
             try:
                 await client.close()
-            except (pulsar.PulsarException, pulsar.asyncio.PulsarException) as exc:
+            except PULSAR_ERRORS as exc:
                 logging.getLogger("faststream_pulsar").debug("closing client: %s", exc)
 
     @override

@@ -9,7 +9,7 @@ from faststream._internal.configs import BrokerConfig
 from faststream._internal.parser import DefaultCodec
 from faststream.exceptions import IncorrectState
 
-from .producer import PulsarProducer
+from faststream_pulsar.publisher.producer import PulsarProducer
 
 if TYPE_CHECKING:
     import pulsar.asyncio

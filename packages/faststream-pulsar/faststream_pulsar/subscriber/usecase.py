@@ -5,26 +5,18 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from dataclasses import dataclass, field
 from itertools import count
 from typing import TYPE_CHECKING, Any
 
 import pulsar
 import pulsar.asyncio
-from faststream._internal.configs import (
-    SubscriberSpecificationConfig,
-    SubscriberUsecaseConfig,
-)
-from faststream._internal.constants import EMPTY
-from faststream._internal.endpoint.subscriber import SubscriberSpecification, SubscriberUsecase
+from faststream._internal.endpoint.subscriber import SubscriberUsecase
 from faststream._internal.endpoint.subscriber.mixins import TasksMixin
 from faststream._internal.endpoint.utils import process_msg
-from faststream.middlewares import AckPolicy
-from faststream.specification.asyncapi.utils import resolve_payloads
-from faststream.specification.schema import Message, Operation, SubscriberSpec
 from typing_extensions import override
 
-from .message import (
+from faststream_pulsar._native import ConsumerCalls
+from faststream_pulsar.message import (
     DEAD_LETTER_ATTEMPTS,
     DEAD_LETTER_FIRST_FAILURE,
     DEAD_LETTER_MESSAGE_ID,
@@ -33,23 +25,25 @@ from .message import (
     ORIGIN_SUBSCRIPTION,
     ORIGIN_TOPIC,
     PulsarMessage,
-    PulsarParser,
-    guard_decoder,
     utc_now,
 )
-from .options import DEFAULT_NACK_DELAY, DeadLetterPolicy, InitialPosition, SubscriptionType
-from .publisher import PulsarFakePublisher
+from faststream_pulsar.options import DeadLetterPolicy
+from faststream_pulsar.parser import PulsarParser, guard_decoder
+from faststream_pulsar.publisher.fake import PulsarFakePublisher
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Sequence
-    from datetime import datetime, timedelta
+    from datetime import datetime
 
     from faststream._internal.endpoint.publisher import PublisherProto
     from faststream._internal.endpoint.subscriber.call_item import CallsCollection
     from faststream._internal.types import AsyncCallable, CustomCallable
     from faststream.message import StreamMessage
 
-    from .config import PulsarBrokerConfig
+    from faststream_pulsar.configs import PulsarBrokerConfig
+
+    from .config import PulsarSubscriberConfig
+    from .specification import PulsarSubscriberSpecification
 
 logger = logging.getLogger("faststream_pulsar")
 
@@ -59,81 +53,6 @@ PULSAR_ERRORS = (pulsar.PulsarException, pulsar.asyncio.PulsarException)
 
 #: How many failing messages a subscriber remembers the first failure of.
 _FAILURES_REMEMBERED = 10_000
-
-
-@dataclass(kw_only=True)
-class PulsarSubscriberSpecificationConfig(SubscriberSpecificationConfig):
-    topic: str
-    subscription: str
-    subscription_type: SubscriptionType
-    dead_letter: DeadLetterPolicy | None
-
-
-@dataclass(kw_only=True)
-class PulsarSubscriberConfig(SubscriberUsecaseConfig):
-    _outer_config: PulsarBrokerConfig = field()
-    topic: str
-    subscription: str
-    subscription_type: SubscriptionType = SubscriptionType.SHARED
-    initial_position: InitialPosition = InitialPosition.LATEST
-    dead_letter: DeadLetterPolicy | None = None
-    nack_delay: timedelta = DEFAULT_NACK_DELAY
-    receiver_queue_size: int = 1000
-    consumer_name: str | None = None
-
-    @property
-    def ack_policy(self) -> AckPolicy:
-        if self._ack_policy is not EMPTY:
-            return self._ack_policy
-        if self._outer_config.ack_policy is not EMPTY:
-            return self._outer_config.ack_policy
-        # A failed handler must never ack: redeliver, and dead-letter past the limit.
-        return AckPolicy.NACK_ON_ERROR
-
-
-class PulsarSubscriberSpecification(
-    SubscriberSpecification["PulsarBrokerConfig", PulsarSubscriberSpecificationConfig],
-):
-    __slots__ = ()
-
-    @property
-    def topic(self) -> str:
-        return f"{self._outer_config.prefix}{self.config.topic}"
-
-    @property
-    def channel_labels(self) -> list[str]:
-        return [self.topic]
-
-    def get_schema(self) -> dict[str, SubscriberSpec]:
-        payloads = self.get_payloads()
-        return {
-            self.name: SubscriberSpec(
-                address=self.topic,
-                description=self.description,
-                operation=Operation(
-                    message=Message(
-                        title=f"{self.name}:Message",
-                        payload=resolve_payloads(payloads),
-                    ),
-                    bindings=None,
-                ),
-                bindings=None,
-            ),
-        }
-
-    def pulsar_bindings(self) -> dict[str, Any]:
-        """The AsyncAPI Pulsar channel binding FastStream's model cannot express."""
-        binding: dict[str, Any] = {
-            "subscription": self.config.subscription,
-            "subscriptionType": self.config.subscription_type.value,
-            "bindingVersion": "0.1.0",
-        }
-        if self.config.dead_letter is not None:
-            binding["deadLetterTopic"] = self.config.dead_letter.topic_for(
-                self.topic, self.config.subscription
-            )
-            binding["maxRedeliveries"] = self.config.dead_letter.max_redeliveries
-        return binding
 
 
 class PulsarSubscriber(TasksMixin, SubscriberUsecase[Any]):
@@ -168,6 +87,7 @@ class PulsarSubscriber(TasksMixin, SubscriberUsecase[Any]):
         self._consumer_name = config.consumer_name
         self.max_workers = max_workers
         self._consumer: pulsar.asyncio.Consumer | None = None
+        self._calls: ConsumerCalls | None = None
         self._queues: list[asyncio.Queue[Any]] = []
         self._round_robin = count()
         self._pending: asyncio.Future[Any] | None = None
@@ -186,10 +106,10 @@ class PulsarSubscriber(TasksMixin, SubscriberUsecase[Any]):
 
     # --- lifecycle -------------------------------------------------------------------
 
-    async def _subscribe(self) -> pulsar.asyncio.Consumer:
-        if self._consumer is None:
+    async def _subscribe(self) -> ConsumerCalls:
+        if self._calls is None:
             await self._retain_dead_letters()
-            self._consumer = await self._outer_config.client.subscribe(
+            consumer = await self._outer_config.client.subscribe(
                 self.topic,
                 self.subscription,
                 consumer_type=self.subscription_type.consumer_type,
@@ -198,7 +118,13 @@ class PulsarSubscriber(TasksMixin, SubscriberUsecase[Any]):
                 receiver_queue_size=self._receiver_queue_size,
                 consumer_name=self._consumer_name,
             )
-        return self._consumer
+            try:
+                calls = ConsumerCalls(consumer)
+            except Exception:
+                await consumer.close()
+                raise
+            self._consumer, self._calls = consumer, calls
+        return self._calls
 
     async def _retain_dead_letters(self) -> None:
         """Make sure the dead-letter topic has a durable subscription, so it keeps messages.
@@ -233,12 +159,12 @@ class PulsarSubscriber(TasksMixin, SubscriberUsecase[Any]):
     async def start(self) -> None:
         await super().start()
         if self.calls:
-            consumer = await self._subscribe()
+            calls = await self._subscribe()
             if self.max_workers > 1:
                 self._queues = [asyncio.Queue(maxsize=8) for _ in range(self.max_workers)]
                 for queue in self._queues:
                     self.add_task(self._work, (queue,))
-            self.add_task(self._receive_loop, (consumer,))
+            self.add_task(self._receive_loop, (calls,))
         self._post_start()
 
     @override
@@ -248,6 +174,7 @@ class PulsarSubscriber(TasksMixin, SubscriberUsecase[Any]):
         # the consumer hands it back to the broker for redelivery.
         await super().stop()
         consumer, self._consumer = self._consumer, None
+        self._calls = None
         self._queues = []
         self._pending = None
         if consumer is not None:
@@ -256,11 +183,13 @@ class PulsarSubscriber(TasksMixin, SubscriberUsecase[Any]):
             except PULSAR_ERRORS as exc:
                 logger.debug("closing consumer of %s: %s", self.topic, exc)
 
-    async def _receive_loop(self, consumer: pulsar.asyncio.Consumer) -> None:
+    async def _receive_loop(self, calls: ConsumerCalls) -> None:
         queues = self._queues
+        take_ready, receive = calls.take_ready, calls.consumer.receive
         while self.running:
             try:
-                raw = _take_ready(consumer) or await consumer.receive()
+                # a message already in the client's queue costs no wake-up of the loop
+                raw = take_ready() or await receive()
             except PULSAR_ERRORS as exc:
                 if (
                     not self.running
@@ -290,20 +219,18 @@ class PulsarSubscriber(TasksMixin, SubscriberUsecase[Any]):
             raw = await queue.get()
             await self.consume(raw)
 
-    # --- acknowledgement (see message.py) --------------------------------------------
+    # --- acknowledgement (see faststream_pulsar.message) -----------------------------
 
     async def ack(self, raw: Any) -> None:
-        consumer = self._consumer
-        if consumer is None:
+        calls = self._calls
+        if calls is None:
             return
         if self._first_failures:
             self._first_failures.pop(str(raw.message_id()), None)
-        # The client groups acks and sends them in the background, so the synchronous
-        # call returns at once; awaiting the async variant would cost a thread hop per
-        # message and prove nothing more: an ack lost with the connection means a
-        # redelivery, which at-least-once consumers handle.
+        # An ack lost with the connection means a redelivery, which at-least-once
+        # consumers handle; see faststream_pulsar._native for why it is not awaited.
         try:
-            consumer._consumer.acknowledge(raw._message)
+            await calls.acknowledge(raw)
         except PULSAR_ERRORS as exc:
             logger.warning("ack on %s failed (%s); it will be redelivered", self.topic, exc)
 
@@ -320,7 +247,15 @@ class PulsarSubscriber(TasksMixin, SubscriberUsecase[Any]):
             await self.dead_letter(raw, reason, delivered_at=delivered_at)
             return
         self._remember_failure(str(raw.message_id()), delivered_at or utc_now())
-        consumer._consumer.negative_acknowledge(raw._message)  # non-blocking C call
+        await self._negative_acknowledge(consumer, raw)
+
+    async def _negative_acknowledge(self, consumer: pulsar.asyncio.Consumer, raw: Any) -> None:
+        # pulsar.asyncio runs it on a worker thread: a failure path, rare and already
+        # costlier (a traceback), so the public call is used.
+        try:
+            await consumer.negative_acknowledge(raw)
+        except PULSAR_ERRORS as exc:
+            logger.warning("nack on %s failed (%s); it will be redelivered", self.topic, exc)
 
     def _remember_failure(self, message_id: str, when: datetime) -> None:
         failures = self._first_failures
@@ -371,7 +306,7 @@ class PulsarSubscriber(TasksMixin, SubscriberUsecase[Any]):
         except Exception:
             logger.exception("could not dead-letter %s; it will be redelivered", pulsar_id)
             self._remember_failure(pulsar_id, first)
-            consumer._consumer.negative_acknowledge(raw._message)
+            await self._negative_acknowledge(consumer, raw)
             return
         self._first_failures.pop(pulsar_id, None)
         logger.error(
@@ -406,9 +341,9 @@ class PulsarSubscriber(TasksMixin, SubscriberUsecase[Any]):
 
     async def _next_raw(self, timeout: float | None) -> Any:
         """The next message, waiting at most ``timeout``; a late one is kept, not lost."""
-        consumer = await self._subscribe()
+        calls = await self._subscribe()
         if self._pending is None:
-            self._pending = asyncio.ensure_future(consumer.receive())
+            self._pending = asyncio.ensure_future(calls.consumer.receive())
         done, _ = await asyncio.wait({self._pending}, timeout=timeout)
         if not done:
             return None
@@ -440,15 +375,3 @@ class PulsarSubscriber(TasksMixin, SubscriberUsecase[Any]):
             decoder=decoder,
         )
         return msg  # type: ignore[return-value]
-
-
-def _take_ready(consumer: pulsar.asyncio.Consumer) -> pulsar.Message | None:
-    """A message already in the client's receive queue, without a thread hop; else None."""
-    try:
-        native = consumer._consumer.receive(0)
-    except pulsar.Timeout:
-        return None
-    message = pulsar.Message()
-    message._message = native
-    message._schema = consumer._schema
-    return message

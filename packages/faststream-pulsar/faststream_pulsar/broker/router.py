@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 from faststream._internal.broker.router import ArgsContainer, BrokerRouter, SubscriberRoute
 from faststream._internal.constants import EMPTY
 
-from .config import PulsarBrokerConfig
+from faststream_pulsar.configs import PulsarBrokerConfig
+
 from .registrator import PulsarRegistrator
 
 if TYPE_CHECKING:

@@ -1,0 +1,3 @@
+from .broker import PulsarBrokerConfig
+
+__all__ = ("PulsarBrokerConfig",)

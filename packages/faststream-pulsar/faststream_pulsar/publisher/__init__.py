@@ -1,0 +1,4 @@
+from .factory import create_publisher
+from .usecase import PulsarPublisher
+
+__all__ = ("PulsarPublisher", "create_publisher")
