@@ -10,9 +10,9 @@
                subscriber's dead-letter topic with the reason in its properties, then
                acknowledged. If the copy fails, it is nacked instead, so it is never lost. |
 
-A dead-lettered copy keeps the original payload, key and properties and adds
-:data:`DEAD_LETTER_PROPERTIES`; :func:`original_properties` takes them off again (to
-republish a dead letter where it came from).
+A dead-lettered copy keeps the original payload, key and properties and adds the ones
+:class:`DeadLetterProperty` names (:data:`DEAD_LETTER_PROPERTIES`); :func:`original_properties`
+takes them off again (to republish a dead letter where it came from).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from __future__ import annotations
 import sys
 import time
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 from faststream.message import StreamMessage
 
@@ -28,28 +28,42 @@ CORRELATION_ID = "correlation_id"
 REPLY_TO = "reply_to"
 CONTENT_TYPE = "content-type"
 MESSAGE_ID = "message_id"
-DEAD_LETTER_REASON = "dead_letter_reason"
-"""Why the message was dead-lettered (the last error, or the handler's reason)."""
-DEAD_LETTER_MESSAGE_ID = "dead_letter_message_id"
-"""The Pulsar message id of the original message."""
-DEAD_LETTER_FIRST_FAILURE = "dead_letter_first_failure"
-"""When the message first failed: ISO 8601, UTC, milliseconds."""
-DEAD_LETTER_ATTEMPTS = "dead_letter_attempts"
-"""How many times it was tried before it was dead-lettered (a decimal integer)."""
-ORIGIN_TOPIC = "origin_topic"
-"""The topic the message was consumed from."""
-ORIGIN_SUBSCRIPTION = "origin_subscription"
-"""The subscription that failed to handle it."""
+
+
+class DeadLetterProperty:
+    """The names of the properties the subscriber adds to a dead-lettered copy."""
+
+    REASON: Final = "dead_letter_reason"
+    """Why the message was dead-lettered (the last error, or the handler's reason)."""
+    MESSAGE_ID: Final = "dead_letter_message_id"
+    """The Pulsar message id of the original message."""
+    FIRST_FAILURE: Final = "dead_letter_first_failure"
+    """When the message first failed: ISO 8601, UTC, milliseconds."""
+    ATTEMPTS: Final = "dead_letter_attempts"
+    """How many times it was tried before it was dead-lettered (a decimal integer)."""
+    ORIGIN_TOPIC: Final = "origin_topic"
+    """The topic the message was consumed from."""
+    ORIGIN_SUBSCRIPTION: Final = "origin_subscription"
+    """The subscription that failed to handle it."""
+
 
 DEAD_LETTER_PROPERTIES = (
-    DEAD_LETTER_REASON,
-    DEAD_LETTER_MESSAGE_ID,
-    DEAD_LETTER_FIRST_FAILURE,
-    DEAD_LETTER_ATTEMPTS,
-    ORIGIN_TOPIC,
-    ORIGIN_SUBSCRIPTION,
+    DeadLetterProperty.REASON,
+    DeadLetterProperty.MESSAGE_ID,
+    DeadLetterProperty.FIRST_FAILURE,
+    DeadLetterProperty.ATTEMPTS,
+    DeadLetterProperty.ORIGIN_TOPIC,
+    DeadLetterProperty.ORIGIN_SUBSCRIPTION,
 )
 """The properties the subscriber adds to a dead-lettered copy."""
+
+# The same names one by one, as this module exported them before ``DeadLetterProperty``.
+DEAD_LETTER_REASON = DeadLetterProperty.REASON
+DEAD_LETTER_MESSAGE_ID = DeadLetterProperty.MESSAGE_ID
+DEAD_LETTER_FIRST_FAILURE = DeadLetterProperty.FIRST_FAILURE
+DEAD_LETTER_ATTEMPTS = DeadLetterProperty.ATTEMPTS
+ORIGIN_TOPIC = DeadLetterProperty.ORIGIN_TOPIC
+ORIGIN_SUBSCRIPTION = DeadLetterProperty.ORIGIN_SUBSCRIPTION
 
 
 def original_properties(dead_letter: dict[str, str]) -> dict[str, str]:
@@ -59,7 +73,7 @@ def original_properties(dead_letter: dict[str, str]) -> dict[str, str]:
     it holds the original's Pulsar id).
     """
     props = {k: v for k, v in dead_letter.items() if k not in DEAD_LETTER_PROPERTIES}
-    pulsar_id = dead_letter.get(DEAD_LETTER_MESSAGE_ID)
+    pulsar_id = dead_letter.get(DeadLetterProperty.MESSAGE_ID)
     if pulsar_id is not None and props.get(MESSAGE_ID) == pulsar_id:
         del props[MESSAGE_ID]
     return props

@@ -11,10 +11,10 @@ from faststream.message import StreamMessage, decode_message
 from .message import (
     CONTENT_TYPE,
     CORRELATION_ID,
-    DEAD_LETTER_REASON,
     MESSAGE_ID,
     REPLY_TO,
     Acknowledger,
+    DeadLetterProperty,
     PulsarMessage,
     RawMessage,
 )
@@ -73,7 +73,7 @@ def guard_decoder(
                 getattr(msg, "topic", "?"),
                 reason,
             )
-            msg.headers[DEAD_LETTER_REASON] = reason
+            msg.headers[DeadLetterProperty.REASON] = reason
             raise RejectMessage(reason=reason) from exc
 
     return decode

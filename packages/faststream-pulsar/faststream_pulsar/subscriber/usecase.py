@@ -16,17 +16,7 @@ from faststream._internal.endpoint.utils import process_msg
 from typing_extensions import override
 
 from faststream_pulsar._native import ConsumerCalls
-from faststream_pulsar.message import (
-    DEAD_LETTER_ATTEMPTS,
-    DEAD_LETTER_FIRST_FAILURE,
-    DEAD_LETTER_MESSAGE_ID,
-    DEAD_LETTER_REASON,
-    MESSAGE_ID,
-    ORIGIN_SUBSCRIPTION,
-    ORIGIN_TOPIC,
-    PulsarMessage,
-    utc_now,
-)
+from faststream_pulsar.message import MESSAGE_ID, DeadLetterProperty, PulsarMessage, utc_now
 from faststream_pulsar.options import DeadLetterPolicy
 from faststream_pulsar.parser import PulsarParser, guard_decoder
 from faststream_pulsar.publisher.fake import PulsarFakePublisher
@@ -288,13 +278,13 @@ class PulsarSubscriber(TasksMixin, SubscriberUsecase[Any]):
         known = [t for t in (self._first_failures.get(pulsar_id), first_failure) if t]
         first = min(known) if known else (delivered_at or utc_now())
         props = dict(raw.properties())
-        props.setdefault(DEAD_LETTER_REASON, reason)
+        props.setdefault(DeadLetterProperty.REASON, reason)
         props.setdefault(MESSAGE_ID, pulsar_id)
-        props[DEAD_LETTER_MESSAGE_ID] = pulsar_id
-        props[DEAD_LETTER_FIRST_FAILURE] = first.isoformat(timespec="milliseconds")
-        props[DEAD_LETTER_ATTEMPTS] = str(raw.redelivery_count() + max(attempts, 1))
-        props[ORIGIN_TOPIC] = raw.topic_name()
-        props[ORIGIN_SUBSCRIPTION] = self.subscription
+        props[DeadLetterProperty.MESSAGE_ID] = pulsar_id
+        props[DeadLetterProperty.FIRST_FAILURE] = first.isoformat(timespec="milliseconds")
+        props[DeadLetterProperty.ATTEMPTS] = str(raw.redelivery_count() + max(attempts, 1))
+        props[DeadLetterProperty.ORIGIN_TOPIC] = raw.topic_name()
+        props[DeadLetterProperty.ORIGIN_SUBSCRIPTION] = self.subscription
         try:
             producer = await self._outer_config.producer.producer_for(self.dead_letter_topic)
             await producer.send(
