@@ -6,7 +6,8 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 from sqlalchemy import (
     BigInteger,
@@ -36,6 +37,10 @@ from . import seedwork
 
 if TYPE_CHECKING:
     from contracts import IntegrationEvent
+
+    from .repository import Collect
+
+R = TypeVar("R")
 
 
 class Cause(Protocol):
@@ -157,8 +162,8 @@ class UnitOfWork(seedwork.UnitOfWork):
     service's ``translate``), :meth:`publish` queues an integration event directly, and
     :meth:`first_time` records a processed message (inbox).
 
-    A service subclasses it to build its repositories on ``session`` (``adapters``) and to
-    name its translation; its use cases see only the protocol its application declares.
+    A service subclasses it to name its repositories (:func:`repository`) and its translation;
+    its use cases see only the protocol its application declares.
     """
 
     translate: ClassVar[Translate | None] = None
@@ -210,3 +215,13 @@ class UnitOfWork(seedwork.UnitOfWork):
             .returning(self.db.inbox.c.message_id)
         )
         return result.first() is not None
+
+
+def repository(build: Callable[[AsyncSession, Collect], R]) -> cached_property[R]:
+    """A repository of a :class:`UnitOfWork` subclass, built on the work's session, with its
+    ``collect``, the first time a use case reaches it: ``marcas = repository(MarcaRepository)``."""
+
+    def open_repository(uow: UnitOfWork) -> R:
+        return build(uow.session, uow.collect)
+
+    return cached_property(open_repository)

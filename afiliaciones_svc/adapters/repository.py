@@ -12,40 +12,23 @@ commits. ``save`` of a campaign with nothing pending stores nothing (see ``save`
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import func, insert, or_, select
 
 from afiliaciones_svc.adapters.orm import campanas, linea_de_tiempo_saga
 from afiliaciones_svc.domain.model import Campana
 from afiliaciones_svc.domain.saga import EstadoSaga, OrigenCancelacion, Participante, ProgresoSaga
 from afiliaciones_svc.domain.values import EstadoCampana, InfluencerInfo, MarcaRef, TipoCampana
-from alpes.seedwork import Aggregate, ConcurrencyConflict
-
-Collect = Callable[[Aggregate], None]
+from alpes.repository import Repository
 
 
-def _ignore(aggregate: Aggregate) -> None:
-    """Outside a unit of work nothing publishes what is stored."""
-
-
-class CampanaRepository:
-    def __init__(self, session: AsyncSession, collect: Collect = _ignore) -> None:
-        self.session = session
-        self.collect = collect
-
-    async def get(self, id_campana: str) -> Campana | None:
-        return await self._one(select(campanas).where(campanas.c.id == id_campana), False)
-
+class CampanaRepository(Repository):
     async def lock(self, id_campana: str) -> Campana | None:
         """The campaign, its row locked until the transaction ends; None if unknown."""
-        return await self._one(select(campanas).where(campanas.c.id == id_campana), True)
-
-    async def by_saga(self, id_saga: str, *, for_update: bool = False) -> Campana | None:
-        return await self._one(select(campanas).where(campanas.c.id_saga == id_saga), for_update)
+        row = await self.read(campanas, id_campana, for_update=True)
+        return None if row is None else _campana(row)
 
     async def vencidas(self, ahora: datetime, limit: int) -> list[Campana]:
         """Up to ``limit`` campaigns still ``creada`` past their deadline, locked; rows another
@@ -95,24 +78,17 @@ class CampanaRepository:
         included, is left as it was."""
         if not campana.linea_de_tiempo_nueva and not campana.eventos:
             return
-        result = await self.session.execute(
-            update(campanas)
-            .where(campanas.c.id == campana.id, campanas.c.version == campana.version)
-            .values(**_columnas(campana), version=campana.version + 1)
+        await self.update(
+            campanas,
+            campana.id,
+            _columnas(campana),
+            read=campana.version,
+            version=campana.version + 1,
+            conflict=f"La campaña {campana.id} fue modificada en paralelo; reintente.",
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise ConcurrencyConflict(
-                f"La campaña {campana.id} fue modificada en paralelo; reintente."
-            )
         campana.version += 1
         await self._append_timeline(campana)
         self.collect(campana)
-
-    async def _one(self, query: Select[Any], for_update: bool) -> Campana | None:
-        if for_update:
-            query = query.with_for_update()
-        row = (await self.session.execute(query)).mappings().first()
-        return _campana(row) if row is not None else None
 
     async def _append_timeline(self, campana: Campana) -> None:
         """Append the pending timeline lines (the pending events are the unit of work's)."""

@@ -13,14 +13,13 @@ events when the work commits.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from alpes.seedwork import Aggregate, ConcurrencyConflict
+from alpes.repository import Collect, Repository, ignore
 from influencer_svc.domain import (
     AsignacionCampana,
     CarteraInfluencers,
@@ -32,26 +31,11 @@ from influencer_svc.domain import (
 
 from .orm import asignaciones, clave_de, influencers
 
-LOCK_CLASS_CAMPANA = 0x1F1  # the advisory-lock namespace (first key) of campaign locks
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
-Collect = Callable[[Aggregate], None]
-
-
-def _ignore(aggregate: Aggregate) -> None:
-    """Outside a unit of work nothing publishes what is stored."""
-
-
-def _influencer(row: Any) -> Influencer:
-    return Influencer(
-        id_influencer=row.id_influencer,
-        nombre=row.nombre,
-        plataforma=row.plataforma,
-        seguidores=row.seguidores,
-        categoria=row.categoria,
-        activo=row.activo,
-        campanas_activas=row.campanas_activas,
-        version=row.version,
-    )
+_COLUMNAS_INFLUENCER = [c for c in influencers.c if c.key != "clave"]
+"""The columns of an ``Influencer``, named as its fields (``clave`` derives from two of them)."""
 
 
 def _fila(influencer: Influencer) -> dict[str, Any]:
@@ -68,17 +52,16 @@ def _fila(influencer: Influencer) -> dict[str, Any]:
     }
 
 
-class InfluencerRepository:
+class InfluencerRepository(Repository):
     """Influencers of one transaction; remembers what it loaded to save only the changes."""
 
-    def __init__(self, session: AsyncSession, collect: Collect = _ignore) -> None:
-        self._session = session
-        self._collect = collect
-        self._cargados: dict[str, tuple[Influencer, int]] = {}
+    def __init__(self, session: AsyncSession, collect: Collect = ignore) -> None:
+        super().__init__(session, collect)
+        self._cargados: dict[str, Influencer] = {}
 
     async def add(self, influencer: Influencer) -> bool:
         """Insert a new influencer; False when its (nombre, plataforma) already exists."""
-        result = await self._session.execute(
+        result = await self.session.execute(
             insert(influencers)
             .values(_fila(influencer))
             .on_conflict_do_nothing()
@@ -86,7 +69,7 @@ class InfluencerRepository:
         )
         if result.first() is None:
             return False
-        self._collect(influencer)
+        self.collect(influencer)
         return True
 
     async def get(self, id_influencer: str) -> Influencer | None:
@@ -122,98 +105,67 @@ class InfluencerRepository:
             nuevos.setdefault(fila["clave"], fila)
         if nuevos:  # in key order, so concurrent registrations never wait in a cycle
             filas = [nuevos[clave] for clave in sorted(nuevos)]
-            await self._session.execute(insert(influencers).values(filas).on_conflict_do_nothing())
+            await self.session.execute(insert(influencers).values(filas).on_conflict_do_nothing())
 
     async def _lock(self, condicion: Any) -> list[Influencer]:
-        rows = await self._session.execute(
-            select(influencers)
+        rows = await self.session.execute(
+            select(*_COLUMNAS_INFLUENCER)
             .where(condicion)
             .order_by(influencers.c.id_influencer)
             .with_for_update()
         )
-        cargados = [_influencer(row) for row in rows]
+        cargados = [Influencer(**row) for row in rows.mappings()]
         for influencer in cargados:
-            self._cargados[influencer.id_influencer] = (influencer, influencer.version)
+            self._cargados[influencer.id_influencer] = influencer
+            self.versions[influencer.id_influencer] = influencer.version
         return cargados
 
     async def save(self, nuevos: Iterable[Influencer] = ()) -> None:
         """Write every loaded influencer that changed, and insert ``nuevos``."""
-        for influencer, version in list(self._cargados.values()):
-            if influencer.version != version:
-                await self._actualizar(influencer, version)
-                self._cargados[influencer.id_influencer] = (influencer, influencer.version)
-                self._collect(influencer)
+        for influencer in list(self._cargados.values()):
+            if influencer.version != self.versions[influencer.id_influencer]:
+                await self.store(
+                    influencers,
+                    influencer.id_influencer,
+                    {"activo": influencer.activo, "campanas_activas": influencer.campanas_activas},
+                    version=influencer.version,
+                    conflict=f"influencer {influencer.id_influencer} cambio",
+                )
+                self.collect(influencer)
         for influencer in nuevos:
-            await self._session.execute(insert(influencers).values(_fila(influencer)))
-            self._cargados[influencer.id_influencer] = (influencer, influencer.version)
-            self._collect(influencer)
-
-    async def _actualizar(self, influencer: Influencer, version: int) -> None:
-        tabla = influencers
-        result = await self._session.execute(
-            tabla.update()
-            .where(tabla.c.id_influencer == influencer.id_influencer, tabla.c.version == version)
-            .values(
-                activo=influencer.activo,
-                campanas_activas=influencer.campanas_activas,
-                version=influencer.version,
-            )
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise ConcurrencyConflict(f"influencer {influencer.id_influencer} cambio")
+            await self.session.execute(insert(influencers).values(_fila(influencer)))
+            self._cargados[influencer.id_influencer] = influencer
+            self.versions[influencer.id_influencer] = influencer.version
+            self.collect(influencer)
 
 
-class AsignacionRepository:
+class AsignacionRepository(Repository):
     """The assignments of campaigns; a campaign is locked before it is read."""
-
-    def __init__(self, session: AsyncSession, collect: Collect = _ignore) -> None:
-        self._session = session
-        self._collect = collect
-        self._versiones: dict[str, int] = {}
 
     async def lock(self, id_campana: str) -> AsignacionCampana | None:
         """Take the campaign's lock until commit, then read its assignment (None if unseen)."""
-        await self._session.execute(
-            select(func.pg_advisory_xact_lock(LOCK_CLASS_CAMPANA, func.hashtext(id_campana)))
-        )
-        row = (
-            await self._session.execute(
-                select(asignaciones).where(asignaciones.c.id_campana == id_campana)
-            )
-        ).first()
+        await self.lock_campaign(id_campana)
+        row = await self.read(asignaciones, id_campana)
         if row is None:
             return None
-        self._versiones[row.id_campana] = row.version
         return AsignacionCampana(
-            id_campana=row.id_campana,
-            ids_influencer=list(row.ids_influencer),
-            estado=EstadoAsignacion(row.estado),
-            motivo=row.motivo,
-            version=row.version,
+            id_campana=row["id_campana"],
+            ids_influencer=list(row["ids_influencer"]),
+            estado=EstadoAsignacion(row["estado"]),
+            motivo=row["motivo"],
+            version=row["version"],
         )
 
     async def save(self, asignacion: AsignacionCampana) -> None:
-        valores = {
-            "ids_influencer": list(asignacion.ids_influencer),
-            "estado": str(asignacion.estado),
-            "motivo": asignacion.motivo,
-            "version": asignacion.version,
-        }
-        cargada = self._versiones.get(asignacion.id_campana)
-        if cargada is None:
-            await self._session.execute(
-                asignaciones.insert().values(id_campana=asignacion.id_campana, **valores)
-            )
-        elif cargada != asignacion.version:
-            result = await self._session.execute(
-                asignaciones.update()
-                .where(
-                    asignaciones.c.id_campana == asignacion.id_campana,
-                    asignaciones.c.version == cargada,
-                )
-                .values(**valores)
-            )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
-                raise ConcurrencyConflict(f"asignacion {asignacion.id_campana} cambio")
-        self._versiones[asignacion.id_campana] = asignacion.version
-        self._collect(asignacion)
+        await self.store(
+            asignaciones,
+            asignacion.id_campana,
+            {
+                "ids_influencer": list(asignacion.ids_influencer),
+                "estado": str(asignacion.estado),
+                "motivo": asignacion.motivo,
+            },
+            version=asignacion.version,
+            conflict=f"asignacion {asignacion.id_campana} cambio",
+        )
+        self.collect(asignacion)

@@ -3,22 +3,12 @@ translation of its domain events into integration events for the outbox."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from alpes.db import UnitOfWork
+from alpes.db import UnitOfWork, repository
 from marca_svc.adapters import translators
 from marca_svc.adapters.repository import MarcaRepository, ReservaRepository
-
-if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
-
-    from alpes.db import Cause, Database
 
 
 class SqlMarcaUnitOfWork(UnitOfWork):
     translate = translators.a_contrato
-
-    def __init__(self, session: AsyncSession, db: Database, *, cause: Cause | None = None) -> None:
-        super().__init__(session, db, cause=cause)
-        self.marcas = MarcaRepository(session, self.collect)
-        self.reservas = ReservaRepository(session, self.collect)
+    marcas = repository(MarcaRepository)
+    reservas = repository(ReservaRepository)

@@ -24,15 +24,15 @@ therefore exact under any concurrency, and concurrent batches never deadlock.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable, Collection, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import insert, select, text, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from alpes.seedwork import Aggregate, ConcurrencyConflict
+from alpes.repository import Repository
 from tracking_svc.adapters.orm import (
     CONTADORES,
     campanas_tracking,
@@ -49,37 +49,16 @@ from tracking_svc.domain import (
     TipoEvento,
 )
 
-Collect = Callable[[Aggregate], None]
 
-
-def _ignore(aggregate: Aggregate) -> None:
-    """Outside a unit of work nothing publishes what is stored."""
-
-
-class CampanaTrackingRepository:
-    def __init__(self, session: AsyncSession, collect: Collect = _ignore) -> None:
-        self.session = session
-        self.collect = collect
-        self._versiones: dict[str, int] = {}
-
+class CampanaTrackingRepository(Repository):
     async def lock(self, id_campana: str) -> CampanaTracking | None:
         """Serialize this transaction with every other reaction to ``id_campana``, then read
         the campaign (None if it is not stored)."""
-        await self.session.execute(
-            text("SELECT pg_advisory_xact_lock(hashtextextended(:id, 7))"), {"id": id_campana}
-        )
+        await self.lock_campaign(id_campana)
         return await self.get(id_campana)
 
     async def get(self, id_campana: str) -> CampanaTracking | None:
-        row = (
-            (
-                await self.session.execute(
-                    select(campanas_tracking).where(campanas_tracking.c.id_campana == id_campana)
-                )
-            )
-            .mappings()
-            .first()
-        )
+        row = await self.read(campanas_tracking, id_campana)
         if row is None:
             return None
         codigos = (
@@ -93,7 +72,6 @@ class CampanaTrackingRepository:
             .mappings()
             .all()
         )
-        self._versiones[id_campana] = row["version"]
         return CampanaTracking(
             id_campana=row["id_campana"],
             id_marca=row["id_marca"],
@@ -105,77 +83,49 @@ class CampanaTrackingRepository:
 
     async def save(self, campana: CampanaTracking) -> None:
         """Insert ``campana`` if it was not loaded; else update it if its version moved."""
-        leida = self._versiones.get(campana.id_campana)
+        leida = self.versions.get(campana.id_campana)
+        await self.store(
+            campanas_tracking,
+            campana.id_campana,
+            {
+                "id_marca": campana.id_marca,
+                "estado": campana.estado.value,
+                "motivo": campana.motivo,
+            },
+            version=campana.version,
+            conflict=f"el tracking de la campana {campana.id_campana} cambio en paralelo",
+        )
         if leida is None:
-            await self._insertar(campana)
-        elif campana.version != leida:
-            await self._actualizar(campana, leida)
-        self._versiones[campana.id_campana] = campana.version
+            await self._insertar_codigos(campana)
+        elif leida != campana.version:
+            await self._actualizar_codigos(campana)
         self.collect(campana)
 
-    async def _insertar(self, campana: CampanaTracking) -> None:
-        """Store a new campaign; an active one also gets its (zero) metrics rows."""
-        await self.session.execute(
-            insert(campanas_tracking).values(
-                id_campana=campana.id_campana,
-                id_marca=campana.id_marca,
-                estado=campana.estado.value,
-                motivo=campana.motivo,
-                version=campana.version,
-            )
-        )
-        if campana.codigos:
-            await self.session.execute(
-                insert(codigos_tracking),
-                [
-                    {
-                        "codigo": c.codigo,
-                        "id_campana": campana.id_campana,
-                        "id_influencer": c.id_influencer,
-                        "nombre": c.nombre,
-                        "plataforma": c.plataforma,
-                        "activo": c.activo,
-                    }
-                    for c in campana.codigos
-                ],
-            )
+    async def _insertar_codigos(self, campana: CampanaTracking) -> None:
+        """The codes of a new campaign; an active one also gets its metrics rows (zero), one for
+        the campaign and one per code."""
+        claves = [  # of a code's metrics row, and part of its code row
+            {"id_campana": campana.id_campana, "codigo": c.codigo, "id_influencer": c.id_influencer}
+            for c in campana.codigos
+        ]
+        if claves:
+            filas = [
+                {**clave, "nombre": c.nombre, "plataforma": c.plataforma, "activo": c.activo}
+                for clave, c in zip(claves, campana.codigos, strict=True)
+            ]
+            await self.session.execute(insert(codigos_tracking), filas)
         if campana.estado == EstadoTracking.ACTIVA:
-            await self._crear_metricas(campana)
-
-    async def _crear_metricas(self, campana: CampanaTracking) -> None:
-        assert campana.id_marca is not None
-        await self.session.execute(
-            insert(metricas_campana).values(
-                id_campana=campana.id_campana, id_marca=campana.id_marca
-            )
-        )
-        if campana.codigos:
+            assert campana.id_marca is not None
             await self.session.execute(
-                insert(metricas_influencer),
-                [
-                    {
-                        "id_campana": campana.id_campana,
-                        "codigo": c.codigo,
-                        "id_influencer": c.id_influencer,
-                    }
-                    for c in campana.codigos
-                ],
+                insert(metricas_campana).values(
+                    id_campana=campana.id_campana, id_marca=campana.id_marca
+                )
             )
+            if claves:
+                await self.session.execute(insert(metricas_influencer), claves)
 
-    async def _actualizar(self, campana: CampanaTracking, version_leida: int) -> None:
-        """Store the new state of a campaign read at ``version_leida``."""
-        result = await self.session.execute(
-            update(campanas_tracking)
-            .where(
-                campanas_tracking.c.id_campana == campana.id_campana,
-                campanas_tracking.c.version == version_leida,
-            )
-            .values(estado=campana.estado.value, motivo=campana.motivo, version=campana.version)
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise ConcurrencyConflict(
-                f"el tracking de la campana {campana.id_campana} cambio en paralelo"
-            )
+    async def _actualizar_codigos(self, campana: CampanaTracking) -> None:
+        """Store which of the campaign's codes are active."""
         for activo in (True, False):
             codigos = [c.codigo for c in campana.codigos if c.activo is activo]
             if codigos:
