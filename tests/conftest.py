@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from alpes.infra import EmbeddedPostgres, PulsarLite
+from tests.helpers import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,9 +34,7 @@ def workdir() -> Iterator[Path]:
 
 @pytest.fixture(scope="session")
 def pulsar_lite(workdir: Path) -> Iterator[PulsarLite]:
-    broker = PulsarLite.start(workdir / "pulsar-lite")
-    yield broker
-    broker.stop()
+    yield from serving(PulsarLite.start, workdir / "pulsar-lite")
 
 
 class ApachePulsar:
@@ -65,9 +64,7 @@ class ApachePulsar:
 
 @pytest.fixture(scope="session")
 def apache_pulsar(workdir: Path) -> Iterator[ApachePulsar]:
-    broker = ApachePulsar(workdir / "apache-pulsar")
-    yield broker
-    broker.stop()
+    yield from serving(ApachePulsar, workdir / "apache-pulsar")
 
 
 @pytest.fixture(scope="session", params=requested_brokers())
@@ -82,6 +79,4 @@ def broker_url(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture(scope="session")
 def postgres(workdir: Path) -> Iterator[EmbeddedPostgres]:
-    pg = EmbeddedPostgres.start(workdir / "postgres")
-    yield pg
-    pg.stop()
+    yield from serving(EmbeddedPostgres.start, workdir / "postgres")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from tests.helpers import eventually
+from tests.helpers import eventually, seed_request
 
 if TYPE_CHECKING:
     from tests.e2e.conftest import Platform
@@ -21,32 +21,12 @@ def campaign_body(
     nombre: str = "Campaña de Verano 2024",
 ) -> dict[str, Any]:
     """The seed's example request, with fresh ids unless given."""
-    tag = uuid.uuid4().hex[:8]
-    return {
-        "nombre": nombre,
-        "descripcion": "Promoción de productos de verano con influencers",
-        "tipo": "influencer",
-        "fecha_inicio": "2025-01-01T00:00:00",
-        "fecha_fin": "2025-12-31T23:59:59",
-        "presupuesto": presupuesto,
-        "marca": {"id_marca": id_marca or str(uuid.uuid4()), "nombre_marca": "Nike"},
-        "influencers": influencers
-        if influencers is not None
-        else [
-            {
-                "nombre": f"Ana García {tag}",
-                "plataforma": "Instagram",
-                "seguidores": 150000,
-                "categoria": "Fitness",
-            },
-            {
-                "nombre": f"Carlos López {tag}",
-                "plataforma": "TikTok",
-                "seguidores": 300000,
-                "categoria": "Lifestyle",
-            },
-        ],
-    }
+    body = seed_request("crear campaña")
+    body["marca"]["id_marca"] = id_marca or str(uuid.uuid4())
+    if influencers is None:
+        tag = uuid.uuid4().hex[:8]
+        influencers = [{**i, "nombre": f"{i['nombre']} {tag}"} for i in body["influencers"]]
+    return body | {"nombre": nombre, "presupuesto": presupuesto, "influencers": influencers}
 
 
 class Api:

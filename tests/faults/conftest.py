@@ -20,22 +20,23 @@ from tests.e2e.conftest import (
     platform,
     platform_broker,
     platform_postgres,
+    platform_settings,
     service_settings,
 )
 from tests.faults.support import FAULT_ENV, FaultApi
 
-__all__ = ["platform", "platform_broker", "platform_postgres", "service_settings"]
+__all__ = [
+    "platform",
+    "platform_broker",
+    "platform_postgres",
+    "platform_settings",
+    "service_settings",
+]
 
 
 @pytest.fixture(scope="module")
 def suite_settings() -> dict[str, str]:
     return FAULT_ENV
-
-
-@pytest.fixture(scope="module")
-def platform_settings() -> dict[str, str]:
-    """Extra environment for the module's platform (a module overrides this fixture)."""
-    return {}
 
 
 @pytest.fixture

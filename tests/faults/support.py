@@ -388,6 +388,29 @@ async def check_stats(api: FaultApi, sagas: list[Started], verdict: Verdict) -> 
         verdict.lost.append(f"estadisticas: {stats['atascadas']} atascadas")
 
 
+async def load_summary(
+    api: FaultApi,
+    name: str,
+    sagas: list[Started],
+    recovered_in: float,
+    *,
+    faults: str,
+    also_checked: tuple[str, ...] = (),
+) -> None:
+    """``check_sagas_and_stats`` of the sagas a :class:`SagaLoad` started, then the test's
+    summary line (``recovered_in``: how long after the load's end the last saga was terminal)."""
+    verdict = await check_sagas_and_stats(api, sagas)
+    checked = (
+        verdict.figures,
+        "budgets+capacities+tracking+timelines",
+        "one-campaign-per-request",
+        "estadisticas",
+        *also_checked,
+        f"terminal-{recovered_in:.0f}s-after-load",
+    )
+    summary(name, sagas=len(sagas), faults=faults, checked=",".join(checked), verdict=verdict)
+
+
 class SagaLoad:
     """A steady stream of new sagas (one brand and two influencers each), as clients send them:
     each request retried with its own ``Idempotency-Key`` until the platform answers 201."""
@@ -399,6 +422,14 @@ class SagaLoad:
         self.requests: list[asyncio.Task[Started]] = []
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+
+    @classmethod
+    async def warmed_up(cls, api: FaultApi, per_second: float, warm_up: float = 3) -> SagaLoad:
+        """A load already running for ``warm_up`` seconds (the platform busy before a fault)."""
+        load = cls(api, per_second)
+        load.start()
+        await load.run_for(warm_up)
+        return load
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run())

@@ -19,7 +19,7 @@ from alpes.cli import create_app
 from alpes.infra import EmbeddedPostgres, PulsarLite
 from alpes.service import Service
 from alpes.settings import Settings
-from tests.helpers import eventually
+from tests.helpers import eventually, started
 
 
 @dataclass
@@ -122,6 +122,5 @@ class EventProbe:
 @pytest.fixture
 async def probe(pulsar_lite: PulsarLite, namespace: str) -> AsyncIterator[EventProbe]:
     events = EventProbe(pulsar_lite.url, namespace)
-    await events.broker.start()
-    yield events
-    await events.broker.stop()
+    async with started(events.broker):
+        yield events

@@ -4,7 +4,6 @@ by hand as another service would publish them."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
@@ -16,9 +15,11 @@ from tests.helpers import eventually
 from tests.integration.conftest import RunningService
 
 
-async def created(svc: RunningService, path: str, body: dict[str, Any]) -> Any:
+async def created(
+    svc: RunningService, path: str, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> Any:
     """POST ``body`` to ``path``: answered 201; the answer's body."""
-    response = await svc.http.post(path, json=body)
+    response = await svc.http.post(path, json=body, headers=headers)
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -48,20 +49,6 @@ async def procesado(svc: RunningService, evento: c.IntegrationEvent) -> None:
         return bool(await filas(svc, sql, id=evento.id_evento))
 
     await eventually(visto, message=f"{type(evento).__name__} handled")
-
-
-def envoltura(
-    id_campana: str | None = None, *, id_saga: str | None = None, id_correlacion: str | None = None
-) -> dict[str, Any]:
-    """An event's envelope: a new event id, now, and the campaign, saga and correlation (new
-    ones where not given)."""
-    return {
-        "id_evento": c.new_event_id(),
-        "ocurrido_en": c.utc_now(),
-        "id_campana": id_campana or str(uuid.uuid4()),
-        "id_saga": id_saga or str(uuid.uuid4()),
-        "id_correlacion": id_correlacion or f"prueba-{uuid.uuid4().hex[:6]}",
-    }
 
 
 def campana_creada(

@@ -28,7 +28,7 @@ from alpes.settings import Settings
 from faststream_pulsar import PulsarBroker, PulsarMessage
 from marca_svc.adapters.repository import ReservaRepository
 from tests.conftest import ROOT
-from tests.helpers import eventually
+from tests.helpers import eventually, started
 from tests.integration.conftest import EventProbe, RunningService, StartService
 from tests.integration.marca.conftest import cancelada, creada, registrar, ver
 
@@ -61,9 +61,8 @@ class Witness:
 @pytest.fixture
 async def witness(pulsar_lite: PulsarLite, namespace: str) -> AsyncIterator[Witness]:
     w = Witness(pulsar_lite.url, namespace)
-    await w.broker.start()
-    yield w
-    await w.broker.stop()
+    async with started(w.broker):
+        yield w
 
 
 @pytest.fixture

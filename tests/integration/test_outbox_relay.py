@@ -24,9 +24,8 @@ from alpes.messaging import AvroCodec, make_broker
 from alpes.outbox import OutboxRelay
 from faststream_pulsar import PulsarBroker, SubscriptionType
 from marca_svc.adapters.orm import metadata
-from tests.helpers import eventually
+from tests.helpers import envoltura, eventually, started
 from tests.integration.conftest import RunningService, StartService
-from tests.integration.support import envoltura
 
 
 class Consumer:
@@ -63,9 +62,8 @@ class Consumer:
 @pytest.fixture
 async def consumer(pulsar_lite: Any, namespace: str) -> AsyncIterator[Consumer]:
     consumer = Consumer(pulsar_lite.url, namespace)
-    await consumer.broker.start()
-    yield consumer
-    await consumer.broker.stop()
+    async with started(consumer.broker):
+        yield consumer
 
 
 def evento(id_campana: str, secuencia: int) -> c.PresupuestoReservado:

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 import contracts as c
-from tests.helpers import eventually
+from tests.helpers import envoltura, eventually
 from tests.integration.conftest import EventProbe, StartService
-from tests.integration.support import ejecutar, envoltura, filas
+from tests.integration.support import ejecutar, filas
 
 HORIZONS = {
     "inbox_retention_days": 10,

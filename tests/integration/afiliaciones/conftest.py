@@ -9,37 +9,15 @@ from typing import Any
 import pytest
 
 import contracts as c
-from tests.helpers import eventually
+from tests.helpers import envoltura, eventually, seed_request
 from tests.integration.conftest import EventProbe, RunningService, StartService
 from tests.integration.support import created
 
 
 def cuerpo(**cambios: Any) -> dict[str, Any]:
-    """The seed's example request (as in ``tests/seed``'s collection), with ``cambios``."""
-    base: dict[str, Any] = {
-        "nombre": "Campaña de Verano 2024",
-        "descripcion": "Promoción de productos de verano con influencers",
-        "tipo": "influencer",
-        "fecha_inicio": "2025-01-01T00:00:00",
-        "fecha_fin": "2025-12-31T23:59:59",
-        "presupuesto": 15000,
-        "marca": {"id_marca": "123e4567-e89b-12d3-a456-426614174000", "nombre_marca": "Nike"},
-        "influencers": [
-            {
-                "nombre": "Ana García",
-                "plataforma": "Instagram",
-                "seguidores": 150000,
-                "categoria": "Fitness",
-            },
-            {
-                "nombre": "Carlos López",
-                "plataforma": "TikTok",
-                "seguidores": 300000,
-                "categoria": "Lifestyle",
-            },
-        ],
-    }
-    return base | cambios
+    """The seed's example request (``crear campaña`` in ``tests/seed``'s collection), with
+    ``cambios``."""
+    return seed_request("crear campaña") | cambios
 
 
 @pytest.fixture
@@ -87,13 +65,7 @@ def llega_a(
 
 
 def _envoltura(campana: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id_evento": c.new_event_id(),
-        "ocurrido_en": c.utc_now(),
-        "id_campana": campana["id"],
-        "id_saga": campana["id_saga"],
-        "id_correlacion": "prueba",
-    }
+    return envoltura(campana["id"], id_saga=campana["id_saga"], id_correlacion="prueba")
 
 
 def exitos(campana: dict[str, Any]) -> list[c.IntegrationEvent]:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import contracts as c
-from tests.helpers import eventually
+from tests.helpers import eventually, seed_request
 from tests.integration.afiliaciones.conftest import (
     barrera,
     crear,
@@ -21,7 +21,7 @@ from tests.integration.afiliaciones.conftest import (
     llega_a,
 )
 from tests.integration.conftest import EventProbe, RunningService, StartService
-from tests.integration.support import filas
+from tests.integration.support import created, filas
 
 # --- create ---
 
@@ -29,12 +29,10 @@ from tests.integration.support import filas
 async def test_post_stores_the_campaign_and_publishes_one_fat_campana_creada(
     afiliaciones: RunningService, probe: EventProbe
 ) -> None:
-    response = await afiliaciones.http.post(
-        "/afiliaciones/campana", json=cuerpo(), headers={"X-Correlation-ID": "corr-42"}
+    campana = await created(
+        afiliaciones, "/afiliaciones/campana", cuerpo(), headers={"X-Correlation-ID": "corr-42"}
     )
 
-    assert response.status_code == 201, response.text
-    campana = response.json()
     assert set(campana) == {
         "id", "marca", "nombre", "descripcion", "tipo", "estado", "fecha_creacion",
         "fecha_inicio", "fecha_fin", "presupuesto", "influencers", "id_saga",
@@ -88,17 +86,11 @@ async def test_campana_saga_answers_202_with_the_saga(
 
 
 INVALIDOS: dict[str, Any] = {
-    "presupuesto cero (seed)": cuerpo(presupuesto=0),
+    "presupuesto cero (seed)": seed_request("crear campaña - presupuesto invalido"),
     "presupuesto negativo": cuerpo(presupuesto=-5),
-    "nombre vacío (seed)": cuerpo(nombre=""),
+    "nombre vacío (seed)": seed_request("crear campaña - sin nombre"),
     "nombre en blanco": cuerpo(nombre="   "),
-    "tipo inválido (seed)": {
-        "id_marca": "m",
-        "nombre": "Campaña con Error",
-        "descripcion": "x",
-        "tipo": "tipo_invalido",
-        "presupuesto": 1000.0,
-    },
+    "tipo inválido (seed)": seed_request("crear campaña - tipo inválido"),
     "tipo desconocido": cuerpo(tipo="tipo_invalido"),
     "fecha_fin antes de fecha_inicio": cuerpo(fecha_fin="2024-01-01T00:00:00"),
     "fecha_fin igual a fecha_inicio": cuerpo(fecha_fin="2025-01-01T00:00:00"),

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 import contracts as c
-from tests.helpers import eventually
+from tests.helpers import envoltura, eventually
 from tests.integration.conftest import EventProbe, RunningService, StartService
 from tests.integration.support import campana_creada as _creada
-from tests.integration.support import created, envoltura, filas, read
+from tests.integration.support import created, filas, read
 from tests.integration.support import reserva_rechazada as _reserva_rechazada
 
 

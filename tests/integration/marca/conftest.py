@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 import contracts as c
+from tests.helpers import envoltura
 from tests.integration.conftest import EventProbe, RunningService, StartService
-from tests.integration.support import campana_creada, created, envoltura, read
+from tests.integration.support import campana_creada, created, read
 
 
 @pytest.fixture

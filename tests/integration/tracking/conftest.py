@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 import contracts as c
+from tests.helpers import envoltura as _envoltura
 from tests.helpers import eventually
 from tests.integration.conftest import EventProbe, RunningService, StartService
 from tests.integration.support import campana_creada as _creada
 from tests.integration.support import created, read
-from tests.integration.support import envoltura as _envoltura
 
 ANA = ("Ana García", "Instagram")
 CARLOS = ("Carlos López", "TikTok")

@@ -22,6 +22,7 @@ from influencer_svc.adapters import orm as influencer_orm
 from influencer_svc.domain import model as influencer_model
 from marca_svc.adapters import orm as marca_orm
 from marca_svc.domain import model as marca_model
+from tests.helpers import envoltura
 from tracking_svc.adapters import orm as tracking_orm
 
 
@@ -94,11 +95,7 @@ def test_tracking_stores_the_brand_and_influencers_of_any_valid_campaign() -> No
 
 def test_the_date_limits_travel_in_campana_creada_unchanged() -> None:
     evento = c.CampanaCreada(
-        id_evento=c.new_event_id(),
-        ocurrido_en=c.utc_now(),
-        id_campana="c",
-        id_saga="s",
-        id_correlacion="k",
+        **envoltura("c", id_saga="s", id_correlacion="k"),
         nombre="n" * limites.LARGO_NOMBRE,
         descripcion="d" * limites.LARGO_DESCRIPCION,
         tipo="influencer",

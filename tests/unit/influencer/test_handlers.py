@@ -8,15 +8,7 @@ from collections.abc import Iterable, Sequence
 import pytest
 
 from alpes.seedwork import UnitOfWork
-from influencer_svc.application import handlers
-from influencer_svc.application.commands import (
-    AsignarInfluencers,
-    CambiarActividad,
-    FinalizarAsignacion,
-    LiberarInfluencers,
-    RechazarPorFalloTecnico,
-    RegistrarInfluencer,
-)
+from influencer_svc.application import commands, handlers
 from influencer_svc.application.errors import (
     InfluencerNoEncontrado,
     InfluencerYaRegistrado,
@@ -111,8 +103,10 @@ def pedido(nombre: str, plataforma: str = "IG") -> InfluencerSolicitado:
     return InfluencerSolicitado(nombre=nombre, plataforma=plataforma, seguidores=10, categoria="x")
 
 
-def asignar(id_campana: str = "c-1", *nombres: str, max_campanas: int = 3) -> AsignarInfluencers:
-    return AsignarInfluencers(
+def asignar(
+    id_campana: str = "c-1", *nombres: str, max_campanas: int = 3
+) -> commands.AsignarInfluencers:
+    return commands.AsignarInfluencers(
         id_campana=id_campana,
         solicitados=[pedido(n) for n in nombres or ("Ana", "Carlos")],
         max_campanas=max_campanas,
@@ -126,7 +120,8 @@ def por_nombre(uow: FakeInfluencerUnitOfWork, nombre: str) -> Influencer:
 
 async def registrado(uow: FakeInfluencerUnitOfWork, nombre: str) -> Influencer:
     influencer = await handlers.registrar_influencer(
-        RegistrarInfluencer(nombre=nombre, plataforma="IG", seguidores=10, categoria="x"), uow
+        commands.RegistrarInfluencer(nombre=nombre, plataforma="IG", seguidores=10, categoria="x"),
+        uow,
     )
     uow.commit()
     return influencer
@@ -190,8 +185,12 @@ async def test_a_cancellation_releases_the_influencers_once() -> None:
     uow.commit()
     ids = uow.asignaciones.rows["c-1"].ids_influencer
 
-    await handlers.liberar_influencers(LiberarInfluencers(id_campana="c-1", motivo="usuario"), uow)
-    await handlers.liberar_influencers(LiberarInfluencers(id_campana="c-1", motivo="otra"), uow)
+    await handlers.liberar_influencers(
+        commands.LiberarInfluencers(id_campana="c-1", motivo="usuario"), uow
+    )
+    await handlers.liberar_influencers(
+        commands.LiberarInfluencers(id_campana="c-1", motivo="otra"), uow
+    )
 
     assert uow.commit() == [
         InfluencersLiberados(id_campana="c-1", ids_influencer=tuple(ids), motivo="usuario")
@@ -202,7 +201,9 @@ async def test_a_cancellation_releases_the_influencers_once() -> None:
 
 async def test_a_cancellation_before_the_campaign_leaves_a_tombstone_that_blocks_it() -> None:
     uow = FakeInfluencerUnitOfWork()
-    await handlers.liberar_influencers(LiberarInfluencers(id_campana="c-1", motivo="plazo"), uow)
+    await handlers.liberar_influencers(
+        commands.LiberarInfluencers(id_campana="c-1", motivo="plazo"), uow
+    )
     assert uow.commit() == [
         InfluencersLiberados(id_campana="c-1", ids_influencer=(), motivo="plazo")
     ]
@@ -219,8 +220,8 @@ async def test_a_finished_campaign_gives_the_capacity_back() -> None:
     await handlers.asignar_influencers(asignar("c-1", "Ana"), uow)
     uow.commit()
 
-    await handlers.finalizar_asignacion(FinalizarAsignacion(id_campana="c-1"), uow)
-    await handlers.finalizar_asignacion(FinalizarAsignacion(id_campana="c-unknown"), uow)
+    await handlers.finalizar_asignacion(commands.FinalizarAsignacion(id_campana="c-1"), uow)
+    await handlers.finalizar_asignacion(commands.FinalizarAsignacion(id_campana="c-unknown"), uow)
 
     [liberados] = uow.commit()
     assert isinstance(liberados, InfluencersLiberados) and liberados.motivo == MOTIVO_FINALIZADA
@@ -231,14 +232,14 @@ async def test_a_finished_campaign_gives_the_capacity_back() -> None:
 
 async def test_a_technical_failure_is_published_once_and_an_outcome_stands() -> None:
     uow = FakeInfluencerUnitOfWork()
-    fallo = RechazarPorFalloTecnico(id_campana="c-1", motivo="fallo tecnico")
+    fallo = commands.RechazarPorFalloTecnico(id_campana="c-1", motivo="fallo tecnico")
     await handlers.asignar_influencers(asignar("c-2", "Ana"), uow)
     uow.commit()
 
     await handlers.rechazar_por_fallo_tecnico(fallo, uow)
     await handlers.rechazar_por_fallo_tecnico(fallo, uow)
     await handlers.rechazar_por_fallo_tecnico(
-        RechazarPorFalloTecnico(id_campana="c-2", motivo="fallo tecnico"), uow
+        commands.RechazarPorFalloTecnico(id_campana="c-2", motivo="fallo tecnico"), uow
     )
 
     [rechazo] = uow.commit()
@@ -250,12 +251,16 @@ async def test_a_technical_failure_is_published_once_and_an_outcome_stands() -> 
 async def test_an_influencer_is_registered_once_by_name_and_platform() -> None:
     uow = FakeInfluencerUnitOfWork()
     ana = await handlers.registrar_influencer(
-        RegistrarInfluencer(nombre="Ana", plataforma="IG", seguidores=10, categoria="x"), uow
+        commands.RegistrarInfluencer(nombre="Ana", plataforma="IG", seguidores=10, categoria="x"),
+        uow,
     )
 
     with pytest.raises(InfluencerYaRegistrado):
         await handlers.registrar_influencer(
-            RegistrarInfluencer(nombre=" ANA ", plataforma="ig", seguidores=5, categoria="y"), uow
+            commands.RegistrarInfluencer(
+                nombre=" ANA ", plataforma="ig", seguidores=5, categoria="y"
+            ),
+            uow,
         )
 
     assert [type(e) for e in uow.commit()] == [InfluencerRegistrado]
@@ -265,16 +270,18 @@ async def test_an_influencer_is_registered_once_by_name_and_platform() -> None:
 async def test_deactivation_is_stored_once_and_never_undone() -> None:
     uow = FakeInfluencerUnitOfWork()
     ana = await registrado(uow, "Ana")
-    desactivar = CambiarActividad(id_influencer=ana.id_influencer, activo=False)
+    desactivar = commands.CambiarActividad(id_influencer=ana.id_influencer, activo=False)
 
     await handlers.cambiar_actividad(desactivar, uow)
     await handlers.cambiar_actividad(desactivar, uow)
     with pytest.raises(ReactivacionNoSoportada):
         await handlers.cambiar_actividad(
-            CambiarActividad(id_influencer=ana.id_influencer, activo=True), uow
+            commands.CambiarActividad(id_influencer=ana.id_influencer, activo=True), uow
         )
     with pytest.raises(InfluencerNoEncontrado):
-        await handlers.cambiar_actividad(CambiarActividad(id_influencer="x", activo=False), uow)
+        await handlers.cambiar_actividad(
+            commands.CambiarActividad(id_influencer="x", activo=False), uow
+        )
 
     assert uow.commit() == [InfluencerDesactivado(id_influencer=ana.id_influencer)]
     assert uow.influencers.rows[ana.id_influencer].activo is False
@@ -284,7 +291,7 @@ async def test_an_inactive_influencer_rejects_a_campaign() -> None:
     uow = FakeInfluencerUnitOfWork()
     ana = await registrado(uow, "Ana")
     await handlers.cambiar_actividad(
-        CambiarActividad(id_influencer=ana.id_influencer, activo=False), uow
+        commands.CambiarActividad(id_influencer=ana.id_influencer, activo=False), uow
     )
     uow.commit()
 

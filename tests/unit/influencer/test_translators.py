@@ -14,13 +14,10 @@ from influencer_svc.domain import (
     InfluencersAsignados,
     InfluencersLiberados,
 )
+from tests.helpers import envoltura
 
 CAUSA = c.CampanaCancelada(
-    id_evento=c.new_event_id(),
-    ocurrido_en=c.utc_now(),
-    id_campana="c-1",
-    id_saga="saga-1",
-    id_correlacion="corr-1",
+    **envoltura("c-1", id_saga="saga-1", id_correlacion="corr-1"),
     motivo="usuario",
     origen="usuario",
 )

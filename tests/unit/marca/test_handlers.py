@@ -6,15 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from marca_svc.application import handlers
-from marca_svc.application.commands import (
-    ActualizarMarca,
-    ConsumirPresupuesto,
-    LiberarPresupuesto,
-    RechazarPorFalloTecnico,
-    RegistrarMarca,
-    ReservarPresupuesto,
-)
+from marca_svc.application import commands, handlers
 from marca_svc.application.errors import MarcaNoEncontrada, MarcaYaExiste
 from marca_svc.domain import (
     EstadoReserva,
@@ -34,8 +26,8 @@ class FakeMarcaUnitOfWork(FakeUnitOfWork):
         self.reservas = FakeRepository[ReservaPresupuesto](self, lambda r: r.id_campana)
 
 
-def reservar(id_campana: str = "c-1", monto: str = "600") -> ReservarPresupuesto:
-    return ReservarPresupuesto(
+def reservar(id_campana: str = "c-1", monto: str = "600") -> commands.ReservarPresupuesto:
+    return commands.ReservarPresupuesto(
         id_campana=id_campana,
         id_marca="m-1",
         nombre_marca="Nike",
@@ -87,8 +79,8 @@ async def test_a_release_gives_the_money_back_once() -> None:
     await handlers.reservar_presupuesto(reservar(), uow)
     uow.commit()
 
-    await handlers.liberar_presupuesto(LiberarPresupuesto("c-1", "cancelada"), uow)
-    await handlers.liberar_presupuesto(LiberarPresupuesto("c-1", "cancelada"), uow)
+    await handlers.liberar_presupuesto(commands.LiberarPresupuesto("c-1", "cancelada"), uow)
+    await handlers.liberar_presupuesto(commands.LiberarPresupuesto("c-1", "cancelada"), uow)
 
     [liberado] = uow.commit()
     assert isinstance(liberado, PresupuestoLiberado) and liberado.monto == 600
@@ -99,7 +91,7 @@ async def test_a_cancellation_before_the_campaign_leaves_a_tombstone_that_blocks
     None
 ):
     uow = FakeMarcaUnitOfWork()
-    await handlers.liberar_presupuesto(LiberarPresupuesto("c-1", "cancelada"), uow)
+    await handlers.liberar_presupuesto(commands.LiberarPresupuesto("c-1", "cancelada"), uow)
     [liberado] = uow.commit()
     assert isinstance(liberado, PresupuestoLiberado) and liberado.monto == 0
 
@@ -115,7 +107,7 @@ async def test_a_finished_campaign_spends_its_reservation() -> None:
     await handlers.reservar_presupuesto(reservar(), uow)
     uow.commit()
 
-    await handlers.consumir_presupuesto(ConsumirPresupuesto("c-1"), uow)
+    await handlers.consumir_presupuesto(commands.ConsumirPresupuesto("c-1"), uow)
 
     assert [type(e) for e in uow.commit()] == [PresupuestoConsumido]
     assert uow.reservas.rows["c-1"].estado is EstadoReserva.CONSUMIDA
@@ -123,7 +115,7 @@ async def test_a_finished_campaign_spends_its_reservation() -> None:
 
 async def test_a_technical_failure_is_published_once_and_an_outcome_stands() -> None:
     uow = FakeMarcaUnitOfWork()
-    fallo = RechazarPorFalloTecnico("c-1", "m-1", "fallo tecnico")
+    fallo = commands.RechazarPorFalloTecnico("c-1", "m-1", "fallo tecnico")
 
     await handlers.rechazar_por_fallo_tecnico(fallo, uow)
     await handlers.rechazar_por_fallo_tecnico(fallo, uow)
@@ -134,12 +126,16 @@ async def test_a_technical_failure_is_published_once_and_an_outcome_stands() -> 
 
 async def test_brands_are_registered_once_and_updated_when_they_exist() -> None:
     uow = FakeMarcaUnitOfWork()
-    await handlers.registrar_marca(RegistrarMarca("Nike", Decimal(500), id_marca="m-1"), uow)
+    await handlers.registrar_marca(
+        commands.RegistrarMarca("Nike", Decimal(500), id_marca="m-1"), uow
+    )
 
     with pytest.raises(MarcaYaExiste):
-        await handlers.registrar_marca(RegistrarMarca("Nike", Decimal(500), id_marca="m-1"), uow)
+        await handlers.registrar_marca(
+            commands.RegistrarMarca("Nike", Decimal(500), id_marca="m-1"), uow
+        )
     with pytest.raises(MarcaNoEncontrada):
-        await handlers.actualizar_marca(ActualizarMarca("m-2", desactivar=True), uow)
-    await handlers.actualizar_marca(ActualizarMarca("m-1", desactivar=True), uow)
+        await handlers.actualizar_marca(commands.ActualizarMarca("m-2", desactivar=True), uow)
+    await handlers.actualizar_marca(commands.ActualizarMarca("m-1", desactivar=True), uow)
 
     assert uow.marcas.rows["m-1"].activa is False

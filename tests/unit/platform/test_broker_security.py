@@ -1,13 +1,14 @@
 """``make_broker``: the token and TLS settings reach the real ``pulsar.Client``.
 
 The client is built for real (pulsar-client connects lazily, so nothing goes on the
-network); its constructor is wrapped to record the keyword arguments it was given.
+network); its constructor is wrapped to record the arguments it was given.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
+from unittest import mock
 
 import pulsar
 import pytest
@@ -15,18 +16,10 @@ import pytest
 from alpes.messaging import make_broker
 from alpes.settings import Settings
 
+TLS_URL = "pulsar+ssl://broker.example:6651"
+CA_FILE = "/etc/pulsar/ca.pem"
 
-@pytest.fixture
-def client_kwargs(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, Any]]]:
-    calls: list[dict[str, Any]] = []
-    real = pulsar.Client
-
-    def recording(service_url: str, **kwargs: Any) -> pulsar.Client:
-        calls.append({"service_url": service_url, **kwargs})
-        return real(service_url, **kwargs)
-
-    monkeypatch.setattr(pulsar, "Client", recording)
-    yield calls
+ClientOf = Callable[..., Awaitable[dict[str, Any]]]
 
 
 def settings(**values: Any) -> Settings:
@@ -39,50 +32,49 @@ def settings(**values: Any) -> Settings:
     return Settings(**{**defaults, **values})
 
 
-async def client_of(s: Settings, calls: list[dict[str, Any]]) -> dict[str, Any]:
-    broker = make_broker(s)
-    await broker.connect()
-    try:
-        assert len(calls) == 1
-        return calls[0]
-    finally:
-        await broker.stop()
+@pytest.fixture
+def client_of() -> Iterator[ClientOf]:
+    """Connect the broker ``make_broker`` builds from ``settings(**values)``: the arguments of
+    the one ``pulsar.Client`` it made (``service_url`` among them)."""
+    with mock.patch.object(pulsar, "Client", wraps=pulsar.Client) as client:
+
+        async def connect(**values: Any) -> dict[str, Any]:
+            broker = make_broker(settings(**values))
+            await broker.connect()
+            try:
+                [((service_url,), kwargs)] = client.call_args_list
+                return {"service_url": service_url, **kwargs}
+            finally:
+                await broker.stop()
+
+        yield connect
 
 
-async def test_the_default_settings_connect_in_plaintext_anonymously(
-    client_kwargs: list[dict[str, Any]],
-) -> None:
-    s = settings()
-
-    kwargs = await client_of(s, client_kwargs)
+async def test_the_default_settings_connect_in_plaintext_anonymously(client_of: ClientOf) -> None:
+    kwargs = await client_of()
 
     assert "authentication" not in kwargs
     assert not [k for k in kwargs if "tls" in k]
-    assert make_broker(s).specification.security is None  # the AsyncAPI documents as before
+    # the AsyncAPI documents the server as before
+    assert make_broker(settings()).specification.security is None
 
 
-async def test_tls_settings_and_the_token_reach_the_client(
-    client_kwargs: list[dict[str, Any]],
-) -> None:
-    s = settings(
-        pulsar_url="pulsar+ssl://broker.example:6651",
-        pulsar_auth_token="t0k3n",
-        pulsar_tls_trust_certs_file="/etc/pulsar/ca.pem",
+async def test_tls_settings_and_the_token_reach_the_client(client_of: ClientOf) -> None:
+    kwargs = await client_of(
+        pulsar_url=TLS_URL, pulsar_auth_token="t0k3n", pulsar_tls_trust_certs_file=CA_FILE
     )
 
-    kwargs = await client_of(s, client_kwargs)
-
-    assert kwargs["service_url"] == "pulsar+ssl://broker.example:6651"
+    assert kwargs["service_url"] == TLS_URL
     assert isinstance(kwargs["authentication"], pulsar.AuthenticationToken)
     assert kwargs["use_tls"] is True
-    assert kwargs["tls_trust_certs_file_path"] == "/etc/pulsar/ca.pem"
+    assert kwargs["tls_trust_certs_file_path"] == CA_FILE
     assert kwargs["tls_validate_hostname"] is True
 
 
 async def test_a_tls_url_alone_validates_the_host_name_against_the_system_store(
-    client_kwargs: list[dict[str, Any]],
+    client_of: ClientOf,
 ) -> None:
-    kwargs = await client_of(settings(pulsar_url="pulsar+ssl://broker.example:6651"), client_kwargs)
+    kwargs = await client_of(pulsar_url=TLS_URL)
 
     assert kwargs["tls_validate_hostname"] is True
     assert "tls_trust_certs_file_path" not in kwargs
@@ -90,31 +82,26 @@ async def test_a_tls_url_alone_validates_the_host_name_against_the_system_store(
 
 
 async def test_hostname_validation_is_off_only_when_the_settings_say_so(
-    client_kwargs: list[dict[str, Any]],
+    client_of: ClientOf,
 ) -> None:
-    s = settings(
+    kwargs = await client_of(
         pulsar_url="pulsar+ssl://10.0.0.7:6651",
-        pulsar_tls_trust_certs_file="/etc/pulsar/ca.pem",
+        pulsar_tls_trust_certs_file=CA_FILE,
         pulsar_tls_validate_hostname=False,
     )
-
-    kwargs = await client_of(s, client_kwargs)
 
     assert kwargs["tls_validate_hostname"] is False
 
 
-async def test_a_token_over_plaintext_authenticates_without_tls(
-    client_kwargs: list[dict[str, Any]],
-) -> None:
-    s = settings(pulsar_auth_token="t0k3n")
-
-    kwargs = await client_of(s, client_kwargs)
+async def test_a_token_over_plaintext_authenticates_without_tls(client_of: ClientOf) -> None:
+    kwargs = await client_of(pulsar_auth_token="t0k3n")
 
     assert isinstance(kwargs["authentication"], pulsar.AuthenticationToken)
     assert "use_tls" not in kwargs
-    assert make_broker(s).specification.security is not None  # described in AsyncAPI
+    security = make_broker(settings(pulsar_auth_token="t0k3n")).specification.security
+    assert security is not None  # described in AsyncAPI
 
 
 def test_a_ca_file_with_a_plaintext_url_is_a_configuration_error() -> None:
     with pytest.raises(ValueError, match=r"pulsar\+ssl://"):
-        make_broker(settings(pulsar_tls_trust_certs_file="/etc/pulsar/ca.pem"))
+        make_broker(settings(pulsar_tls_trust_certs_file=CA_FILE))

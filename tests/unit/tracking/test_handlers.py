@@ -7,12 +7,12 @@ import itertools
 from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
 from contextlib import asynccontextmanager
 from decimal import Decimal
-from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
 
 import contracts as c
+from tests.helpers import envoltura
 from tests.unit.fakes import FakeRepository, FakeUnitOfWork
 from tracking_svc.adapters import translators
 from tracking_svc.application import handlers
@@ -159,20 +159,13 @@ async def test_a_technical_failure_after_enabling_publishes_nothing() -> None:
     assert uow.campanas.rows["c-1"].estado == EstadoTracking.ACTIVA
 
 
-def envoltura(id_campana: str) -> dict[str, Any]:
-    return {
-        "id_evento": c.new_event_id(),
-        "ocurrido_en": c.utc_now(),
-        "id_campana": id_campana,
-        "id_saga": "saga-1",
-        "id_correlacion": "corr-1",
-    }
-
-
 async def test_another_participants_failure_compensates_with_its_reason() -> None:
     uow = FakeTrackingUnitOfWork()
     rechazo = c.ReservaPresupuestoRechazada(
-        **envoltura("c-1"), id_marca="m-1", motivo="sin presupuesto", tecnico=False
+        **envoltura("c-1", id_saga="saga-1", id_correlacion="corr-1"),
+        id_marca="m-1",
+        motivo="sin presupuesto",
+        tecnico=False,
     )
 
     await subscribers.when_campana_cancelada_deshabilitar(rechazo, uow)
@@ -189,7 +182,8 @@ async def test_another_participants_failure_compensates_with_its_reason() -> Non
 
 class FakeEventos:
     """Campaigns, stored events and counters in dictionaries; counts its reads and writes.
-    ``antes_de_escribir`` runs just before a write (a concurrent writer's chance)."""
+    ``antes_de_escribir`` runs just before a write (a concurrent writer's chance); with
+    ``pierde_escrituras`` a write reports nothing inserted, and stores nothing either."""
 
     def __init__(self, *campanas: CampanaTracking) -> None:
         self.campanas = {k.id_campana: k for k in campanas}
@@ -197,6 +191,7 @@ class FakeEventos:
         self.contadores: dict[str, Incremento] = {}
         self.lecturas = self.escrituras = self.aperturas = 0
         self.antes_de_escribir: Callable[[], object] = lambda: None
+        self.pierde_escrituras = False
 
     def abrir(self) -> AbrirEventos:
         @asynccontextmanager
@@ -223,6 +218,8 @@ class FakeEventos:
         ids_del_cliente: bool = True,
     ) -> set[UUID]:
         self.escrituras += 1
+        if self.pierde_escrituras:
+            return set()
         self.antes_de_escribir()
         assert ids_del_cliente or not any(e.id in self.guardados for e in eventos)
         insertados: set[UUID] = set()
@@ -375,21 +372,9 @@ async def test_an_id_a_concurrent_writer_stored_first_is_answered_with_its_event
     assert "c-1" not in almacen.contadores
 
 
-class EventosQuePierden(FakeEventos):
-    """A write that reports nothing inserted, and nothing stored either."""
-
-    async def add(
-        self,
-        eventos: Sequence[EventoNuevo],
-        incrementos: Sequence[Incremento],
-        *,
-        ids_del_cliente: bool = True,
-    ) -> set[UUID]:
-        return set()
-
-
 async def test_a_write_that_neither_stores_nor_finds_an_event_fails_the_batch() -> None:
-    almacen = EventosQuePierden(activa())
+    almacen = FakeEventos(activa())
+    almacen.pierde_escrituras = True
     cmd = RegistrarEvento(id_campana="c-1", tipo_evento="vista", id_evento=uuid4())
 
     with pytest.raises(RuntimeError, match="neither inserted nor found"):
