@@ -1,5 +1,10 @@
 """The domain's shared vocabulary: pure, no I/O, importable by every service's domain.
 
+An aggregate is an :class:`AggregateRoot`: its ``version`` (optimistic locking) and the domain
+events it has not published yet (``eventos``). A :class:`DomainError` is an error raised on
+purpose, whose text an API may show; most carry their data as dataclass fields and say their
+text with a ``template``.
+
 A business rule is a small object named by what must hold; ``violation()`` says what breaks
 it (the domain error to raise) or ``None``. Aggregates check their rules with
 :func:`check_rule` (one) or :func:`check_rules` (in order, the first broken one raises).
@@ -14,14 +19,63 @@ the database and the unit tests with dictionaries.
 from __future__ import annotations
 
 import abc
+import dataclasses
 from collections.abc import Iterable
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
+
+Evento = TypeVar("Evento")
 
 
 class Aggregate(Protocol):
     """What a unit of work collects: an object with pending domain events."""
 
     eventos: list[Any]
+
+
+@dataclasses.dataclass(eq=False, kw_only=True)
+class AggregateRoot(Generic[Evento]):
+    """What every aggregate carries besides its own data: every method that changes it bumps
+    ``version`` (optimistic locking), and ``eventos`` collects the domain events it has to
+    publish (the unit of work takes them when it commits). Its states are compared with
+    ``==``, so a plain string column stores them as well as an enum one."""
+
+    version: int = 0
+    eventos: list[Evento] = dataclasses.field(default_factory=list, repr=False)
+
+
+class DomainError(Exception):
+    """An error a service raises on purpose (its domain's or its use cases'); its text is fit
+    for an API's ``detail``.
+
+    One with data is a dataclass: the fields are its data and ``template`` says its text, a
+    ``str.format`` template over them, in which a datetime reads as ISO 8601::
+
+        @dataclass(eq=False)  # an error equals only itself, as every exception
+        class MarcaInactiva(ErrorDominio):
+            template = "marca inactiva: {id_marca}"
+            id_marca: str
+
+    One without data is a plain subclass, raised with its text.
+    """
+
+    template: ClassVar[str]
+
+    def __post_init__(self) -> None:
+        datos = {campo: _legible(valor) for campo, valor in vars(self).items()}
+        super().__init__(self.template.format_map(datos))
+
+
+@dataclasses.dataclass(eq=False)
+class NotFound(DomainError):
+    """There is no such thing (HTTP 404): ``id`` is what was asked for, and each kind of thing
+    says itself in its ``template`` (``"No existe la marca {id}."``)."""
+
+    id: str
+
+
+def _legible(valor: object) -> object:
+    return valor.isoformat() if isinstance(valor, datetime) else valor
 
 
 class UnitOfWork:

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
+from alpes.seedwork import NotFound
 
-class NoEncontrada(Exception):
-    """Base of "there is no such thing" (HTTP 404)."""
+
+class NoEncontrada(NotFound):
+    """Base of what afiliaciones does not have (HTTP 404)."""
 
 
 class CampanaNoEncontrada(NoEncontrada):
-    def __init__(self, id_campana: str) -> None:
-        super().__init__(f"No existe la campaña {id_campana}.")
-        self.id_campana = id_campana
+    template = "No existe la campaña {id}."
 
 
 class SagaNoEncontrada(NoEncontrada):
-    def __init__(self, id_saga: str) -> None:
-        super().__init__(f"No existe la saga {id_saga}.")
-        self.id_saga = id_saga
+    template = "No existe la saga {id}."

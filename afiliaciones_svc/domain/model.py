@@ -61,7 +61,7 @@ from afiliaciones_svc.domain.values import (
     TipoCampana,
     en_utc,
 )
-from alpes.seedwork import check_rules
+from alpes.seedwork import AggregateRoot, check_rules
 
 __all__ = [
     "Campana",
@@ -82,7 +82,7 @@ class _Cabecera(TypedDict):
 
 
 @dataclass(eq=False, kw_only=True)
-class Campana:
+class Campana(AggregateRoot[EventoCampana]):
     id: str
     nombre: str
     descripcion: str
@@ -102,8 +102,6 @@ class Campana:
     origen_cancelacion: OrigenCancelacion | None = None
     cancelada_en: datetime | None = None
     revisar_en: datetime | None = None
-    version: int = 0
-    eventos: list[EventoCampana] = field(default_factory=list, repr=False)
     linea_de_tiempo_nueva: list[EntradaSaga] = field(default_factory=list, repr=False)
 
     @classmethod

@@ -51,9 +51,8 @@ class TipoConocido(BusinessRule):
     tipo: str
 
     def violation(self) -> ErrorDominio | None:
-        validos = [tipo.value for tipo in TipoCampana]
-        if self.tipo not in validos:
-            return TipoInvalido(self.tipo, validos)
+        if self.tipo not in [tipo.value for tipo in TipoCampana]:
+            return TipoInvalido(self.tipo)
         return None
 
 

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 
-class ErrorAplicacion(Exception):
-    """Base of the use-case errors of influencer."""
-
-
-class InfluencerNoEncontrado(ErrorAplicacion):
-    def __init__(self, id_influencer: str) -> None:
-        super().__init__(f"influencer no encontrado: {id_influencer}")
+from alpes.seedwork import DomainError, NotFound
 
 
-class InfluencerYaRegistrado(ErrorAplicacion):
-    def __init__(self, nombre: str, plataforma: str) -> None:
-        super().__init__(f"ya existe un influencer {nombre} en {plataforma}")
+class InfluencerNoEncontrado(NotFound):
+    template = "influencer no encontrado: {id}"
 
 
-class ReactivacionNoSoportada(ErrorAplicacion):
-    def __init__(self, id_influencer: str) -> None:
-        super().__init__(f"un influencer desactivado no se reactiva: {id_influencer}")
+@dataclass(eq=False)
+class InfluencerYaRegistrado(DomainError):
+    template = "ya existe un influencer {nombre} en {plataforma}"
+    nombre: str
+    plataforma: str
+
+
+@dataclass(eq=False)
+class ReactivacionNoSoportada(DomainError):
+    template = "un influencer desactivado no se reactiva: {id_influencer}"
+    id_influencer: str

@@ -1,7 +1,11 @@
 """Typed errors of the influencer domain; HTTP maps them to 4xx."""
 
+from dataclasses import dataclass
 
-class ErrorDominio(Exception):
+from alpes.seedwork import DomainError
+
+
+class ErrorDominio(DomainError):
     """Base of every business error of influencer."""
 
 
@@ -9,24 +13,25 @@ class DatosInfluencerInvalidos(ErrorDominio):
     """An influencer's name, platform, followers or category is not acceptable."""
 
 
+@dataclass(eq=False)
 class InfluencerInactivo(ErrorDominio):
     """The influencer was deactivated: no new campaigns."""
 
-    def __init__(self, id_influencer: str, nombre: str) -> None:
-        super().__init__(f"influencer inactivo: {nombre} ({id_influencer})")
-        self.id_influencer = id_influencer
+    template = "influencer inactivo: {nombre} ({id_influencer})"
+    id_influencer: str
+    nombre: str
 
 
+@dataclass(eq=False)
 class CapacidadExcedida(ErrorDominio):
     """The influencer already has the maximum number of concurrent campaigns."""
 
-    def __init__(self, id_influencer: str, nombre: str, max_campanas: int) -> None:
-        super().__init__(
-            f"capacidad excedida: {nombre} ({id_influencer}) ya tiene {max_campanas} "
-            "campanas activas"
-        )
-        self.id_influencer = id_influencer
-        self.max_campanas = max_campanas
+    template = (
+        "capacidad excedida: {nombre} ({id_influencer}) ya tiene {max_campanas} campanas activas"
+    )
+    id_influencer: str
+    nombre: str
+    max_campanas: int
 
 
 class InfluencerDesconocido(ErrorDominio):

@@ -7,8 +7,7 @@ UPDATE``, ordered by id, after locking the assignment row) plus those registered
 
 An influencer's identity from events is ``ClaveInfluencer``: (nombre, plataforma) compared
 case-insensitively, with spaces collapsed. Store it (a unique index) to find influencers by it.
-Every mutating method bumps ``version`` (optimistic locking); ``eventos`` collects pending events.
-States are compared with ``==``, so a plain string column works as well as an enum one.
+Both are ``AggregateRoot``s (``version``, pending ``eventos``).
 """
 
 import dataclasses
@@ -16,7 +15,7 @@ import enum
 import uuid
 from collections.abc import Iterable, Sequence
 
-from alpes.seedwork import check_rule
+from alpes.seedwork import AggregateRoot, check_rule
 from influencer_svc.domain.errors import (
     CapacidadExcedida,
     DatosInfluencerInvalidos,
@@ -91,7 +90,7 @@ def _seguidores(valor: int) -> int:
 
 
 @dataclasses.dataclass(eq=False, kw_only=True)
-class Influencer:
+class Influencer(AggregateRoot[EventoInfluencer]):
     """An influencer; ``campanas_activas`` counts the campaigns holding it (never below 0)."""
 
     id_influencer: str
@@ -101,8 +100,6 @@ class Influencer:
     categoria: str
     activo: bool = True
     campanas_activas: int = 0
-    version: int = 0
-    eventos: list[EventoInfluencer] = dataclasses.field(default_factory=list, repr=False)
 
     @classmethod
     def registrar(
@@ -228,15 +225,13 @@ class EstadoAsignacion(enum.StrEnum):
 
 
 @dataclasses.dataclass(eq=False, kw_only=True)
-class AsignacionCampana:
+class AsignacionCampana(AggregateRoot[EventoAsignacion]):
     """What influencer did for one campaign. Every state but ``asignada`` is final."""
 
     id_campana: str
     ids_influencer: list[str]
     estado: EstadoAsignacion
     motivo: str | None = None
-    version: int = 0
-    eventos: list[EventoAsignacion] = dataclasses.field(default_factory=list, repr=False)
 
     @classmethod
     def asignar(
@@ -280,16 +275,8 @@ class AsignacionCampana:
     @classmethod
     def cancelada_antes(cls, id_campana: str, motivo: str) -> "AsignacionCampana":
         """Tombstone: cancelled before ``CampanaCreada``; publishes an empty release once."""
-        asignacion = cls(
-            id_campana=id_campana,
-            ids_influencer=[],
-            estado=EstadoAsignacion.CANCELADA_ANTES,
-            motivo=motivo,
-        )
-        asignacion.eventos.append(
-            InfluencersLiberados(id_campana=id_campana, ids_influencer=(), motivo=motivo)
-        )
-        return asignacion
+        liberados = InfluencersLiberados(id_campana=id_campana, ids_influencer=(), motivo=motivo)
+        return cls._sin_influencers(EstadoAsignacion.CANCELADA_ANTES, liberados)
 
     @classmethod
     def fallo_tecnico(cls, id_campana: str, motivo: str) -> "AsignacionCampana":
@@ -298,16 +285,25 @@ class AsignacionCampana:
 
     @classmethod
     def _rechazada(cls, id_campana: str, motivo: str, *, tecnico: bool) -> "AsignacionCampana":
-        asignacion = cls(
-            id_campana=id_campana,
+        rechazo = AsignacionInfluencersRechazada(
+            id_campana=id_campana, motivo=motivo, tecnico=tecnico
+        )
+        return cls._sin_influencers(EstadoAsignacion.RECHAZADA, rechazo)
+
+    @classmethod
+    def _sin_influencers(
+        cls,
+        estado: EstadoAsignacion,
+        evento: InfluencersLiberados | AsignacionInfluencersRechazada,
+    ) -> "AsignacionCampana":
+        """A final assignment that holds no influencer, and the one event that says why."""
+        return cls(
+            id_campana=evento.id_campana,
             ids_influencer=[],
-            estado=EstadoAsignacion.RECHAZADA,
-            motivo=motivo,
+            estado=estado,
+            motivo=evento.motivo,
+            eventos=[evento],
         )
-        asignacion.eventos.append(
-            AsignacionInfluencersRechazada(id_campana=id_campana, motivo=motivo, tecnico=tecnico)
-        )
-        return asignacion
 
     @property
     def retiene_influencers(self) -> bool:

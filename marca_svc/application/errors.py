@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 
-class MarcaNoEncontrada(Exception):
+from alpes.seedwork import DomainError, NotFound
+
+
+class MarcaNoEncontrada(NotFound):
     """There is no such brand (HTTP 404)."""
 
-    def __init__(self, id_marca: str) -> None:
-        super().__init__(f"No existe la marca {id_marca}.")
-        self.id_marca = id_marca
+    template = "No existe la marca {id}."
 
 
-class MarcaYaExiste(Exception):
+@dataclass(eq=False)
+class MarcaYaExiste(DomainError):
     """A brand with that id is registered already (HTTP 409)."""
 
-    def __init__(self, id_marca: str) -> None:
-        super().__init__(f"Ya existe la marca {id_marca}.")
-        self.id_marca = id_marca
+    template = "Ya existe la marca {id_marca}."
+    id_marca: str

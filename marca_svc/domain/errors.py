@@ -1,9 +1,12 @@
 """Typed errors of the marca domain; HTTP maps them to 4xx."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
+from alpes.seedwork import DomainError
 
-class ErrorDominio(Exception):
+
+class ErrorDominio(DomainError):
     """Base of every business error of marca."""
 
 
@@ -15,25 +18,24 @@ class MontoInvalido(ErrorDominio):
     """An amount is not a finite number, is negative, or is zero where it must be positive."""
 
 
+@dataclass(eq=False)
 class MarcaInactiva(ErrorDominio):
     """The brand was deactivated: it reserves nothing."""
 
-    def __init__(self, id_marca: str) -> None:
-        super().__init__(f"marca inactiva: {id_marca}")
-        self.id_marca = id_marca
+    template = "marca inactiva: {id_marca}"
+    id_marca: str
 
 
+@dataclass(eq=False)
 class PresupuestoInsuficiente(ErrorDominio):
     """The brand's available budget does not cover the amount."""
 
-    def __init__(self, id_marca: str, monto: Decimal, disponible: Decimal) -> None:
-        super().__init__(
-            f"presupuesto insuficiente en la marca {id_marca}: "
-            f"pide {monto}, disponible {disponible}"
-        )
-        self.id_marca = id_marca
-        self.monto = monto
-        self.disponible = disponible
+    template = (
+        "presupuesto insuficiente en la marca {id_marca}: pide {monto}, disponible {disponible}"
+    )
+    id_marca: str
+    monto: Decimal
+    disponible: Decimal
 
 
 class ReservaInconsistente(ErrorDominio):
@@ -44,12 +46,14 @@ class MarcaNoCorresponde(ErrorDominio):
     """A reservation was handed a brand that is not its own (a caller's mistake)."""
 
 
+@dataclass(eq=False)
 class PresupuestoMenorQueReservado(ErrorDominio):
     """The new total would not cover what the brand holds reserved."""
 
-    def __init__(self, id_marca: str, total: object, reservado: object) -> None:
-        super().__init__(
-            f"El presupuesto total de la marca {id_marca} no puede ser {total}: "
-            f"tiene reservado {reservado}."
-        )
-        self.id_marca = id_marca
+    template = (
+        "El presupuesto total de la marca {id_marca} no puede ser {total}: "
+        "tiene reservado {reservado}."
+    )
+    id_marca: str
+    total: Decimal
+    reservado: Decimal

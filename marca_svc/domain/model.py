@@ -7,15 +7,14 @@ money take the ``Marca`` as an argument. Adapter: lock the reservation row first
 (``SELECT ... FOR UPDATE``), always in that order.
 
 Money is ``Decimal`` (NUMERIC in the database); ``como_monto`` converts floats from messages.
-Every mutating method bumps ``version`` (optimistic locking); ``eventos`` collects pending events.
-States are compared with ``==``, so a plain string column works as well as an enum one.
+Both are ``AggregateRoot``s (``version``, pending ``eventos``).
 """
 
 import dataclasses
 import enum
 from decimal import Decimal, InvalidOperation
 
-from alpes.seedwork import check_rule
+from alpes.seedwork import AggregateRoot, check_rule
 from marca_svc.domain.errors import (
     DatosMarcaInvalidos,
     MarcaInactiva,
@@ -71,7 +70,7 @@ def _id_valido(id_marca: str) -> str:
 
 
 @dataclasses.dataclass(eq=False, kw_only=True)
-class Marca:
+class Marca(AggregateRoot[EventoMarca]):
     """A brand and its budget: ``0 <= presupuesto_reservado <= presupuesto_total``.
 
     ``presupuesto_reservado`` holds the open reservations and those of finished campaigns (spent).
@@ -82,8 +81,6 @@ class Marca:
     presupuesto_total: Decimal
     presupuesto_reservado: Decimal = CERO
     activa: bool = True
-    version: int = 0
-    eventos: list[EventoMarca] = dataclasses.field(default_factory=list, repr=False)
 
     @classmethod
     def registrar(
@@ -170,7 +167,7 @@ class EstadoReserva(enum.StrEnum):
 
 
 @dataclasses.dataclass(eq=False, kw_only=True)
-class ReservaPresupuesto:
+class ReservaPresupuesto(AggregateRoot[EventoReserva]):
     """What marca did for one campaign. Every state but ``reservada`` is final."""
 
     id_campana: str
@@ -178,8 +175,6 @@ class ReservaPresupuesto:
     monto: Decimal
     estado: EstadoReserva
     motivo: str | None = None
-    version: int = 0
-    eventos: list[EventoReserva] = dataclasses.field(default_factory=list, repr=False)
 
     @classmethod
     def reservar(
@@ -205,17 +200,10 @@ class ReservaPresupuesto:
     @classmethod
     def cancelada_antes(cls, id_campana: str, motivo: str) -> "ReservaPresupuesto":
         """Tombstone: cancelled before ``CampanaCreada``; publishes an empty release once."""
-        reserva = cls(
-            id_campana=id_campana,
-            id_marca=None,
-            monto=CERO,
-            estado=EstadoReserva.CANCELADA_ANTES,
-            motivo=motivo,
+        liberado = PresupuestoLiberado(
+            id_campana=id_campana, id_marca=None, monto=CERO, motivo=motivo
         )
-        reserva.eventos.append(
-            PresupuestoLiberado(id_campana=id_campana, id_marca=None, monto=CERO, motivo=motivo)
-        )
-        return reserva
+        return cls._sin_monto(EstadoReserva.CANCELADA_ANTES, liberado)
 
     @classmethod
     def fallo_tecnico(cls, id_campana: str, id_marca: str, motivo: str) -> "ReservaPresupuesto":
@@ -226,19 +214,24 @@ class ReservaPresupuesto:
     def _rechazada(
         cls, id_campana: str, id_marca: str, motivo: str, *, tecnico: bool
     ) -> "ReservaPresupuesto":
-        reserva = cls(
-            id_campana=id_campana,
-            id_marca=id_marca,
+        rechazo = ReservaPresupuestoRechazada(
+            id_campana=id_campana, id_marca=id_marca, motivo=motivo, tecnico=tecnico
+        )
+        return cls._sin_monto(EstadoReserva.RECHAZADA, rechazo)
+
+    @classmethod
+    def _sin_monto(
+        cls, estado: EstadoReserva, evento: PresupuestoLiberado | ReservaPresupuestoRechazada
+    ) -> "ReservaPresupuesto":
+        """A final reservation that holds no money, and the one event that says why."""
+        return cls(
+            id_campana=evento.id_campana,
+            id_marca=evento.id_marca,
             monto=CERO,
-            estado=EstadoReserva.RECHAZADA,
-            motivo=motivo,
+            estado=estado,
+            motivo=evento.motivo,
+            eventos=[evento],
         )
-        reserva.eventos.append(
-            ReservaPresupuestoRechazada(
-                id_campana=id_campana, id_marca=id_marca, motivo=motivo, tecnico=tecnico
-            )
-        )
-        return reserva
 
     @property
     def retiene_presupuesto(self) -> bool:

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 
-class CampanaNoEncontrada(Exception):
+from alpes.seedwork import DomainError, NotFound
+
+
+class CampanaNoEncontrada(NotFound):
     """Tracking knows no campaign with this id (HTTP 404)."""
 
-    def __init__(self, id_campana: str) -> None:
-        super().__init__(f"No existe la campaña {id_campana} en tracking.")
-        self.id_campana = id_campana
+    template = "No existe la campaña {id} en tracking."
 
 
-class EventoRechazado(Exception):
+@dataclass(eq=False)
+class EventoRechazado(DomainError):
     """The event at ``indice`` of a batch was refused for ``causa``; nothing was stored."""
 
-    def __init__(self, indice: int, causa: Exception) -> None:
-        super().__init__(f"eventos[{indice}]: {causa}")
-        self.indice = indice
-        self.causa = causa
+    template = "eventos[{indice}]: {causa}"
+    indice: int
+    causa: Exception

@@ -3,16 +3,14 @@
 One aggregate keyed by ``id_campana``; it may be a tombstone (``cancelada_antes``) when a
 cancellation arrives before ``CampanaCreada``. Metrics are not here: each accepted event yields an
 ``Incremento`` the adapter applies with one atomic ``UPDATE``, so accepting an event neither
-changes the aggregate nor bumps its ``version``. Mutating methods bump ``version``; ``eventos``
-collects pending events. Codes are unique within the campaign here; across campaigns, by their
-72 random bits and a unique index in the database.
-States are compared with ``==``, so a plain string column works as well as an enum one.
+changes the aggregate nor bumps its ``version`` (an ``AggregateRoot``'s). Codes are unique within
+the campaign here; across campaigns, by their 72 random bits and a unique index in the database.
 """
 
 import dataclasses
 from collections.abc import Sequence
 
-from alpes.seedwork import check_rule
+from alpes.seedwork import AggregateRoot, check_rule
 from tracking_svc.domain.errors import CodigoRepetido
 from tracking_svc.domain.events import (
     CodigoInfluencer,
@@ -96,7 +94,7 @@ def _codigos(
 
 
 @dataclasses.dataclass(eq=False, kw_only=True)
-class CampanaTracking:
+class CampanaTracking(AggregateRoot[EventoTracking]):
     """Tracking of one campaign. Every state but ``activa`` is final."""
 
     id_campana: str
@@ -104,8 +102,6 @@ class CampanaTracking:
     estado: EstadoTracking
     codigos: list[CodigoTracking] = dataclasses.field(default_factory=list)
     motivo: str | None = None
-    version: int = 0
-    eventos: list[EventoTracking] = dataclasses.field(default_factory=list, repr=False)
 
     @classmethod
     def habilitar(
@@ -129,28 +125,30 @@ class CampanaTracking:
     @classmethod
     def cancelada_antes(cls, id_campana: str, motivo: str) -> "CampanaTracking":
         """Tombstone: cancelled before ``CampanaCreada``; publishes an empty release once."""
-        campana = cls(
-            id_campana=id_campana,
-            id_marca=None,
-            estado=EstadoTracking.CANCELADA_ANTES,
-            motivo=motivo,
-        )
-        campana.eventos.append(TrackingDeshabilitado(id_campana=id_campana, motivo=motivo))
-        return campana
+        deshabilitado = TrackingDeshabilitado(id_campana=id_campana, motivo=motivo)
+        return cls._sin_codigos(None, EstadoTracking.CANCELADA_ANTES, deshabilitado)
 
     @classmethod
     def fallo_tecnico(cls, id_campana: str, id_marca: str, motivo: str) -> "CampanaTracking":
         """The step could not be done after the retry budget: a final, technical rejection."""
-        campana = cls(
-            id_campana=id_campana,
+        rechazo = HabilitacionTrackingRechazada(id_campana=id_campana, motivo=motivo, tecnico=True)
+        return cls._sin_codigos(id_marca, EstadoTracking.RECHAZADA, rechazo)
+
+    @classmethod
+    def _sin_codigos(
+        cls,
+        id_marca: str | None,
+        estado: EstadoTracking,
+        evento: TrackingDeshabilitado | HabilitacionTrackingRechazada,
+    ) -> "CampanaTracking":
+        """A final campaign with no code, and the one event that says why."""
+        return cls(
+            id_campana=evento.id_campana,
             id_marca=id_marca,
-            estado=EstadoTracking.RECHAZADA,
-            motivo=motivo,
+            estado=estado,
+            motivo=evento.motivo,
+            eventos=[evento],
         )
-        campana.eventos.append(
-            HabilitacionTrackingRechazada(id_campana=id_campana, motivo=motivo, tecnico=True)
-        )
-        return campana
 
     def deshabilitar(self, motivo: str) -> None:
         """Compensate: disable every code and publish it. No-op unless active."""
