@@ -26,6 +26,20 @@ def replayed(response: httpx.Response) -> bool:
     return bool(response.headers.get("Idempotent-Replayed") == "true")
 
 
+async def twice_with_one_key(
+    svc: RunningService, path: str, body: Any = None, *, status: int
+) -> tuple[dict[str, str], httpx.Response]:
+    """POST ``body`` to ``path`` twice with one new key: both answered ``status``, the second a
+    replay of the first. The key's headers, and the first answer."""
+    headers = clave()
+    first = await svc.http.post(path, json=body, headers=headers)
+    again = await svc.http.post(path, json=body, headers=headers)
+    assert first.status_code == again.status_code == status, (first.text, again.text)
+    assert again.json() == first.json()
+    assert (replayed(first), replayed(again)) == (False, True)
+    return headers, first
+
+
 async def total(svc: RunningService, path: str) -> int:
     response = await svc.http.get(path)
     assert response.status_code == 200, response.text
@@ -43,14 +57,9 @@ async def test_the_same_campaign_posted_twice_with_a_key_is_created_once(
     start_service: StartService, probe: EventProbe
 ) -> None:
     svc = await start_service("afiliaciones")
-    headers = clave()
 
-    first = await svc.http.post(CREAR, json=cuerpo(), headers=headers)
-    second = await svc.http.post(CREAR, json=cuerpo(), headers=headers)
+    headers, first = await twice_with_one_key(svc, CREAR, cuerpo(), status=201)
 
-    assert first.status_code == second.status_code == 201, (first.text, second.text)
-    assert second.json() == first.json()
-    assert (replayed(first), replayed(second)) == (False, True)
     assert await total(svc, "/afiliaciones/campanas") == 1
     await barrera(svc, probe)
     assert len(probe.of(c.CampanaCreada)) == 2  # the campaign's and the barrier's
@@ -128,13 +137,9 @@ async def test_without_a_key_every_request_has_its_effect(start_service: StartSe
 
 async def test_the_saga_route_replays_its_202(start_service: StartService) -> None:
     svc = await start_service("afiliaciones")
-    headers = clave()
 
-    first = await svc.http.post("/afiliaciones/campana-saga", json=cuerpo(), headers=headers)
-    second = await svc.http.post("/afiliaciones/campana-saga", json=cuerpo(), headers=headers)
+    await twice_with_one_key(svc, "/afiliaciones/campana-saga", cuerpo(), status=202)
 
-    assert first.status_code == second.status_code == 202, first.text
-    assert second.json() == first.json() and replayed(second)
     assert await total(svc, "/afiliaciones/sagas") == 1
 
 
@@ -173,12 +178,8 @@ async def test_lifecycle_actions_repeated_with_their_key_answer_the_first_succes
     base = f"/afiliaciones/campana/{campana['id']}"
 
     for action, estado in (("iniciar", "iniciada"), ("finalizar", "finalizada")):
-        headers = clave()
-        first = await svc.http.post(f"{base}/{action}", headers=headers)
-        again = await svc.http.post(f"{base}/{action}", headers=headers)
-        assert first.status_code == again.status_code == 200, (first.text, again.text)
+        _, first = await twice_with_one_key(svc, f"{base}/{action}", status=200)
         assert first.json()["estado"] == estado
-        assert again.json() == first.json() and replayed(again)
         # without the key, the same action is refused: it was applied once
         assert (await svc.http.post(f"{base}/{action}")).status_code == 409
 
@@ -193,17 +194,13 @@ async def test_a_cancellation_repeated_with_its_key_answers_200_not_409(
     svc = await start_service("afiliaciones")
     campana = (await svc.http.post(CREAR, json=cuerpo())).json()
     path = f"/afiliaciones/campana/{campana['id']}/cancelar"
-    headers = clave()
     body = {"motivo": "el cliente se arrepintió"}
 
-    first = await svc.http.post(path, json=body, headers=headers)
-    again = await svc.http.post(path, json=body, headers=headers)
+    headers, first = await twice_with_one_key(svc, path, body, status=200)
     other_key = await svc.http.post(path, json=body, headers=clave())
     other_body = await svc.http.post(path, json={"motivo": "otro"}, headers=headers)
 
-    assert first.status_code == again.status_code == 200, (first.text, again.text)
     assert first.json()["estado"] == "cancelada"
-    assert again.json() == first.json() and replayed(again)
     assert other_key.status_code == 409, other_key.text  # a new request: already cancelled
     assert other_body.status_code == 422, other_body.text
     await barrera(svc, probe)
@@ -282,15 +279,11 @@ async def test_an_influencer_registered_twice_with_a_key_is_registered_once(
     start_service: StartService,
 ) -> None:
     svc = await start_service("influencer")
-    headers = clave()
     body = {"nombre": "Ana García", "plataforma": "Instagram", "seguidores": 1500, "categoria": "x"}
 
-    first = await svc.http.post("/influencer/influencers", json=body, headers=headers)
-    again = await svc.http.post("/influencer/influencers", json=body, headers=headers)
+    await twice_with_one_key(svc, "/influencer/influencers", body, status=201)
     without = await svc.http.post("/influencer/influencers", json=body)
 
-    assert first.status_code == again.status_code == 201, (first.text, again.text)
-    assert again.json() == first.json() and replayed(again)
     assert without.status_code == 409, without.text  # a new request: the name is taken
     assert await total(svc, "/influencer/influencers") == 1
 

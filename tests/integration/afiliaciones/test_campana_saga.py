@@ -27,11 +27,15 @@ from tests.integration.conftest import EventProbe, RunningService
 RUTA = "/afiliaciones/campana-saga"
 
 
-def pedir(
-    svc: RunningService, nombre: str, headers: dict[str, str] | None = None
-) -> asyncio.Task[httpx.Response]:
-    """The request, sent now and answered later (the test plays the participants meanwhile)."""
-    return asyncio.create_task(svc.http.post(RUTA, json=cuerpo(nombre=nombre), headers=headers))
+async def pedida(
+    svc: RunningService, probe: EventProbe, prefer: str
+) -> tuple[asyncio.Task[httpx.Response], dict[str, Any]]:
+    """A request for a new campaign with ``Prefer: <prefer>``, sent now and answered later (the
+    test plays the participants meanwhile), and its campaign once ``CampanaCreada`` is out."""
+    nombre = nombre_unico()
+    headers = {"Prefer": prefer}
+    pedido = asyncio.create_task(svc.http.post(RUTA, json=cuerpo(nombre=nombre), headers=headers))
+    return pedido, await creada(svc, probe, nombre)
 
 
 async def creada(svc: RunningService, probe: EventProbe, nombre: str) -> dict[str, Any]:
@@ -50,9 +54,7 @@ def nombre_unico() -> str:
 async def test_a_saga_that_completes_within_the_wait_answers_200_in_the_seeds_shape(
     afiliaciones: RunningService, probe: EventProbe
 ) -> None:
-    nombre = nombre_unico()
-    pedido = pedir(afiliaciones, nombre, {"Prefer": "wait=3600"})
-    campana = await creada(afiliaciones, probe, nombre)
+    pedido, campana = await pedida(afiliaciones, probe, "wait=3600")
 
     await asyncio.gather(*(probe.publish(e) for e in exitos(campana)))
     publicados = time.monotonic()
@@ -73,7 +75,7 @@ async def test_a_saga_that_completes_within_the_wait_answers_200_in_the_seeds_sh
         "error": None,
         "campana": {
             "id": campana["id"],
-            "nombre": nombre,
+            "nombre": campana["nombre"],
             "estado": "confirmada",
             "presupuesto": 15000.0,
         },
@@ -90,9 +92,7 @@ async def test_a_saga_that_completes_within_the_wait_answers_200_in_the_seeds_sh
 async def test_a_saga_compensated_within_the_wait_answers_200_not_successful(
     afiliaciones: RunningService, probe: EventProbe
 ) -> None:
-    nombre = nombre_unico()
-    pedido = pedir(afiliaciones, nombre, {"Prefer": "wait=20"})
-    campana = await creada(afiliaciones, probe, nombre)
+    pedido, campana = await pedida(afiliaciones, probe, "wait=20")
     marca, _, tracking = exitos(campana)
 
     await asyncio.gather(
@@ -118,7 +118,7 @@ async def test_a_saga_compensated_within_the_wait_answers_200_not_successful(
         "error": "Ana García ya tiene 3 campañas",
         "campana": {
             "id": campana["id"],
-            "nombre": nombre,
+            "nombre": campana["nombre"],
             "estado": "cancelada",
             "presupuesto": 15000.0,
         },

@@ -23,6 +23,12 @@ async def registrar(svc: RunningService, **cuerpo: Any) -> dict[str, Any]:
     return await created(svc, "/marca/marcas", base | cuerpo)  # type: ignore[no-any-return]
 
 
+@pytest.fixture
+async def nike(marca: RunningService) -> dict[str, Any]:
+    """A brand registered in marca with a budget of 1,000: marca's answer."""
+    return await registrar(marca, presupuesto_total=1000)
+
+
 async def ver(svc: RunningService, id_marca: str) -> dict[str, Any]:
     return await read(svc, f"/marca/marcas/{id_marca}")  # type: ignore[no-any-return]
 

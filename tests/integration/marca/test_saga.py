@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -33,9 +34,8 @@ async def sent(svc: RunningService, n: int) -> None:
 
 
 async def test_campana_creada_reserves_the_budget_once(
-    marca: RunningService, probe: EventProbe
+    marca: RunningService, probe: EventProbe, nike: dict[str, Any]
 ) -> None:
-    nike = await registrar(marca, presupuesto_total=1000)
     evento = creada(nike["id_marca"], 300.0)
 
     await probe.publish(evento)
@@ -109,9 +109,11 @@ async def test_a_reservation_the_brand_cannot_cover_is_rejected(
 
 @pytest.mark.parametrize("fallo", [cancelada, rechazo_de_influencer, rechazo_de_tracking])
 async def test_a_cancellation_or_a_failure_elsewhere_releases_the_budget_once(
-    marca: RunningService, probe: EventProbe, fallo: Callable[[c.CampanaCreada], c.IntegrationEvent]
+    marca: RunningService,
+    probe: EventProbe,
+    fallo: Callable[[c.CampanaCreada], c.IntegrationEvent],
+    nike: dict[str, Any],
 ) -> None:
-    nike = await registrar(marca, presupuesto_total=1000)
     evento = creada(nike["id_marca"], 600.0)
     await probe.publish(evento)
     await eventually(lambda: probe.of(c.PresupuestoReservado, evento.id_campana))
@@ -134,9 +136,8 @@ async def test_a_cancellation_or_a_failure_elsewhere_releases_the_budget_once(
 
 
 async def test_a_cancellation_before_the_creation_leaves_a_tombstone(
-    marca: RunningService, probe: EventProbe
+    marca: RunningService, probe: EventProbe, nike: dict[str, Any]
 ) -> None:
-    nike = await registrar(marca, presupuesto_total=1000)
     evento = creada(nike["id_marca"], 300.0)
 
     await probe.publish(cancelada(evento))
@@ -156,9 +157,8 @@ async def test_a_cancellation_before_the_creation_leaves_a_tombstone(
 
 
 async def test_a_redelivered_event_changes_nothing(
-    marca: RunningService, probe: EventProbe
+    marca: RunningService, probe: EventProbe, nike: dict[str, Any]
 ) -> None:
-    nike = await registrar(marca, presupuesto_total=1000)
     evento = creada(nike["id_marca"], 300.0)
 
     await probe.publish(evento)
@@ -178,9 +178,8 @@ async def test_a_redelivered_event_changes_nothing(
 
 
 async def test_a_finished_campaign_keeps_its_budget_spent(
-    marca: RunningService, probe: EventProbe
+    marca: RunningService, probe: EventProbe, nike: dict[str, Any]
 ) -> None:
-    nike = await registrar(marca, presupuesto_total=1000)
     evento = creada(nike["id_marca"], 300.0)
     await probe.publish(evento)
     await eventually(lambda: probe.of(c.PresupuestoReservado, evento.id_campana))

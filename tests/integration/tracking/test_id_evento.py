@@ -9,6 +9,7 @@ from functools import partial
 from typing import Any
 
 import httpx
+import pytest
 
 import contracts as c
 from tests.helpers import eventually
@@ -66,6 +67,13 @@ async def contados(svc: RunningService, id_campana: str) -> tuple[int, int, floa
     return vista["total_eventos"], vista["conversiones"], vista["valor_conversiones"]
 
 
+@pytest.fixture
+async def id_campana(tracking: RunningService, probe: EventProbe) -> str:
+    """A campaign tracking has enabled (its ``TrackingHabilitado`` is out)."""
+    id_campana, _ = await provisionar(probe)
+    return id_campana
+
+
 async def test_the_same_id_evento_twice_is_answered_with_the_original_and_counted_once(
     tracking: RunningService, probe: EventProbe
 ) -> None:
@@ -89,9 +97,8 @@ async def test_the_same_id_evento_twice_is_answered_with_the_original_and_counte
 
 
 async def test_ten_concurrent_posts_of_one_id_evento_store_and_count_it_once(
-    tracking: RunningService, probe: EventProbe
+    tracking: RunningService, id_campana: str
 ) -> None:
-    id_campana, _ = await provisionar(probe)
     datos = cuerpo(id_campana)
 
     respuestas = await asyncio.gather(*(post(tracking, datos) for _ in range(10)))
@@ -103,9 +110,8 @@ async def test_ten_concurrent_posts_of_one_id_evento_store_and_count_it_once(
 
 
 async def test_repeats_within_one_bulk_count_once_and_answer_the_first(
-    tracking: RunningService, probe: EventProbe
+    tracking: RunningService, id_campana: str
 ) -> None:
-    id_campana, _ = await provisionar(probe)
     a, b, sin_id = cuerpo(id_campana), cuerpo(id_campana, "clic"), cuerpo(id_campana)
     del sin_id["id_evento"]
     eventos = [a, b, {**a, "datos": {"valor_compra": 5}}, sin_id, a]
@@ -128,9 +134,8 @@ async def test_repeats_within_one_bulk_count_once_and_answer_the_first(
 
 
 async def test_a_bulk_repeating_an_earlier_single_event_answers_it_and_counts_the_rest(
-    tracking: RunningService, probe: EventProbe
+    tracking: RunningService, id_campana: str
 ) -> None:
-    id_campana, _ = await provisionar(probe)
     solo = cuerpo(id_campana)
     original = (await post(tracking, solo)).json()
     nuevo = cuerpo(id_campana, "vista")
@@ -144,9 +149,8 @@ async def test_a_bulk_repeating_an_earlier_single_event_answers_it_and_counts_th
 
 
 async def test_concurrent_bulks_sharing_ids_count_each_event_once(
-    tracking: RunningService, probe: EventProbe
+    tracking: RunningService, id_campana: str
 ) -> None:
-    id_campana, _ = await provisionar(probe)
     comunes = [cuerpo(id_campana) for _ in range(20)]
     lotes = [comunes[n:] + comunes[:n] + [cuerpo(id_campana)] for n in range(0, 20, 2)]
 
@@ -162,11 +166,10 @@ async def test_concurrent_bulks_sharing_ids_count_each_event_once(
 
 
 async def test_racing_writers_skip_the_ids_stored_first_and_answer_those_events(
-    tracking: RunningService, probe: EventProbe
+    tracking: RunningService, id_campana: str
 ) -> None:
     """Below the batcher: ten writes at once, each on its own connection and transaction, all
     with the same ids, so PostgreSQL itself must settle who stores each id."""
-    id_campana, _ = await provisionar(probe)
     ids = [uuid.uuid4() for _ in range(30)]
 
     def lote(n: int) -> list[RegistrarEvento]:
@@ -192,9 +195,8 @@ async def test_racing_writers_skip_the_ids_stored_first_and_answer_those_events(
 
 
 async def test_a_repeat_after_the_campaign_ended_still_gets_its_event(
-    tracking: RunningService, probe: EventProbe
+    tracking: RunningService, probe: EventProbe, id_campana: str
 ) -> None:
-    id_campana, _ = await provisionar(probe)
     datos = cuerpo(id_campana)
     original = (await post(tracking, datos)).json()
     await probe.publish(cancelada(id_campana))
@@ -212,9 +214,8 @@ async def test_a_repeat_after_the_campaign_ended_still_gets_its_event(
 
 
 async def test_a_refused_request_does_not_claim_its_ids_for_the_next_one(
-    tracking: RunningService, probe: EventProbe
+    tracking: RunningService, id_campana: str
 ) -> None:
-    id_campana, _ = await provisionar(probe)
     id_evento = uuid.uuid4()
     malo = [
         RegistrarEvento(id_campana=id_campana, tipo_evento="vista", id_evento=id_evento),
@@ -236,9 +237,8 @@ async def test_a_refused_request_does_not_claim_its_ids_for_the_next_one(
 
 
 async def test_bad_ids_and_out_of_range_numbers_are_422_and_store_nothing(
-    tracking: RunningService, probe: EventProbe
+    tracking: RunningService, id_campana: str
 ) -> None:
-    id_campana, _ = await provisionar(probe)
     bueno = cuerpo(id_campana)
     for id_evento in ("no-es-un-uuid", "", 12, "1234", str(uuid.uuid4()) + "0", ["x"]):
         response = await tracking.http.post(

@@ -134,12 +134,18 @@ async def confirmada(uow: FakeAfiliacionesUnitOfWork) -> str:
     return id_campana
 
 
+def cancelacion_publicada(uow: FakeAfiliacionesUnitOfWork) -> CampanaCancelada:
+    """The one domain event the work publishes, a ``CampanaCancelada``."""
+    [cancelacion] = uow.commit()
+    assert isinstance(cancelacion, CampanaCancelada)
+    return cancelacion
+
+
 async def cancelada_por_el_usuario(uow: FakeAfiliacionesUnitOfWork) -> tuple[str, CampanaCancelada]:
     """A confirmed campaign the user cancelled; only marca has compensated."""
     id_campana = await confirmada(uow)
     await handlers.cancelar(CancelarCampana(id_campana, "ya no hace falta"), uow)
-    [cancelacion] = uow.commit()
-    assert isinstance(cancelacion, CampanaCancelada)
+    cancelacion = cancelacion_publicada(uow)
     await handlers.registrar_resultado(resultado(id_campana, MARCA, Resultado.COMPENSACION), uow)
     assert uow.commit() == []
     return id_campana, cancelacion
@@ -228,12 +234,9 @@ async def test_a_failure_cancels_the_campaign_and_the_compensations_end_the_saga
     fallo = resultado(id_campana, INFLUENCER, Resultado.FALLO, "Ana García ya tiene 3 campañas")
     await handlers.registrar_resultado(fallo, uow)
 
-    [cancelacion] = uow.commit()
-    assert isinstance(cancelacion, CampanaCancelada)
-    assert (cancelacion.origen, cancelacion.motivo) == (
-        OrigenCancelacion.INFLUENCER,
-        "Ana García ya tiene 3 campañas",
-    )
+    cancelacion = cancelacion_publicada(uow)
+    assert cancelacion.origen is OrigenCancelacion.INFLUENCER
+    assert cancelacion.motivo == "Ana García ya tiene 3 campañas"
     assert uow.campanas.rows[id_campana].estado_saga is EstadoSaga.COMPENSANDO
 
     for participante in (MARCA, TRACKING):
@@ -310,8 +313,7 @@ async def test_a_user_cancellation_is_published_with_its_reason() -> None:
 
     await handlers.cancelar(CancelarCampana(id_campana, "ya no hace falta"), uow)
 
-    [cancelacion] = uow.commit()
-    assert isinstance(cancelacion, CampanaCancelada)
+    cancelacion = cancelacion_publicada(uow)
     assert (cancelacion.origen, cancelacion.motivo) == (
         OrigenCancelacion.USUARIO,
         "ya no hace falta",

@@ -4,11 +4,13 @@ classified as transient, permanent or unknown; the backoff curve; ``retrying``; 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
+from unittest.mock import AsyncMock
 
 import pytest
 import sqlalchemy.exc
@@ -267,19 +269,14 @@ async def test_retrying_returns_the_value_after_transient_failures_with_one_warn
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="alpes.failures")
-    calls = 0
-
-    async def flaky() -> str:
-        nonlocal calls
-        calls += 1
-        if calls <= 3:
-            raise ConnectionRefusedError(f"refused {calls}")
-        return "hecho"
+    flaky = AsyncMock(
+        side_effect=[*(ConnectionRefusedError(f"refused {n}") for n in (1, 2, 3)), "hecho"]
+    )
 
     policy = FailurePolicy(initial=0.01, cap=0.05, horizon=10)
     assert await policy.retrying(flaky, "reservar presupuesto") == "hecho"
 
-    assert calls == 4
+    assert flaky.await_count == 4
     records = [r for r in caplog.records if r.name == "alpes.failures"]
     assert [r.levelno for r in records] == [logging.WARNING] * 3
     assert all(r.exc_info is None and r.exc_text is None for r in records)
@@ -316,39 +313,27 @@ async def test_retrying_waits_out_a_database_refusing_connections(
 
 
 async def test_retrying_raises_a_permanent_failure_at_once(engine: AsyncEngine) -> None:
-    calls = 0
-
-    async def duplicate() -> None:
-        nonlocal calls
-        calls += 1
+    async def insert() -> None:
         async with engine.begin() as conn:
             await conn.execute(text("INSERT INTO cuenta VALUES (1, 5)"))
 
+    duplicate = AsyncMock(side_effect=insert)  # the row is there already
+
     with pytest.raises(sqlalchemy.exc.IntegrityError):
         await FailurePolicy(initial=0.01, horizon=10).retrying(duplicate, "insertar")
-    assert calls == 1
+    assert duplicate.await_count == 1
 
 
 async def test_retrying_raises_an_unknown_failure_at_once() -> None:
-    calls = 0
-
-    async def buggy() -> None:
-        nonlocal calls
-        calls += 1
-        raise RuntimeError("a bug")
+    buggy = AsyncMock(side_effect=RuntimeError("a bug"))
 
     with pytest.raises(RuntimeError, match="a bug"):
         await FailurePolicy(initial=0.01, horizon=10).retrying(buggy, "x")
-    assert calls == 1
+    assert buggy.await_count == 1
 
 
 async def test_retrying_gives_up_after_the_horizon_with_the_last_error() -> None:
-    calls = 0
-
-    async def down() -> None:
-        nonlocal calls
-        calls += 1
-        raise ConnectionResetError(f"reset {calls}")
+    down = AsyncMock(side_effect=(ConnectionResetError(f"reset {n}") for n in itertools.count(1)))
 
     policy = FailurePolicy(initial=0.05, cap=0.1, horizon=0.3)
     started = time.monotonic()
@@ -356,8 +341,8 @@ async def test_retrying_gives_up_after_the_horizon_with_the_last_error() -> None
         await policy.retrying(down, "publicar")
     elapsed = time.monotonic() - started
 
-    assert calls > 1
-    assert str(raised.value) == f"reset {calls}"  # the last one, as it was
+    assert down.await_count > 1
+    assert str(raised.value) == f"reset {down.await_count}"  # the last one, as it was
     assert elapsed < 5
 
 
