@@ -19,7 +19,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from faststream import Context
@@ -49,6 +49,13 @@ logger = logging.getLogger("alpes.messaging")
 
 Handler = Callable[[Any, Any], Awaitable[None]]
 """A reaction: ``(event, unit_of_work)``; the unit of work is the service's own."""
+
+Recovery = Callable[[Any, BaseException, Any], Awaitable[None]]
+"""What to do when an event's retries are spent: ``(event, error, unit_of_work)``."""
+
+Event = TypeVar("Event")
+Command = TypeVar("Command")
+Work = TypeVar("Work")
 
 REACTS_TO: WeakKeyDictionary[PulsarSubscriber, tuple[type[IntegrationEvent], ...]] = (
     WeakKeyDictionary()
@@ -118,7 +125,32 @@ class Reaction:
     """
 
     handle: Handler
-    on_exhausted: Callable[[Any, BaseException, Any], Awaitable[None]] | None = None
+    on_exhausted: Recovery | None = None
+
+
+def reaction(
+    translate: Callable[[Event], Command], use_case: Callable[[Command, Work], Awaitable[Any]]
+) -> Callable[[Event, Work], Awaitable[None]]:
+    """The reaction that translates its event into a command (``adapters.translators``) and
+    runs the use case on it (``application.handlers``) in the message's unit of work."""
+
+    async def react(event: Event, uow: Work) -> None:
+        await use_case(translate(event), uow)
+
+    return react
+
+
+def fallback(
+    translate: Callable[[Event, BaseException], Command],
+    use_case: Callable[[Command, Work], Awaitable[Any]],
+) -> Callable[[Event, BaseException, Work], Awaitable[None]]:
+    """The ``on_exhausted`` of a :class:`Reaction` that translates its event, and the error that
+    spent its retries, into a command and runs the use case on it."""
+
+    async def react(event: Event, error: BaseException, uow: Work) -> None:
+        await use_case(translate(event, error), uow)
+
+    return react
 
 
 def subscribe(

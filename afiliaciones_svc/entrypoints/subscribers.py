@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 import contracts as c
 from afiliaciones_svc.adapters import translators
 from afiliaciones_svc.application import handlers
+from alpes.messaging import reaction
 
 if TYPE_CHECKING:
-    from afiliaciones_svc.application.ports import AfiliacionesUnitOfWork
     from alpes.messaging import Handler
     from alpes.settings import Settings
 
@@ -27,9 +27,8 @@ def reactions(settings: Settings) -> dict[c.Context, dict[type[c.IntegrationEven
     return dict(tables)
 
 
-async def when_participante_responde_registrar(
-    event: c.IntegrationEvent, uow: AfiliacionesUnitOfWork
-) -> None:
-    """A success, failure or compensation of marca, influencer or tracking (the events are
-    listed in ``translators.RESULTADOS``): recorded in the campaign's saga."""
-    await handlers.registrar_resultado(translators.resultado_de(event), uow)
+when_participante_responde_registrar = reaction(
+    translators.resultado_de, handlers.registrar_resultado
+)
+"""A success, failure or compensation of marca, influencer or tracking (the events are listed
+in ``translators.RESULTADOS``): recorded in the campaign's saga."""

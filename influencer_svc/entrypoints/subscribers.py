@@ -6,64 +6,37 @@ its use case in the unit of work the messaging layer opened for the message (wit
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Mapping
+from functools import partial
 from typing import TYPE_CHECKING
 
-import contracts as c
-from alpes.messaging import Reaction
+from alpes.messaging import fallback, reaction
+from alpes.saga import participant_reactions
 from influencer_svc.adapters import translators
 from influencer_svc.application import handlers
 
 if TYPE_CHECKING:
-    from alpes.messaging import Handler
+    from alpes.saga import Reactions
     from alpes.settings import Settings
-    from influencer_svc.application.ports import InfluencerUnitOfWork
 
 
-Reactions = Mapping[type[c.IntegrationEvent], "Reaction | Handler"]
-
-
-def reactions(settings: Settings) -> dict[c.Context, Reactions]:
-    """The reactions by publishing context."""
-    asignar = functools.partial(
-        when_campana_creada_asignar, max_campanas=settings.influencer_max_campanas
-    )
-    return {
-        "afiliaciones": {
-            c.CampanaCreada: Reaction(asignar, when_campana_creada_falla_rechazar),
-            c.CampanaCancelada: when_campana_cancelada_liberar,
-            c.CampanaFinalizada: when_campana_finalizada_liberar,
-        },
-        "marca": {c.ReservaPresupuestoRechazada: when_campana_cancelada_liberar},
-        "tracking": {c.HabilitacionTrackingRechazada: when_campana_cancelada_liberar},
-    }
-
-
-async def when_campana_creada_asignar(
-    event: c.CampanaCreada, uow: InfluencerUnitOfWork, *, max_campanas: int
-) -> None:
-    await handlers.asignar_influencers(translators.asignar(event, max_campanas), uow)
-
-
-async def when_campana_creada_falla_rechazar(
-    event: c.CampanaCreada, error: BaseException, uow: InfluencerUnitOfWork
-) -> None:
-    """The retries are spent: publish the technical rejection (docs/saga.md)."""
-    await handlers.rechazar_por_fallo_tecnico(
-        translators.rechazar_por_fallo_tecnico(event, error), uow
+def reactions(settings: Settings) -> Reactions:
+    """The reactions by publishing context (``alpes.saga``)."""
+    asignar = partial(translators.asignar, max_campanas=settings.influencer_max_campanas)
+    return participant_reactions(
+        "influencer",
+        created=reaction(asignar, handlers.asignar_influencers),
+        exhausted=when_campana_creada_falla_rechazar,
+        cancelled=when_campana_cancelada_liberar,
+        finished=when_campana_finalizada_liberar,
     )
 
 
-async def when_campana_cancelada_liberar(
-    event: c.CampanaCancelada | c.ReservaPresupuestoRechazada | c.HabilitacionTrackingRechazada,
-    uow: InfluencerUnitOfWork,
-) -> None:
-    """A cancellation, or another participant's failure: compensate, or leave a tombstone."""
-    await handlers.liberar_influencers(translators.liberar(event), uow)
+when_campana_creada_falla_rechazar = fallback(
+    translators.rechazar_por_fallo_tecnico, handlers.rechazar_por_fallo_tecnico
+)
+"""The retries are spent: publish the technical rejection (docs/saga.md)."""
 
+when_campana_cancelada_liberar = reaction(translators.liberar, handlers.liberar_influencers)
+"""A cancellation, or another participant's failure: compensate, or leave a tombstone."""
 
-async def when_campana_finalizada_liberar(
-    event: c.CampanaFinalizada, uow: InfluencerUnitOfWork
-) -> None:
-    await handlers.finalizar_asignacion(translators.finalizar(event), uow)
+when_campana_finalizada_liberar = reaction(translators.finalizar, handlers.finalizar_asignacion)

@@ -30,7 +30,7 @@ class MarcaRepository(Repository):
     async def lock(self, id_marca: str) -> Marca | None:
         """The brand, its row locked until the transaction ends; None if unknown."""
         row = await self.read(marcas, id_marca, for_update=True)
-        return None if row is None else _marca(row)
+        return None if row is None else Marca(**row)  # its columns are its fields
 
     async def add_if_missing(self, marca: Marca) -> bool:
         """Insert a new brand; False (and nothing written) when its id exists already.
@@ -87,17 +87,6 @@ def _columnas_reserva(reserva: ReservaPresupuesto) -> dict[str, Any]:
         "estado": reserva.estado.value,
         "motivo": reserva.motivo,
     }
-
-
-def _marca(row: Any) -> Marca:
-    return Marca(
-        id_marca=row["id_marca"],
-        nombre=row["nombre"],
-        presupuesto_total=row["presupuesto_total"],
-        presupuesto_reservado=row["presupuesto_reservado"],
-        activa=row["activa"],
-        version=row["version"],
-    )
 
 
 def _reserva(row: Any) -> ReservaPresupuesto:
