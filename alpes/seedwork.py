@@ -3,7 +3,8 @@
 An aggregate is an :class:`AggregateRoot`: its ``version`` (optimistic locking) and the domain
 events it has not published yet (``eventos``). A :class:`DomainError` is an error raised on
 purpose, whose text an API may show; most carry their data as dataclass fields and say their
-text with a ``template``.
+text with a template (:class:`NotFound`: there is no such thing). :class:`PasoRechazado` is what
+every participant of the campaign saga says when it cannot do its step.
 
 A business rule is a small object named by what must hold; ``violation()`` says what breaks
 it (the domain error to raise) or ``None``. Aggregates check their rules with
@@ -44,22 +45,37 @@ class AggregateRoot(Generic[Evento]):
     eventos: list[Evento] = dataclasses.field(default_factory=list, repr=False)
 
 
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class PasoRechazado:
+    """The event of a participant of the campaign saga that could not do its step for
+    ``id_campana``: a business rule refused it, or (``tecnico``) it kept failing after its
+    retries. The other participants compensate it as they would a cancellation."""
+
+    id_campana: str
+    motivo: str
+    tecnico: bool
+
+
 class DomainError(Exception):
     """An error a service raises on purpose (its domain's or its use cases'); its text is fit
     for an API's ``detail``.
 
-    One with data is a dataclass: the fields are its data and ``template`` says its text, a
-    ``str.format`` template over them, in which a datetime reads as ISO 8601::
+    One with data is a dataclass: the fields are its data, and the class's ``template`` says
+    its text, a ``str.format`` template over them in which a datetime reads as ISO 8601::
 
         @dataclass(eq=False)  # an error equals only itself, as every exception
-        class MarcaInactiva(ErrorDominio):
-            template = "marca inactiva: {id_marca}"
+        class MarcaInactiva(ErrorDominio, template="marca inactiva: {id_marca}"):
             id_marca: str
 
     One without data is a plain subclass, raised with its text.
     """
 
     template: ClassVar[str]
+
+    def __init_subclass__(cls, template: str | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if template is not None:
+            cls.template = template
 
     def __post_init__(self) -> None:
         datos = {campo: _legible(valor) for campo, valor in vars(self).items()}
@@ -69,7 +85,7 @@ class DomainError(Exception):
 @dataclasses.dataclass(eq=False)
 class NotFound(DomainError):
     """There is no such thing (HTTP 404): ``id`` is what was asked for, and each kind of thing
-    says itself in its ``template`` (``"No existe la marca {id}."``)."""
+    says itself in its template (``template="No existe la marca {id}."``)."""
 
     id: str
 

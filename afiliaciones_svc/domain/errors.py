@@ -28,58 +28,70 @@ class ErrorValidacion(ErrorDominio):
 
 
 @dataclass(eq=False)
-class PresupuestoNoPositivo(ErrorValidacion):
-    template = "El presupuesto debe ser mayor que cero; se recibió {presupuesto}."
+class PresupuestoNoPositivo(
+    ErrorValidacion, template="El presupuesto debe ser mayor que cero; se recibió {presupuesto}."
+):
     presupuesto: Decimal
 
 
 @dataclass(eq=False)
-class FechasInvalidas(ErrorValidacion):
-    template = "fecha_fin ({fecha_fin}) debe ser posterior a fecha_inicio ({fecha_inicio})."
+class FechasInvalidas(
+    ErrorValidacion,
+    template="fecha_fin ({fecha_fin}) debe ser posterior a fecha_inicio ({fecha_inicio}).",
+):
     fecha_inicio: datetime
     fecha_fin: datetime
 
 
 @dataclass(eq=False)
-class TipoInvalido(ErrorValidacion):
-    template = "Tipo de campaña desconocido {tipo!r}; válidos: " + ", ".join(TipoCampana) + "."
+class TipoInvalido(
+    ErrorValidacion,
+    template="Tipo de campaña desconocido {tipo!r}; válidos: " + ", ".join(TipoCampana) + ".",
+):
     tipo: str
 
 
 @dataclass(eq=False)
-class TextoInvalido(ErrorValidacion):
-    template = "{campo} debe tener entre {minimo} y {maximo} caracteres."
+class TextoInvalido(
+    ErrorValidacion, template="{campo} debe tener entre {minimo} y {maximo} caracteres."
+):
     campo: str
     minimo: int
     maximo: int
 
 
 @dataclass(eq=False)
-class DemasiadosInfluencers(ErrorValidacion):
-    template = "Una campaña admite hasta {maximo} influencers; se pidieron {cantidad}."
+class DemasiadosInfluencers(
+    ErrorValidacion,
+    template="Una campaña admite hasta {maximo} influencers; se pidieron {cantidad}.",
+):
     cantidad: int
     maximo: int
 
 
 @dataclass(eq=False)
-class SeguidoresNegativos(ErrorValidacion):
-    template = "seguidores de {nombre!r} no puede ser negativo; se recibió {seguidores}."
+class SeguidoresNegativos(
+    ErrorValidacion,
+    template="seguidores de {nombre!r} no puede ser negativo; se recibió {seguidores}.",
+):
     nombre: str
     seguidores: int
 
 
 @dataclass(eq=False)
-class InfluencerDuplicado(ErrorValidacion):
-    template = "El influencer {nombre!r} en {plataforma!r} aparece más de una vez."
+class InfluencerDuplicado(
+    ErrorValidacion, template="El influencer {nombre!r} en {plataforma!r} aparece más de una vez."
+):
     nombre: str
     plataforma: str
 
 
 @dataclass(eq=False)
-class FueraDeRango(ErrorValidacion):
+class FueraDeRango(
+    ErrorValidacion, template="{campo} debe estar entre {minimo} y {maximo}; se recibió {valor}."
+):
     """A value outside what the platform supports (dates, amounts, counts)."""
 
-    template = "{campo} debe estar entre {minimo} y {maximo}; se recibió {valor}."
     campo: str
     valor: object
     minimo: object
@@ -87,9 +99,10 @@ class FueraDeRango(ErrorValidacion):
 
 
 @dataclass(eq=False)
-class TransicionInvalida(ErrorDominio):
+class TransicionInvalida(
+    ErrorDominio, template="No se puede {accion} una campaña en estado {estado_actual.value}."
+):
     """The action is not allowed in the campaign's current state (HTTP 409)."""
 
-    template = "No se puede {accion} una campaña en estado {estado_actual.value}."
     accion: str
     estado_actual: EstadoCampana

@@ -14,21 +14,22 @@ class DatosInfluencerInvalidos(ErrorDominio):
 
 
 @dataclass(eq=False)
-class InfluencerInactivo(ErrorDominio):
+class InfluencerInactivo(ErrorDominio, template="influencer inactivo: {nombre} ({id_influencer})"):
     """The influencer was deactivated: no new campaigns."""
 
-    template = "influencer inactivo: {nombre} ({id_influencer})"
     id_influencer: str
     nombre: str
 
 
 @dataclass(eq=False)
-class CapacidadExcedida(ErrorDominio):
+class CapacidadExcedida(
+    ErrorDominio,
+    template=(
+        "capacidad excedida: {nombre} ({id_influencer}) ya tiene {max_campanas} campanas activas"
+    ),
+):
     """The influencer already has the maximum number of concurrent campaigns."""
 
-    template = (
-        "capacidad excedida: {nombre} ({id_influencer}) ya tiene {max_campanas} campanas activas"
-    )
     id_influencer: str
     nombre: str
     max_campanas: int

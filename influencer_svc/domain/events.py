@@ -6,6 +6,8 @@ Only business fields: the envelope (event id, time, saga and correlation ids) is
 
 import dataclasses
 
+from alpes.seedwork import PasoRechazado
+
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class EventoDominio:
@@ -42,10 +44,8 @@ class InfluencersAsignados(EventoDominio):
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
-class AsignacionInfluencersRechazada(EventoDominio):
-    id_campana: str
-    motivo: str
-    tecnico: bool
+class AsignacionInfluencersRechazada(EventoDominio, PasoRechazado):
+    """No influencer was assigned."""
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

@@ -7,15 +7,12 @@ from dataclasses import dataclass
 from alpes.seedwork import DomainError, NotFound
 
 
-class MarcaNoEncontrada(NotFound):
+class MarcaNoEncontrada(NotFound, template="No existe la marca {id}."):
     """There is no such brand (HTTP 404)."""
-
-    template = "No existe la marca {id}."
 
 
 @dataclass(eq=False)
-class MarcaYaExiste(DomainError):
+class MarcaYaExiste(DomainError, template="Ya existe la marca {id_marca}."):
     """A brand with that id is registered already (HTTP 409)."""
 
-    template = "Ya existe la marca {id_marca}."
     id_marca: str

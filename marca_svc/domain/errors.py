@@ -19,20 +19,21 @@ class MontoInvalido(ErrorDominio):
 
 
 @dataclass(eq=False)
-class MarcaInactiva(ErrorDominio):
+class MarcaInactiva(ErrorDominio, template="marca inactiva: {id_marca}"):
     """The brand was deactivated: it reserves nothing."""
 
-    template = "marca inactiva: {id_marca}"
     id_marca: str
 
 
 @dataclass(eq=False)
-class PresupuestoInsuficiente(ErrorDominio):
+class PresupuestoInsuficiente(
+    ErrorDominio,
+    template=(
+        "presupuesto insuficiente en la marca {id_marca}: pide {monto}, disponible {disponible}"
+    ),
+):
     """The brand's available budget does not cover the amount."""
 
-    template = (
-        "presupuesto insuficiente en la marca {id_marca}: pide {monto}, disponible {disponible}"
-    )
     id_marca: str
     monto: Decimal
     disponible: Decimal
@@ -47,13 +48,15 @@ class MarcaNoCorresponde(ErrorDominio):
 
 
 @dataclass(eq=False)
-class PresupuestoMenorQueReservado(ErrorDominio):
-    """The new total would not cover what the brand holds reserved."""
-
-    template = (
+class PresupuestoMenorQueReservado(
+    ErrorDominio,
+    template=(
         "El presupuesto total de la marca {id_marca} no puede ser {total}: "
         "tiene reservado {reservado}."
-    )
+    ),
+):
+    """The new total would not cover what the brand holds reserved."""
+
     id_marca: str
     total: Decimal
     reservado: Decimal

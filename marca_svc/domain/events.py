@@ -9,6 +9,8 @@ contract and may stay internal.
 import dataclasses
 from decimal import Decimal
 
+from alpes.seedwork import PasoRechazado
+
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class EventoDominio:
@@ -35,11 +37,10 @@ class PresupuestoReservado(EventoDominio):
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
-class ReservaPresupuestoRechazada(EventoDominio):
-    id_campana: str
+class ReservaPresupuestoRechazada(EventoDominio, PasoRechazado):
+    """Nothing was reserved."""
+
     id_marca: str
-    motivo: str
-    tecnico: bool
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

@@ -7,16 +7,13 @@ from dataclasses import dataclass
 from alpes.seedwork import DomainError, NotFound
 
 
-class CampanaNoEncontrada(NotFound):
+class CampanaNoEncontrada(NotFound, template="No existe la campaña {id} en tracking."):
     """Tracking knows no campaign with this id (HTTP 404)."""
-
-    template = "No existe la campaña {id} en tracking."
 
 
 @dataclass(eq=False)
-class EventoRechazado(DomainError):
+class EventoRechazado(DomainError, template="eventos[{indice}]: {causa}"):
     """The event at ``indice`` of a batch was refused for ``causa``; nothing was stored."""
 
-    template = "eventos[{indice}]: {causa}"
     indice: int
     causa: Exception

@@ -10,27 +10,26 @@ class ErrorDominio(DomainError):
 
 
 @dataclass(eq=False)
-class TipoEventoDesconocido(ErrorDominio):
+class TipoEventoDesconocido(ErrorDominio, template="tipo de evento desconocido: {tipo!r}"):
     """Not one of vista, clic, conversion, engagement, compartir, comentario (-> 422)."""
 
-    template = "tipo de evento desconocido: {tipo!r}"
     tipo: str
 
 
 @dataclass(eq=False)
-class CampanaNoActiva(ErrorDominio):
+class CampanaNoActiva(ErrorDominio, template="la campana {id_campana} no acepta eventos: {estado}"):
     """The campaign's tracking is disabled, finished or was cancelled (-> 409)."""
 
-    template = "la campana {id_campana} no acepta eventos: {estado}"
     id_campana: str
     estado: str
 
 
 @dataclass(eq=False)
-class CodigoDesconocido(ErrorDominio):
+class CodigoDesconocido(
+    ErrorDominio, template="codigo de tracking desconocido en la campana {id_campana}: {codigo}"
+):
     """The tracking code is not one of this campaign's (-> 422)."""
 
-    template = "codigo de tracking desconocido en la campana {id_campana}: {codigo}"
     id_campana: str
     codigo: str
 
@@ -40,9 +39,10 @@ class CodigoRepetido(ErrorDominio):
 
 
 @dataclass(eq=False)
-class ValorFueraDeRango(ErrorDominio):
+class ValorFueraDeRango(
+    ErrorDominio, template="valor de conversion fuera de rango: {valor} (maximo {maximo})"
+):
     """A conversion's value is larger than any purchase tracking counts (-> 422)."""
 
-    template = "valor de conversion fuera de rango: {valor} (maximo {maximo})"
     valor: object
     maximo: object

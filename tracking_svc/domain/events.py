@@ -5,6 +5,8 @@ Only business fields: the envelope (event id, time, saga and correlation ids) is
 
 import dataclasses
 
+from alpes.seedwork import PasoRechazado
+
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class EventoDominio:
@@ -28,10 +30,8 @@ class TrackingHabilitado(EventoDominio):
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
-class HabilitacionTrackingRechazada(EventoDominio):
-    id_campana: str
-    motivo: str
-    tecnico: bool
+class HabilitacionTrackingRechazada(EventoDominio, PasoRechazado):
+    """The campaign's tracking was not provisioned."""
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
