@@ -58,6 +58,14 @@ Translate = Callable[[Any, "Cause | None"], "IntegrationEvent | None"]
 tells the others (None: the others need not know)."""
 
 
+def service_metadata() -> MetaData:
+    """A service's tables, to which it adds its own: so far those every service has
+    (:func:`messaging_tables`)."""
+    metadata = MetaData()
+    messaging_tables(metadata)
+    return metadata
+
+
 def messaging_tables(metadata: MetaData) -> tuple[Table, Table]:
     """The outbox and inbox tables every service's schema has (and ``idempotency_keys``,
     the HTTP idempotency keys, see ``alpes.idempotency``). Plumbing, so English names

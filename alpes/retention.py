@@ -6,7 +6,9 @@ each), the rows older than their horizon (docs/reliability.md, "Retention"):
 - processed inbox rows, after ``inbox_retention_days``;
 - HTTP idempotency keys (``idempotency_keys``), after ``idempotency_retention_hours``;
 - the service's own tombstones (a cancellation recorded before its ``CampanaCreada``), after
-  the inbox horizon: a service names them with :class:`Pruning` in ``assemble(retention=...)``.
+  the inbox horizon: a service names them with :class:`Pruning` in ``assemble(retention=...)``
+  (a participant's table of campaigns has :func:`tombstone_time` and
+  :meth:`Pruning.tombstones`).
 
 The horizons are measured on the database's clock (the rows' timestamps are its ``now()``).
 Several replicas may prune at once: they only delete the same old rows.
@@ -21,7 +23,18 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Table, delete, func, select, tuple_
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    DateTime,
+    Index,
+    Table,
+    delete,
+    func,
+    select,
+    text,
+    tuple_,
+)
 
 from .failures import one_line
 
@@ -33,6 +46,9 @@ logger = logging.getLogger("alpes.retention")
 
 BATCH = 1000
 """Rows deleted per transaction."""
+
+TOMBSTONE = "cancelada_antes"
+"""The ``estado`` of a tombstone: a cancellation recorded before its ``CampanaCreada``."""
 
 
 def inbox_horizon(settings: Settings) -> timedelta:
@@ -56,6 +72,11 @@ class Pruning:
     where: tuple[ColumnElement[bool], ...] = ()
     horizon: Callable[[Settings], timedelta] = field(default=inbox_horizon)
 
+    @classmethod
+    def tombstones(cls, table: Table) -> Pruning:
+        """The tombstones of a participant's table of campaigns (see :func:`tombstone_time`)."""
+        return cls(table.c.creado_en, where=(table.c.estado == TOMBSTONE,))
+
     @property
     def table(self) -> Table:
         table = self.created.table
@@ -73,6 +94,15 @@ class Pruning:
             .correlate(None)  # the subquery reads the table itself, not the DELETE's row
         )
         return delete(table).where(tuple_(*key).in_(expired))
+
+
+def tombstone_time(table: str) -> tuple[Column[Any], Index]:
+    """The creation time and the index of the tombstones of ``table``, a participant's table of
+    campaigns with an ``estado`` (``alpes.migrations.add_tombstone_time`` adds them)."""
+    return (
+        Column("creado_en", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Index(f"ix_{table}_lapidas", "creado_en", postgresql_where=text(f"estado = '{TOMBSTONE}'")),
+    )
 
 
 def standard_prunings(db: Database) -> list[Pruning]:

@@ -1,4 +1,4 @@
-"""The tables of afiliaciones (SQLAlchemy Core), plus the shared outbox and inbox.
+"""The tables of afiliaciones (SQLAlchemy Core), beside the shared outbox and inbox.
 
 ``campanas`` holds the ``Campana`` aggregate, one row each; its saga progress is three text
 arrays of participant names, and ``estado_saga`` is the aggregate's derived saga state, written
@@ -14,7 +14,6 @@ from sqlalchemy import (
     DateTime,
     Index,
     Integer,
-    MetaData,
     Numeric,
     String,
     Table,
@@ -23,9 +22,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
-from alpes.db import messaging_tables
+from alpes.db import service_metadata
 
-metadata = MetaData()
+metadata = service_metadata()
 
 campanas = Table(
     "campanas",
@@ -79,5 +78,3 @@ linea_de_tiempo_saga = Table(
     Index("ix_linea_de_tiempo_saga_id_saga", "id_saga"),
     Index("ix_linea_de_tiempo_saga_ocurrido_en", "ocurrido_en", "id"),
 )
-
-outbox, inbox = messaging_tables(metadata)

@@ -1,4 +1,4 @@
-"""The tables of influencer (SQLAlchemy Core), plus the shared outbox and inbox.
+"""The tables of influencer (SQLAlchemy Core), beside the shared outbox and inbox.
 
 ``influencers`` holds the ``Influencer`` aggregate; ``clave`` is its normalized (nombre,
 plataforma) key (``clave_de``), unique, so events find an influencer by it and concurrent
@@ -16,23 +16,19 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
-    DateTime,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
-    func,
-    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
-from alpes.db import messaging_tables
-from alpes.retention import Pruning
+from alpes.db import service_metadata
+from alpes.retention import Pruning, tombstone_time
 from influencer_svc.domain import ClaveInfluencer
 
-metadata = MetaData()
+metadata = service_metadata()
 
 influencers = Table(
     "influencers",
@@ -58,23 +54,17 @@ asignaciones = Table(
     Column("estado", String(20), nullable=False),
     Column("motivo", Text),
     Column("version", Integer, nullable=False),
-    Column("creado_en", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    *tombstone_time("asignaciones"),
     Index(
         "ix_asignaciones_ids_influencer",
         "ids_influencer",
         postgresql_using="gin",
         postgresql_ops={"ids_influencer": "jsonb_path_ops"},
     ),
-    # tombstones, pruned after the inbox horizon (alpes.retention)
-    Index(
-        "ix_asignaciones_lapidas", "creado_en", postgresql_where=text("estado = 'cancelada_antes'")
-    ),
 )
 
-LAPIDAS = Pruning(asignaciones.c.creado_en, where=(asignaciones.c.estado == "cancelada_antes",))
+LAPIDAS = Pruning.tombstones(asignaciones)
 """Assignments recorded for a cancellation seen before its ``CampanaCreada``."""
-
-outbox, inbox = messaging_tables(metadata)
 
 
 def clave_de(nombre: str, plataforma: str) -> str:

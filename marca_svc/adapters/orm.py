@@ -1,4 +1,4 @@
-"""The tables of marca (SQLAlchemy Core), plus the shared outbox and inbox.
+"""The tables of marca (SQLAlchemy Core), beside the shared outbox and inbox.
 
 ``marcas`` holds the ``Marca`` aggregate; the database itself keeps its budget invariant
 (``0 <= presupuesto_reservado <= presupuesto_total``) as a last line of defence. ``reservas`` holds
@@ -13,22 +13,18 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
-    DateTime,
     Index,
     Integer,
-    MetaData,
     Numeric,
     String,
     Table,
     Text,
-    func,
-    text,
 )
 
-from alpes.db import messaging_tables
-from alpes.retention import Pruning
+from alpes.db import service_metadata
+from alpes.retention import Pruning, tombstone_time
 
-metadata = MetaData()
+metadata = service_metadata()
 
 marcas = Table(
     "marcas",
@@ -55,14 +51,10 @@ reservas = Table(
     Column("estado", String(20), nullable=False),
     Column("motivo", Text),
     Column("version", Integer, nullable=False),
-    Column("creado_en", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    *tombstone_time("reservas"),
     CheckConstraint("monto >= 0", name="ck_reservas_monto_no_negativo"),
     Index("ix_reservas_id_marca", "id_marca"),
-    # tombstones, pruned after the inbox horizon (alpes.retention)
-    Index("ix_reservas_lapidas", "creado_en", postgresql_where=text("estado = 'cancelada_antes'")),
 )
 
-LAPIDAS = Pruning(reservas.c.creado_en, where=(reservas.c.estado == "cancelada_antes",))
+LAPIDAS = Pruning.tombstones(reservas)
 """Reservations recorded for a cancellation seen before its ``CampanaCreada``."""
-
-outbox, inbox = messaging_tables(metadata)

@@ -1,4 +1,4 @@
-"""The tables of tracking (SQLAlchemy Core), plus the shared outbox and inbox.
+"""The tables of tracking (SQLAlchemy Core), beside the shared outbox and inbox.
 
 ``campanas_tracking`` holds the ``CampanaTracking`` aggregate (also its tombstones) and
 ``codigos_tracking`` its codes. ``eventos_tracking`` is the append-only log of tracking events;
@@ -16,21 +16,19 @@ from sqlalchemy import (
     DateTime,
     Index,
     Integer,
-    MetaData,
     Numeric,
     String,
     Table,
     Text,
     Uuid,
-    func,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
-from alpes.db import messaging_tables
-from alpes.retention import Pruning
+from alpes.db import service_metadata
+from alpes.retention import Pruning, tombstone_time
 
-metadata = MetaData()
+metadata = service_metadata()
 
 ID = 64
 """Length of campaign, brand and influencer ids (UUIDs as text, with room to spare)."""
@@ -68,17 +66,10 @@ campanas_tracking = Table(
     Column("estado", String(20), nullable=False),
     Column("motivo", Text),
     Column("version", Integer, nullable=False),
-    Column("creado_en", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Index(
-        "ix_campanas_tracking_lapidas",
-        "creado_en",
-        postgresql_where=text("estado = 'cancelada_antes'"),
-    ),
+    *tombstone_time("campanas_tracking"),
 )
 
-LAPIDAS = Pruning(
-    campanas_tracking.c.creado_en, where=(campanas_tracking.c.estado == "cancelada_antes",)
-)
+LAPIDAS = Pruning.tombstones(campanas_tracking)
 """Campaigns recorded for a cancellation seen before their ``CampanaCreada``."""
 
 codigos_tracking = Table(
@@ -122,5 +113,3 @@ metricas_influencer = Table(
     Column("id_influencer", String(ID)),
     *_contadores(),
 )
-
-outbox, inbox = messaging_tables(metadata)
