@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from afiliaciones_svc.domain.saga import Participante, Resultado
 from afiliaciones_svc.domain.values import InfluencerInfo, MarcaRef
+from alpes.commands import CampanaCommand, CampanaMotivoCommand
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -24,27 +25,23 @@ class CrearCampana:
     id_correlacion: str
 
 
-@dataclass(frozen=True)
-class IniciarCampana:
-    id_campana: str
+class IniciarCampana(CampanaCommand):
+    """Start a confirmed campaign."""
+
+
+class FinalizarCampana(CampanaCommand):
+    """Finish a started campaign."""
 
 
 @dataclass(frozen=True)
-class FinalizarCampana:
-    id_campana: str
-
-
-@dataclass(frozen=True)
-class CancelarCampana:
-    id_campana: str
+class CancelarCampana(CampanaMotivoCommand):
     motivo: str = "cancelada por el usuario"
 
 
 @dataclass(frozen=True, kw_only=True)
-class RegistrarResultado:
+class RegistrarResultado(CampanaCommand):
     """A participant answered the saga: success, failure or compensation."""
 
-    id_campana: str
     participante: Participante
     resultado: Resultado
     motivo: str | None = None

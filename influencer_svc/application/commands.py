@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
+from alpes.commands import CampanaCommand, CampanaMotivoCommand
 from influencer_svc.domain import InfluencerSolicitado
 
 # --- from users ---
@@ -34,27 +35,19 @@ class CambiarActividad:
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
-class AsignarInfluencers:
-    id_campana: str
+class AsignarInfluencers(CampanaCommand):
     solicitados: Sequence[InfluencerSolicitado]
     max_campanas: int
     """How many campaigns an influencer may hold at once."""
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
-class RechazarPorFalloTecnico:
-    id_campana: str
-    motivo: str
+class RechazarPorFalloTecnico(CampanaMotivoCommand):
+    """The assignment failed on every attempt: reject it, technically."""
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
-class LiberarInfluencers:
+class LiberarInfluencers(CampanaMotivoCommand):
     """A cancellation, or another participant's failure: compensate."""
 
-    id_campana: str
-    motivo: str
 
-
-@dataclasses.dataclass(frozen=True, kw_only=True)
-class FinalizarAsignacion:
-    id_campana: str
+class FinalizarAsignacion(CampanaCommand):
+    """The campaign finished: its influencers are free again."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from alpes.commands import CampanaCommand, CampanaMotivoCommand
+
 # --- from users ---
 
 
@@ -30,8 +32,7 @@ class ActualizarMarca:
 
 
 @dataclass(frozen=True)
-class ReservarPresupuesto:
-    id_campana: str
+class ReservarPresupuesto(CampanaCommand):
     id_marca: str
     nombre_marca: str
     monto: Decimal | float
@@ -39,19 +40,15 @@ class ReservarPresupuesto:
     """The total a brand first seen here is registered with."""
 
 
-@dataclass(frozen=True)
-class LiberarPresupuesto:
-    id_campana: str
-    motivo: str
+class LiberarPresupuesto(CampanaMotivoCommand):
+    """A cancellation, or another participant's failure: the budget goes back."""
+
+
+class ConsumirPresupuesto(CampanaCommand):
+    """The campaign finished: its reservation stays spent."""
 
 
 @dataclass(frozen=True)
-class ConsumirPresupuesto:
-    id_campana: str
-
-
-@dataclass(frozen=True)
-class RechazarPorFalloTecnico:
-    id_campana: str
+class RechazarPorFalloTecnico(CampanaCommand):
     id_marca: str
     motivo: str

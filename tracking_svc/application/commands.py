@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+from alpes.commands import CampanaCommand, CampanaMotivoCommand
 from tracking_svc.domain import InfluencerATrackear
 
 # --- from clients ---
@@ -33,25 +34,20 @@ class RegistrarEvento:
 
 
 @dataclass(frozen=True)
-class HabilitarTracking:
-    id_campana: str
+class HabilitarTracking(CampanaCommand):
     id_marca: str
     influencers: tuple[InfluencerATrackear, ...]
 
 
-@dataclass(frozen=True)
-class DeshabilitarTracking:
-    id_campana: str
-    motivo: str
+class DeshabilitarTracking(CampanaMotivoCommand):
+    """A cancellation, or another participant's failure: the codes stop counting."""
+
+
+class CerrarTracking(CampanaCommand):
+    """The campaign finished: its codes stop counting."""
 
 
 @dataclass(frozen=True)
-class CerrarTracking:
-    id_campana: str
-
-
-@dataclass(frozen=True)
-class RechazarPorFalloTecnico:
-    id_campana: str
+class RechazarPorFalloTecnico(CampanaCommand):
     id_marca: str
     motivo: str
