@@ -6,8 +6,6 @@ Nothing here does I/O: connections open in the app's lifespan.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from afiliaciones_svc.adapters.orm import metadata
 from afiliaciones_svc.adapters.unit_of_work import SqlAfiliacionesUnitOfWork
 from afiliaciones_svc.application.errors import NoEncontrada
@@ -18,13 +16,11 @@ from alpes.service import ServiceDescription
 
 SERVICE = ServiceDescription(
     name="afiliaciones",
-    title="Alpes Partners: afiliaciones",
     description=(
         "Campañas de marketing con influencers y afiliados: crea la campaña, abre su saga "
         "(CampanaCreada) y la confirma o cancela según respondan marca, influencer y tracking."
     ),
     metadata=metadata,
-    migrations=Path(__file__).parent / "migrations",
     unit_of_work=SqlAfiliacionesUnitOfWork,
     routers=[http.router],
     reactions=subscribers.reactions,

@@ -1,8 +1,9 @@
 """The composition every service shares: FastAPI + FastStream + database + outbox relay.
 
 A service describes itself once, in ``<service>_svc/bootstrap.py``, as a
-:class:`ServiceDescription` (``SERVICE``): its name and title, its tables and migrations, its
-unit of work, routers, reactions, background jobs and error map. :meth:`ServiceDescription.app`
+:class:`ServiceDescription` (``SERVICE``): its name and description, its tables, its unit of
+work, routers, reactions, background jobs and error map; its title and its migrations follow
+from its name. :meth:`ServiceDescription.app`
 builds the running thing from it; tests and ``alpes serve`` both go through it, so what is
 tested is what runs.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
@@ -110,12 +112,10 @@ class ServiceDescription:
     """What a service is made of; everything else a service has is shared."""
 
     name: Context
-    title: str
+    """Also its package's: the service lives in ``<name>_svc``."""
     description: str
     metadata: MetaData
-    """Its tables, with the outbox, inbox and idempotency tables (``alpes.db.messaging_tables``)."""
-    migrations: Path
-    """Its Alembic ``migrations`` folder (the environment is ``alpes.migrations_env``)."""
+    """Its tables, with the outbox, inbox and idempotency tables (``alpes.db.service_metadata``)."""
     routers: Sequence[APIRouter]
     reactions: Reactions
     domain_errors: Mapping[type[Exception], int]
@@ -127,6 +127,17 @@ class ServiceDescription:
     """Its own tombstones, pruned with the inbox (``alpes.retention``)."""
     app_state: Mapping[str, Callable[[Service], Any]] = field(default_factory=dict)
     """Objects kept on ``app.state`` for its routes, built from the assembled service."""
+
+    @property
+    def title(self) -> str:
+        return f"Alpes Partners: {self.name}"
+
+    @property
+    def migrations(self) -> Path:
+        """Its Alembic revisions' folder, ``<name>_svc/migrations`` (the environment is
+        ``alpes.migrations_env``)."""
+        package = importlib.import_module(f"{self.name}_svc")
+        return Path(str(package.__file__)).parent / "migrations"
 
     def app(self, settings: Settings) -> FastAPI:
         """The ASGI app: HTTP API, subscribers, outbox relay and jobs, started in its lifespan."""

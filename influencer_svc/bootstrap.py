@@ -5,8 +5,6 @@ Nothing here does I/O: the database, broker and relay connect when the app start
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alpes.service import ServiceDescription
 from influencer_svc.adapters.orm import LAPIDAS, metadata
 from influencer_svc.adapters.unit_of_work import SqlInfluencerUnitOfWork
@@ -20,14 +18,12 @@ from influencer_svc.entrypoints import http, subscribers
 
 SERVICE = ServiceDescription(
     name="influencer",
-    title="Alpes Partners: influencer",
     description=(
         "Influencers and their campaign assignments: assigns a campaign's influencers all or "
         "nothing within their capacity, and releases them on cancellation, failure or "
         "finalization."
     ),
     metadata=metadata,
-    migrations=Path(__file__).parent / "migrations",
     unit_of_work=SqlInfluencerUnitOfWork,
     routers=[http.router],
     reactions=subscribers.reactions,

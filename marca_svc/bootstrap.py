@@ -6,8 +6,6 @@ relay start in the app's lifespan.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alpes.service import ServiceDescription
 from marca_svc.adapters.orm import LAPIDAS, metadata
 from marca_svc.adapters.unit_of_work import SqlMarcaUnitOfWork
@@ -18,14 +16,12 @@ from marca_svc.entrypoints import http, subscribers
 
 SERVICE = ServiceDescription(
     name="marca",
-    title="Alpes Partners: marca",
     description=(
         "Marcas y su presupuesto. Participa en la saga de campañas: reserva el presupuesto de "
         "cada campaña creada, lo libera si la campaña se cancela o otro participante falla, y "
         "lo da por gastado cuando la campaña finaliza."
     ),
     metadata=metadata,
-    migrations=Path(__file__).parent / "migrations",
     unit_of_work=SqlMarcaUnitOfWork,
     routers=[http.router],
     reactions=subscribers.reactions,

@@ -7,7 +7,6 @@ Nothing here does I/O: connections open in the lifespan.
 from __future__ import annotations
 
 from functools import partial
-from pathlib import Path
 
 from alpes.service import Service, ServiceDescription
 from tracking_svc.adapters.orm import LAPIDAS, metadata
@@ -24,13 +23,11 @@ def _ingesta(service: Service) -> EventoBatcher:
 
 SERVICE = ServiceDescription(
     name="tracking",
-    title="Alpes Partners: tracking",
     description=(
         "Codigos de tracking por influencer, eventos de tracking y metricas de campana; "
         "participante de la saga de creacion de campanas."
     ),
     metadata=metadata,
-    migrations=Path(__file__).parent / "migrations",
     unit_of_work=SqlTrackingUnitOfWork,
     routers=[http.router],
     reactions=subscribers.reactions,
