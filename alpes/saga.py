@@ -1,11 +1,18 @@
 """What the campaign saga's participants (marca, influencer, tracking) share: the events each one
-reacts to, by the context that publishes them (docs/saga.md)."""
+reacts to, by the context that publishes them, and the envelope of the events they publish in
+reply (docs/saga.md)."""
 
 from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, TypedDict
 
 import contracts as c
 
 from .messaging import Handler, Reaction, Recovery
+
+if TYPE_CHECKING:
+    from .db import Cause
 
 Reactions = dict[c.Context, dict[type[c.IntegrationEvent], Reaction | Handler]]
 """A service's reactions by publishing context (``alpes.service.ServiceDescription.reactions``)."""
@@ -41,3 +48,29 @@ def participant_reactions(
         if other != participant:
             reactions[other] = {failure: cancelled}
     return reactions
+
+
+class Envelope(TypedDict):
+    """What every integration event carries besides its own fields."""
+
+    id_evento: str
+    ocurrido_en: datetime.datetime
+    id_campana: str
+    id_saga: str
+    id_correlacion: str
+
+
+def reply_envelope(id_campana: str, cause: Cause | None) -> Envelope:
+    """The envelope of a participant's event about ``id_campana``, in reply to ``cause`` (the
+    saga's event being handled): a new ``id_evento`` (the consumers' inbox key), the current
+    time, and the saga and correlation ids of ``cause``, so the saga and the request that
+    started it can be followed across services."""
+    if cause is None:
+        raise ValueError(f"a saga event of campaign {id_campana} needs the event it answers")
+    return {
+        "id_evento": c.new_event_id(),
+        "ocurrido_en": c.utc_now(),
+        "id_campana": id_campana,
+        "id_saga": cause.id_saga,
+        "id_correlacion": cause.id_correlacion,
+    }

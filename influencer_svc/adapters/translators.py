@@ -6,11 +6,9 @@ An outgoing event gets a new ``id_evento`` and ``ocurrido_en``, and the saga's `
 
 from __future__ import annotations
 
-import datetime
-from typing import TypedDict
-
 import contracts as c
 from alpes.db import Cause
+from alpes.saga import reply_envelope
 from influencer_svc import domain
 from influencer_svc.application.commands import (
     AsignarInfluencers,
@@ -18,15 +16,6 @@ from influencer_svc.application.commands import (
     LiberarInfluencers,
     RechazarPorFalloTecnico,
 )
-
-
-class _Sobre(TypedDict):
-    id_evento: str
-    ocurrido_en: datetime.datetime
-    id_campana: str
-    id_saga: str
-    id_correlacion: str
-
 
 # --- contracts -> commands ---
 
@@ -82,15 +71,7 @@ def a_contrato(evento: domain.EventoDominio, causa: Cause | None) -> c.Integrati
         | domain.InfluencersLiberados,
     ):
         return None
-    if causa is None:
-        raise ValueError(f"a saga event of campaign {evento.id_campana} needs the event it answers")
-    sobre: _Sobre = {
-        "id_evento": c.new_event_id(),
-        "ocurrido_en": c.utc_now(),
-        "id_campana": evento.id_campana,
-        "id_saga": causa.id_saga,
-        "id_correlacion": causa.id_correlacion,
-    }
+    sobre = reply_envelope(evento.id_campana, causa)
     if isinstance(evento, domain.InfluencersAsignados):
         return c.InfluencersAsignados(
             **sobre,

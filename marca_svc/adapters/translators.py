@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import singledispatch
-from typing import Any
 
 import contracts as c
 from alpes.db import Cause
+from alpes.saga import reply_envelope
 from marca_svc.application.commands import (
     ConsumirPresupuesto,
     LiberarPresupuesto,
@@ -32,18 +32,6 @@ def a_contrato(evento: d.EventoDominio, causa: Cause | None) -> c.IntegrationEve
     return _contrato(evento, causa)
 
 
-def _envoltura(id_campana: str, causa: Cause | None) -> dict[str, Any]:
-    if causa is None:
-        raise ValueError(f"a saga event of campaign {id_campana} needs the event it answers")
-    return {
-        "id_evento": c.new_event_id(),
-        "ocurrido_en": c.utc_now(),
-        "id_campana": id_campana,
-        "id_saga": causa.id_saga,
-        "id_correlacion": causa.id_correlacion,
-    }
-
-
 @singledispatch
 def _contrato(evento: d.EventoDominio, causa: Cause | None) -> c.IntegrationEvent | None:
     return None  # internal to marca
@@ -52,7 +40,7 @@ def _contrato(evento: d.EventoDominio, causa: Cause | None) -> c.IntegrationEven
 @_contrato.register
 def _(evento: d.PresupuestoReservado, causa: Cause | None) -> c.IntegrationEvent | None:
     return c.PresupuestoReservado(
-        **_envoltura(evento.id_campana, causa),
+        **reply_envelope(evento.id_campana, causa),
         id_marca=evento.id_marca,
         monto=float(evento.monto),
     )
@@ -61,7 +49,7 @@ def _(evento: d.PresupuestoReservado, causa: Cause | None) -> c.IntegrationEvent
 @_contrato.register
 def _(evento: d.ReservaPresupuestoRechazada, causa: Cause | None) -> c.IntegrationEvent | None:
     return c.ReservaPresupuestoRechazada(
-        **_envoltura(evento.id_campana, causa),
+        **reply_envelope(evento.id_campana, causa),
         id_marca=evento.id_marca,
         motivo=evento.motivo,
         tecnico=evento.tecnico,
@@ -71,7 +59,7 @@ def _(evento: d.ReservaPresupuestoRechazada, causa: Cause | None) -> c.Integrati
 @_contrato.register
 def _(evento: d.PresupuestoLiberado, causa: Cause | None) -> c.IntegrationEvent | None:
     return c.PresupuestoLiberado(
-        **_envoltura(evento.id_campana, causa),
+        **reply_envelope(evento.id_campana, causa),
         id_marca=evento.id_marca or "",
         monto=float(evento.monto),
         motivo=evento.motivo,

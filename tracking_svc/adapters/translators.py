@@ -14,6 +14,7 @@ from typing import Any
 
 import contracts as c
 from alpes.db import Cause
+from alpes.saga import reply_envelope
 from tracking_svc.application.commands import (
     CerrarTracking,
     DeshabilitarTracking,
@@ -34,16 +35,7 @@ from tracking_svc.domain import (
 def a_contrato(evento: EventoTracking, causa: Cause | None) -> c.IntegrationEvent:
     """The integration event that tells the other services about ``evento``, in reply to
     ``causa`` (the event being handled: every event of tracking answers one of the saga)."""
-    if causa is None:
-        raise ValueError(f"a saga event of campaign {evento.id_campana} needs the event it answers")
-    envoltura = {
-        "id_evento": c.new_event_id(),
-        "ocurrido_en": c.utc_now(),
-        "id_campana": evento.id_campana,
-        "id_saga": causa.id_saga,
-        "id_correlacion": causa.id_correlacion,
-    }
-    return _contrato(evento, **envoltura)
+    return _contrato(evento, **reply_envelope(evento.id_campana, causa))
 
 
 @singledispatch
