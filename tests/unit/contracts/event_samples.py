@@ -1,8 +1,8 @@
 """One hand-built instance of every event, for round trips."""
 
 import datetime
-from typing import TypedDict
 
+from alpes.saga import Envelope
 from contracts import (
     AsignacionInfluencer,
     AsignacionInfluencersRechazada,
@@ -27,14 +27,6 @@ from contracts import (
 
 UTC = datetime.UTC
 INSTANT = datetime.datetime(2025, 9, 15, 1, 45, 19, 889685, tzinfo=UTC)
-
-
-class Envelope(TypedDict):
-    id_evento: str
-    ocurrido_en: datetime.datetime
-    id_campana: str
-    id_saga: str
-    id_correlacion: str
 
 
 ENVELOPE = Envelope(
