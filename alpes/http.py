@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
@@ -74,17 +75,32 @@ def install_error_handlers(
     app.add_exception_handler(Exception, on_unexpected)
 
 
-class BodyLimitMiddleware:
+class HttpMiddleware(abc.ABC):
+    """A plain ASGI middleware: it handles HTTP requests (:meth:`http`) and passes anything else
+    (the lifespan, say) through. FastAPI's ``@app.middleware("http")`` would halve throughput."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self.http(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+    @abc.abstractmethod
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Handle one HTTP request (``self.app`` is the rest of the application)."""
+
+
+class BodyLimitMiddleware(HttpMiddleware):
     """Answers 413 to a request body larger than ``max_bytes`` (declared or streamed)."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_bytes = max_bytes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             await _too_large(send, self.max_bytes)
@@ -118,19 +134,10 @@ async def _too_large(send: Send, limit: int) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-class CorrelationMiddleware:
-    """Every request gets a correlation id (``X-Correlation-ID``, or a new one) in its logs.
+class CorrelationMiddleware(HttpMiddleware):
+    """Every request gets a correlation id (``X-Correlation-ID``, or a new one) in its logs."""
 
-    A plain ASGI middleware: FastAPI's ``@app.middleware("http")`` would halve throughput.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         given = dict(scope.get("headers") or []).get(b"x-correlation-id")
         correlation = given.decode(errors="replace")[:100] if given else str(uuid.uuid4())
         scope.setdefault("state", {})["correlation_id"] = correlation

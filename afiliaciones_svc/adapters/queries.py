@@ -9,10 +9,11 @@ timeline. Nothing here loads the aggregate.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, RowMapping, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from afiliaciones_svc.adapters.orm import campanas, linea_de_tiempo_saga
@@ -48,15 +49,7 @@ async def listar_campanas(
         condiciones.append(campanas.c.estado == estado.value)
     if id_marca is not None:
         condiciones.append(campanas.c.id_marca == id_marca)
-    pagina = (
-        select(campanas)
-        .where(*condiciones)
-        .order_by(campanas.c.fecha_creacion.desc(), campanas.c.id)
-        .limit(limit)
-        .offset(offset)
-    )
-    rows = (await session.execute(pagina)).mappings().all()
-    total = await _contar(session, select(func.count()).select_from(campanas).where(*condiciones))
+    rows, total = await _recientes(session, [campanas], condiciones, limit=limit, offset=offset)
     return {"campanas": [_vista_campana(row) for row in rows], "total": total}
 
 
@@ -73,15 +66,7 @@ async def listar_sagas(
 ) -> dict[str, Any]:
     """A page of saga summaries, newest first, and how many match in all."""
     condiciones = [campanas.c.estado_saga == estado.value] if estado is not None else []
-    pagina = (
-        select(*_RESUMEN)
-        .where(*condiciones)
-        .order_by(campanas.c.fecha_creacion.desc(), campanas.c.id)
-        .limit(limit)
-        .offset(offset)
-    )
-    rows = (await session.execute(pagina)).mappings().all()
-    total = await _contar(session, select(func.count()).select_from(campanas).where(*condiciones))
+    rows, total = await _recientes(session, _RESUMEN, condiciones, limit=limit, offset=offset)
     return {"sagas": [dict(row) for row in rows], "total": total}
 
 
@@ -236,6 +221,28 @@ async def _saga(session: AsyncSession, donde: Any, si_no: Exception) -> dict[str
         )
     ).mappings()
     return {**resumen, "linea_de_tiempo": [dict(row) for row in linea]}
+
+
+async def _recientes(
+    session: AsyncSession,
+    columnas: Sequence[Any],
+    condiciones: Sequence[ColumnElement[bool]],
+    *,
+    limit: int,
+    offset: int,
+) -> tuple[Sequence[RowMapping], int]:
+    """A page of ``columnas`` of the campaigns that meet ``condiciones``, newest first, and how
+    many meet them in all."""
+    pagina = (
+        select(*columnas)
+        .where(*condiciones)
+        .order_by(campanas.c.fecha_creacion.desc(), campanas.c.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    rows = (await session.execute(pagina)).mappings().all()
+    total = await _contar(session, select(func.count()).select_from(campanas).where(*condiciones))
+    return rows, total
 
 
 async def _contar(session: AsyncSession, query: Select[Any]) -> int:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, status
 from fastapi.responses import JSONResponse
@@ -34,6 +34,7 @@ from afiliaciones_svc.application.errors import CampanaNoEncontrada, SagaNoEncon
 from afiliaciones_svc.domain.model import Campana
 from afiliaciones_svc.domain.saga import EstadoSaga
 from afiliaciones_svc.domain.values import EstadoCampana, InfluencerInfo, MarcaRef
+from alpes.commands import CampanaCommand
 from alpes.failures import one_line
 from alpes.idempotency import Escritura
 from alpes.prefer import wait_preference
@@ -134,12 +135,10 @@ class CampanaIn(BaseModel):
     )
 
     def comando(self, id_correlacion: str) -> CrearCampana:
+        """The command: the same fields, the amount as a Decimal, brand and influencers as the
+        domain's values."""
         return CrearCampana(
-            nombre=self.nombre,
-            descripcion=self.descripcion,
-            tipo=self.tipo,
-            fecha_inicio=self.fecha_inicio,
-            fecha_fin=self.fecha_fin,
+            **self.model_dump(exclude={"presupuesto", "marca", "influencers"}),
             presupuesto=Decimal(str(self.presupuesto)),
             marca=MarcaRef(self.marca.id_marca, self.marca.nombre_marca),
             influencers=[
@@ -352,20 +351,12 @@ async def listar_campanas(
 
 @router.post("/campana/{id_campana}/iniciar", response_model=CampanaOut, responses=_409)
 async def iniciar_campana(id_campana: IdCampana, escritura: Escritura) -> JSONResponse:
-    async def iniciar(uow: SqlAfiliacionesUnitOfWork) -> dict[str, Any]:
-        await handlers.iniciar(IniciarCampana(id_campana), uow)
-        return await queries.obtener_campana(uow.session, id_campana)
-
-    return await escritura.run(iniciar, response=CampanaOut)
+    return await _cambiar(escritura, handlers.iniciar, IniciarCampana(id_campana))
 
 
 @router.post("/campana/{id_campana}/finalizar", response_model=CampanaOut, responses=_409)
 async def finalizar_campana(id_campana: IdCampana, escritura: Escritura) -> JSONResponse:
-    async def finalizar(uow: SqlAfiliacionesUnitOfWork) -> dict[str, Any]:
-        await handlers.finalizar(FinalizarCampana(id_campana), uow)
-        return await queries.obtener_campana(uow.session, id_campana)
-
-    return await escritura.run(finalizar, response=CampanaOut)
+    return await _cambiar(escritura, handlers.finalizar, FinalizarCampana(id_campana))
 
 
 @router.post("/campana/{id_campana}/cancelar", response_model=CampanaOut, responses=_409)
@@ -374,12 +365,27 @@ async def cancelar_campana(
 ) -> JSONResponse:
     """Cancels the campaign; the participants compensate what they did for it."""
     comando = CancelarCampana(id_campana, body.motivo) if body else CancelarCampana(id_campana)
+    return await _cambiar(escritura, handlers.cancelar, comando, body=body)
 
-    async def cancelar(uow: SqlAfiliacionesUnitOfWork) -> dict[str, Any]:
-        await handlers.cancelar(comando, uow)
-        return await queries.obtener_campana(uow.session, id_campana)
 
-    return await escritura.run(cancelar, body=body, response=CampanaOut)
+Comando = TypeVar("Comando", bound=CampanaCommand)
+
+
+async def _cambiar(
+    escritura: Escritura,
+    caso_de_uso: Callable[[Comando, SqlAfiliacionesUnitOfWork], Awaitable[object]],
+    comando: Comando,
+    *,
+    body: BaseModel | None = None,
+) -> JSONResponse:
+    """Run the use case that changes the campaign of ``comando`` and answer the campaign as it
+    is then."""
+
+    async def cambiar(uow: SqlAfiliacionesUnitOfWork) -> dict[str, Any]:
+        await caso_de_uso(comando, uow)
+        return await queries.obtener_campana(uow.session, comando.id_campana)
+
+    return await escritura.run(cambiar, body=body, response=CampanaOut)
 
 
 @router.get("/campana/{id_campana}/saga", response_model=SagaOut, responses=_404)

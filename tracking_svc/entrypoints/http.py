@@ -140,13 +140,7 @@ class EventoIn(BaseModel):
     )
 
     def comando(self) -> RegistrarEvento:
-        return RegistrarEvento(
-            id_campana=self.id_campana,
-            tipo_evento=self.tipo_evento,
-            datos=self.datos,
-            codigo=self.codigo,
-            id_evento=self.id_evento,
-        )
+        return RegistrarEvento(**self.model_dump())  # the same fields
 
 
 class EventosIn(BaseModel):
