@@ -31,15 +31,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TypedDict
 
+from afiliaciones_svc.domain import events
 from afiliaciones_svc.domain.errors import TransicionInvalida
-from afiliaciones_svc.domain.events import (
-    CampanaCancelada,
-    CampanaConfirmada,
-    CampanaCreada,
-    CampanaFinalizada,
-    CampanaIniciada,
-    EventoCampana,
-)
 from afiliaciones_svc.domain.rules import reglas_de_campana
 from afiliaciones_svc.domain.saga import (
     AFILIACIONES,
@@ -82,7 +75,7 @@ class _Cabecera(TypedDict):
 
 
 @dataclass(eq=False, kw_only=True)
-class Campana(AggregateRoot[EventoCampana]):
+class Campana(AggregateRoot[events.EventoCampana]):
     id: str
     nombre: str
     descripcion: str
@@ -171,7 +164,7 @@ class Campana(AggregateRoot[EventoCampana]):
             return
         if self.estado is EstadoCampana.CREADA and self.progreso.todos_cumplieron():
             self.estado = EstadoCampana.CONFIRMADA
-            self._emitir(CampanaConfirmada(**self._cabecera(ahora)))
+            self._emitir(events.CampanaConfirmada(**self._cabecera(ahora)))
 
     def registrar_fallo(self, participante: Participante, motivo: str, ahora: datetime) -> None:
         """Its step failed: cancels a campaign still in ``creada``; otherwise only recorded."""
@@ -215,7 +208,7 @@ class Campana(AggregateRoot[EventoCampana]):
         cancelada_en = self.cancelada_en or self.fecha_creacion
         faltan = ", ".join(self.progreso.sin_compensar())
         self.eventos.append(
-            CampanaCancelada(
+            events.CampanaCancelada(
                 **self._cabecera(cancelada_en),
                 motivo=self.motivo_cancelacion,
                 origen=self.origen_cancelacion,
@@ -234,12 +227,14 @@ class Campana(AggregateRoot[EventoCampana]):
     def iniciar(self, ahora: datetime) -> None:
         self._exigir("iniciar", EstadoCampana.CONFIRMADA)
         self.estado = EstadoCampana.INICIADA
-        self._emitir(CampanaIniciada(**self._cabecera(ahora)))
+        self._emitir(events.CampanaIniciada(**self._cabecera(ahora)))
 
     def finalizar(self, ahora: datetime) -> None:
         self._exigir("finalizar", EstadoCampana.INICIADA)
         self.estado = EstadoCampana.FINALIZADA
-        self._emitir(CampanaFinalizada(**self._cabecera(ahora), id_marca=self.marca.id_marca))
+        self._emitir(
+            events.CampanaFinalizada(**self._cabecera(ahora), id_marca=self.marca.id_marca)
+        )
 
     # --- internals ---
 
@@ -265,7 +260,9 @@ class Campana(AggregateRoot[EventoCampana]):
         self.estado = EstadoCampana.CANCELADA
         self.motivo_cancelacion, self.origen_cancelacion = motivo, origen
         self.cancelada_en = ahora
-        self.eventos.append(CampanaCancelada(**self._cabecera(ahora), motivo=motivo, origen=origen))
+        self.eventos.append(
+            events.CampanaCancelada(**self._cabecera(ahora), motivo=motivo, origen=origen)
+        )
         self._anotar(EntradaSaga("CampanaCancelada", origen.value, ahora, motivo))
         self._anotar_si_compensada(antes, ahora)
 
@@ -278,7 +275,7 @@ class Campana(AggregateRoot[EventoCampana]):
         if self.estado not in permitidos:
             raise TransicionInvalida(accion, self.estado)
 
-    def _emitir(self, evento: EventoCampana) -> None:
+    def _emitir(self, evento: events.EventoCampana) -> None:
         self.eventos.append(evento)
         self._anotar(EntradaSaga(type(evento).__name__, AFILIACIONES, evento.ocurrido_en))
 
@@ -293,8 +290,8 @@ class Campana(AggregateRoot[EventoCampana]):
             ocurrido_en=en_utc(ahora),
         )
 
-    def _creada(self) -> CampanaCreada:
-        return CampanaCreada(
+    def _creada(self) -> events.CampanaCreada:
+        return events.CampanaCreada(
             **self._cabecera(self.fecha_creacion),
             nombre=self.nombre,
             descripcion=self.descripcion,

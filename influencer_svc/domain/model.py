@@ -16,22 +16,13 @@ import uuid
 from collections.abc import Iterable, Sequence
 
 from alpes.seedwork import AggregateRoot, check_rule
+from influencer_svc.domain import events
 from influencer_svc.domain.errors import (
     CapacidadExcedida,
     DatosInfluencerInvalidos,
     InfluencerDesconocido,
     InfluencerInactivo,
     SinCampanasActivas,
-)
-from influencer_svc.domain.events import (
-    AsignacionInfluencersRechazada,
-    EventoAsignacion,
-    EventoInfluencer,
-    InfluencerAsignado,
-    InfluencerDesactivado,
-    InfluencerRegistrado,
-    InfluencersAsignados,
-    InfluencersLiberados,
 )
 from influencer_svc.domain.rules import CapacidadDisponible, InfluencerActivo
 
@@ -90,7 +81,7 @@ def _seguidores(valor: int) -> int:
 
 
 @dataclasses.dataclass(eq=False, kw_only=True)
-class Influencer(AggregateRoot[EventoInfluencer]):
+class Influencer(AggregateRoot[events.EventoInfluencer]):
     """An influencer; ``campanas_activas`` counts the campaigns holding it (never below 0)."""
 
     id_influencer: str
@@ -122,8 +113,8 @@ class Influencer(AggregateRoot[EventoInfluencer]):
         influencer.eventos.append(influencer._registrado())
         return influencer
 
-    def _registrado(self) -> InfluencerRegistrado:
-        return InfluencerRegistrado(
+    def _registrado(self) -> events.InfluencerRegistrado:
+        return events.InfluencerRegistrado(
             id_influencer=self.id_influencer,
             nombre=self.nombre,
             plataforma=self.plataforma,
@@ -141,7 +132,7 @@ class Influencer(AggregateRoot[EventoInfluencer]):
             return
         self.activo = False
         self.version += 1
-        self.eventos.append(InfluencerDesactivado(id_influencer=self.id_influencer))
+        self.eventos.append(events.InfluencerDesactivado(id_influencer=self.id_influencer))
 
     def verificar_asignable(self, max_campanas: int) -> None:
         """Raise InfluencerInactivo or CapacidadExcedida when one more campaign does not fit."""
@@ -225,7 +216,7 @@ class EstadoAsignacion(enum.StrEnum):
 
 
 @dataclasses.dataclass(eq=False, kw_only=True)
-class AsignacionCampana(AggregateRoot[EventoAsignacion]):
+class AsignacionCampana(AggregateRoot[events.EventoAsignacion]):
     """What influencer did for one campaign. Every state but ``asignada`` is final."""
 
     id_campana: str
@@ -262,20 +253,22 @@ class AsignacionCampana(AggregateRoot[EventoAsignacion]):
             estado=EstadoAsignacion.ASIGNADA,
         )
         asignaciones = tuple(
-            InfluencerAsignado(
+            events.InfluencerAsignado(
                 id_influencer=i.id_influencer, nombre=i.nombre, plataforma=i.plataforma
             )
             for i in influencers
         )
         asignacion.eventos.append(
-            InfluencersAsignados(id_campana=id_campana, asignaciones=asignaciones)
+            events.InfluencersAsignados(id_campana=id_campana, asignaciones=asignaciones)
         )
         return asignacion
 
     @classmethod
     def cancelada_antes(cls, id_campana: str, motivo: str) -> "AsignacionCampana":
         """Tombstone: cancelled before ``CampanaCreada``; publishes an empty release once."""
-        liberados = InfluencersLiberados(id_campana=id_campana, ids_influencer=(), motivo=motivo)
+        liberados = events.InfluencersLiberados(
+            id_campana=id_campana, ids_influencer=(), motivo=motivo
+        )
         return cls._sin_influencers(EstadoAsignacion.CANCELADA_ANTES, liberados)
 
     @classmethod
@@ -285,7 +278,7 @@ class AsignacionCampana(AggregateRoot[EventoAsignacion]):
 
     @classmethod
     def _rechazada(cls, id_campana: str, motivo: str, *, tecnico: bool) -> "AsignacionCampana":
-        rechazo = AsignacionInfluencersRechazada(
+        rechazo = events.AsignacionInfluencersRechazada(
             id_campana=id_campana, motivo=motivo, tecnico=tecnico
         )
         return cls._sin_influencers(EstadoAsignacion.RECHAZADA, rechazo)
@@ -294,7 +287,7 @@ class AsignacionCampana(AggregateRoot[EventoAsignacion]):
     def _sin_influencers(
         cls,
         estado: EstadoAsignacion,
-        evento: InfluencersLiberados | AsignacionInfluencersRechazada,
+        evento: events.InfluencersLiberados | events.AsignacionInfluencersRechazada,
     ) -> "AsignacionCampana":
         """A final assignment that holds no influencer, and the one event that says why."""
         return cls(
@@ -327,7 +320,7 @@ class AsignacionCampana(AggregateRoot[EventoAsignacion]):
         self.motivo = motivo
         self.version += 1
         self.eventos.append(
-            InfluencersLiberados(
+            events.InfluencersLiberados(
                 id_campana=self.id_campana, ids_influencer=tuple(self.ids_influencer), motivo=motivo
             )
         )

@@ -15,6 +15,7 @@ import enum
 from decimal import Decimal, InvalidOperation
 
 from alpes.seedwork import AggregateRoot, check_rule
+from marca_svc.domain import events
 from marca_svc.domain.errors import (
     DatosMarcaInvalidos,
     MarcaInactiva,
@@ -23,16 +24,6 @@ from marca_svc.domain.errors import (
     PresupuestoInsuficiente,
     PresupuestoMenorQueReservado,
     ReservaInconsistente,
-)
-from marca_svc.domain.events import (
-    EventoMarca,
-    EventoReserva,
-    MarcaDesactivada,
-    MarcaRegistrada,
-    PresupuestoConsumido,
-    PresupuestoLiberado,
-    PresupuestoReservado,
-    ReservaPresupuestoRechazada,
 )
 from marca_svc.domain.rules import MarcaActiva, MontoPositivo, PresupuestoSuficiente
 
@@ -70,7 +61,7 @@ def _id_valido(id_marca: str) -> str:
 
 
 @dataclasses.dataclass(eq=False, kw_only=True)
-class Marca(AggregateRoot[EventoMarca]):
+class Marca(AggregateRoot[events.EventoMarca]):
     """A brand and its budget: ``0 <= presupuesto_reservado <= presupuesto_total``.
 
     ``presupuesto_reservado`` holds the open reservations and those of finished campaigns (spent).
@@ -92,7 +83,7 @@ class Marca(AggregateRoot[EventoMarca]):
             nombre=_nombre_valido(nombre),
             presupuesto_total=como_monto(presupuesto_total),
         )
-        evento = MarcaRegistrada(
+        evento = events.MarcaRegistrada(
             id_marca=marca.id_marca, nombre=marca.nombre, presupuesto_total=marca.presupuesto_total
         )
         marca.eventos.append(evento)
@@ -155,7 +146,7 @@ class Marca(AggregateRoot[EventoMarca]):
             return
         self.activa = False
         self.version += 1
-        self.eventos.append(MarcaDesactivada(id_marca=self.id_marca))
+        self.eventos.append(events.MarcaDesactivada(id_marca=self.id_marca))
 
 
 class EstadoReserva(enum.StrEnum):
@@ -167,7 +158,7 @@ class EstadoReserva(enum.StrEnum):
 
 
 @dataclasses.dataclass(eq=False, kw_only=True)
-class ReservaPresupuesto(AggregateRoot[EventoReserva]):
+class ReservaPresupuesto(AggregateRoot[events.EventoReserva]):
     """What marca did for one campaign. Every state but ``reservada`` is final."""
 
     id_campana: str
@@ -193,14 +184,16 @@ class ReservaPresupuesto(AggregateRoot[EventoReserva]):
             estado=EstadoReserva.RESERVADA,
         )
         reserva.eventos.append(
-            PresupuestoReservado(id_campana=id_campana, id_marca=marca.id_marca, monto=cantidad)
+            events.PresupuestoReservado(
+                id_campana=id_campana, id_marca=marca.id_marca, monto=cantidad
+            )
         )
         return reserva
 
     @classmethod
     def cancelada_antes(cls, id_campana: str, motivo: str) -> "ReservaPresupuesto":
         """Tombstone: cancelled before ``CampanaCreada``; publishes an empty release once."""
-        liberado = PresupuestoLiberado(
+        liberado = events.PresupuestoLiberado(
             id_campana=id_campana, id_marca=None, monto=CERO, motivo=motivo
         )
         return cls._sin_monto(EstadoReserva.CANCELADA_ANTES, liberado)
@@ -214,14 +207,16 @@ class ReservaPresupuesto(AggregateRoot[EventoReserva]):
     def _rechazada(
         cls, id_campana: str, id_marca: str, motivo: str, *, tecnico: bool
     ) -> "ReservaPresupuesto":
-        rechazo = ReservaPresupuestoRechazada(
+        rechazo = events.ReservaPresupuestoRechazada(
             id_campana=id_campana, id_marca=id_marca, motivo=motivo, tecnico=tecnico
         )
         return cls._sin_monto(EstadoReserva.RECHAZADA, rechazo)
 
     @classmethod
     def _sin_monto(
-        cls, estado: EstadoReserva, evento: PresupuestoLiberado | ReservaPresupuestoRechazada
+        cls,
+        estado: EstadoReserva,
+        evento: events.PresupuestoLiberado | events.ReservaPresupuestoRechazada,
     ) -> "ReservaPresupuesto":
         """A final reservation that holds no money, and the one event that says why."""
         return cls(
@@ -246,7 +241,7 @@ class ReservaPresupuesto(AggregateRoot[EventoReserva]):
         marca.liberar(self.monto)
         self._pasar_a(EstadoReserva.LIBERADA, motivo)
         self.eventos.append(
-            PresupuestoLiberado(
+            events.PresupuestoLiberado(
                 id_campana=self.id_campana, id_marca=marca.id_marca, monto=self.monto, motivo=motivo
             )
         )
@@ -257,7 +252,7 @@ class ReservaPresupuesto(AggregateRoot[EventoReserva]):
             return
         self._pasar_a(EstadoReserva.CONSUMIDA, "campana finalizada")
         self.eventos.append(
-            PresupuestoConsumido(
+            events.PresupuestoConsumido(
                 id_campana=self.id_campana, id_marca=str(self.id_marca), monto=self.monto
             )
         )

@@ -11,14 +11,8 @@ import dataclasses
 from collections.abc import Sequence
 
 from alpes.seedwork import AggregateRoot, check_rule
+from tracking_svc.domain import events
 from tracking_svc.domain.errors import CodigoRepetido
-from tracking_svc.domain.events import (
-    CodigoInfluencer,
-    EventoTracking,
-    HabilitacionTrackingRechazada,
-    TrackingDeshabilitado,
-    TrackingHabilitado,
-)
 from tracking_svc.domain.rules import EventoAceptable
 from tracking_svc.domain.values import EstadoTracking, FuenteAleatoria, TipoEvento, generar_codigo
 
@@ -53,8 +47,8 @@ class CodigoTracking:
     plataforma: str
     activo: bool = True
 
-    def como_evento(self) -> CodigoInfluencer:
-        return CodigoInfluencer(
+    def como_evento(self) -> events.CodigoInfluencer:
+        return events.CodigoInfluencer(
             codigo=self.codigo,
             id_influencer=self.id_influencer,
             nombre=self.nombre,
@@ -94,7 +88,7 @@ def _codigos(
 
 
 @dataclasses.dataclass(eq=False, kw_only=True)
-class CampanaTracking(AggregateRoot[EventoTracking]):
+class CampanaTracking(AggregateRoot[events.EventoTracking]):
     """Tracking of one campaign. Every state but ``activa`` is final."""
 
     id_campana: str
@@ -119,19 +113,21 @@ class CampanaTracking(AggregateRoot[EventoTracking]):
             codigos=_codigos(influencers, fuente),
         )
         codigos = tuple(codigo.como_evento() for codigo in campana.codigos)
-        campana.eventos.append(TrackingHabilitado(id_campana=id_campana, codigos=codigos))
+        campana.eventos.append(events.TrackingHabilitado(id_campana=id_campana, codigos=codigos))
         return campana
 
     @classmethod
     def cancelada_antes(cls, id_campana: str, motivo: str) -> "CampanaTracking":
         """Tombstone: cancelled before ``CampanaCreada``; publishes an empty release once."""
-        deshabilitado = TrackingDeshabilitado(id_campana=id_campana, motivo=motivo)
+        deshabilitado = events.TrackingDeshabilitado(id_campana=id_campana, motivo=motivo)
         return cls._sin_codigos(None, EstadoTracking.CANCELADA_ANTES, deshabilitado)
 
     @classmethod
     def fallo_tecnico(cls, id_campana: str, id_marca: str, motivo: str) -> "CampanaTracking":
         """The step could not be done after the retry budget: a final, technical rejection."""
-        rechazo = HabilitacionTrackingRechazada(id_campana=id_campana, motivo=motivo, tecnico=True)
+        rechazo = events.HabilitacionTrackingRechazada(
+            id_campana=id_campana, motivo=motivo, tecnico=True
+        )
         return cls._sin_codigos(id_marca, EstadoTracking.RECHAZADA, rechazo)
 
     @classmethod
@@ -139,7 +135,7 @@ class CampanaTracking(AggregateRoot[EventoTracking]):
         cls,
         id_marca: str | None,
         estado: EstadoTracking,
-        evento: TrackingDeshabilitado | HabilitacionTrackingRechazada,
+        evento: events.TrackingDeshabilitado | events.HabilitacionTrackingRechazada,
     ) -> "CampanaTracking":
         """A final campaign with no code, and the one event that says why."""
         return cls(
@@ -167,7 +163,7 @@ class CampanaTracking(AggregateRoot[EventoTracking]):
         self.estado = estado
         self.motivo = motivo
         self.version += 1
-        self.eventos.append(TrackingDeshabilitado(id_campana=self.id_campana, motivo=motivo))
+        self.eventos.append(events.TrackingDeshabilitado(id_campana=self.id_campana, motivo=motivo))
 
     def buscar_codigo(self, codigo: str) -> CodigoTracking | None:
         return next((c for c in self.codigos if c.codigo == codigo), None)
