@@ -3,8 +3,9 @@
 An aggregate is an :class:`AggregateRoot`: its ``version`` (optimistic locking) and the domain
 events it has not published yet (``eventos``). A :class:`DomainError` is an error raised on
 purpose, whose text an API may show; most carry their data as dataclass fields and say their
-text with a template (:class:`NotFound`: there is no such thing). :class:`PasoRechazado` is what
-every participant of the campaign saga says when it cannot do its step.
+text with a template (:class:`NotFound`: there is no such thing). :class:`EventoDePaso` is an event of
+a participant of the campaign saga about its step for one campaign; :class:`PasoRechazado`, the
+one it publishes when it cannot do it.
 
 A business rule is a small object named by what must hold; ``violation()`` says what breaks
 it (the domain error to raise) or ``None``. Aggregates check their rules with
@@ -46,12 +47,19 @@ class AggregateRoot(Generic[Evento]):
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
-class PasoRechazado:
-    """The event of a participant of the campaign saga that could not do its step for
-    ``id_campana``: a business rule refused it, or (``tecnico``) it kept failing after its
-    retries. The other participants compensate it as they would a cancellation."""
+class EventoDePaso:
+    """An event of a participant of the campaign saga about its step for ``id_campana`` (done,
+    refused, undone or closed); the campaign is the key of its messages."""
 
     id_campana: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class PasoRechazado(EventoDePaso):
+    """The participant could not do its step: a business rule refused it, or (``tecnico``) it
+    kept failing after its retries. The other participants compensate it as they would a
+    cancellation."""
+
     motivo: str
     tecnico: bool
 

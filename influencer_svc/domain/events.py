@@ -6,7 +6,7 @@ Only business fields: the envelope (event id, time, saga and correlation ids) is
 
 import dataclasses
 
-from alpes.seedwork import PasoRechazado
+from alpes.seedwork import EventoDePaso, PasoRechazado
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -38,8 +38,7 @@ class InfluencerAsignado:
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
-class InfluencersAsignados(EventoDominio):
-    id_campana: str
+class InfluencersAsignados(EventoDominio, EventoDePaso):
     asignaciones: tuple[InfluencerAsignado, ...]
 
 
@@ -49,10 +48,9 @@ class AsignacionInfluencersRechazada(EventoDominio, PasoRechazado):
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
-class InfluencersLiberados(EventoDominio):
+class InfluencersLiberados(EventoDominio, EventoDePaso):
     """Also published with no ids when nothing was assigned (the saga counts it)."""
 
-    id_campana: str
     ids_influencer: tuple[str, ...]
     motivo: str
 

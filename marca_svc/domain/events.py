@@ -9,7 +9,7 @@ contract and may stay internal.
 import dataclasses
 from decimal import Decimal
 
-from alpes.seedwork import PasoRechazado
+from alpes.seedwork import EventoDePaso, PasoRechazado
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -30,8 +30,7 @@ class MarcaDesactivada(EventoDominio):
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
-class PresupuestoReservado(EventoDominio):
-    id_campana: str
+class PresupuestoReservado(EventoDominio, EventoDePaso):
     id_marca: str
     monto: Decimal
 
@@ -44,24 +43,22 @@ class ReservaPresupuestoRechazada(EventoDominio, PasoRechazado):
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
-class PresupuestoLiberado(EventoDominio):
+class PresupuestoLiberado(EventoDominio, EventoDePaso):
     """Also published with ``monto`` 0 when nothing was reserved (the saga counts it).
 
     ``id_marca`` is None when the cancellation arrived before ``CampanaCreada``: marca never
     learned the brand of that campaign.
     """
 
-    id_campana: str
     id_marca: str | None
     monto: Decimal
     motivo: str
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
-class PresupuestoConsumido(EventoDominio):
+class PresupuestoConsumido(EventoDominio, EventoDePaso):
     """The campaign finished: its reservation stays spent (no release)."""
 
-    id_campana: str
     id_marca: str
     monto: Decimal
 

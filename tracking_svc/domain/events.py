@@ -5,7 +5,7 @@ Only business fields: the envelope (event id, time, saga and correlation ids) is
 
 import dataclasses
 
-from alpes.seedwork import PasoRechazado
+from alpes.seedwork import EventoDePaso, PasoRechazado
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -24,8 +24,7 @@ class CodigoInfluencer:
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
-class TrackingHabilitado(EventoDominio):
-    id_campana: str
+class TrackingHabilitado(EventoDominio, EventoDePaso):
     codigos: tuple[CodigoInfluencer, ...]
 
 
@@ -35,10 +34,9 @@ class HabilitacionTrackingRechazada(EventoDominio, PasoRechazado):
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
-class TrackingDeshabilitado(EventoDominio):
+class TrackingDeshabilitado(EventoDominio, EventoDePaso):
     """Compensation (also when nothing was provisioned) or end of the campaign."""
 
-    id_campana: str
     motivo: str
 
 
