@@ -11,12 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
+from alpes.ports import Pasos
 from influencer_svc.domain import (
     AsignacionCampana,
     CarteraInfluencers,
     Influencer,
     InfluencerSolicitado,
 )
+
+Asignaciones = Pasos[AsignacionCampana]
+"""The campaigns' assignments (a tombstone for a cancellation that came first)."""
 
 
 class Influencers(Protocol):
@@ -36,13 +40,6 @@ class Influencers(Protocol):
 
     async def save(self, nuevos: Iterable[Influencer] = ()) -> None:
         """Store every influencer this work loaded that changed, and insert ``nuevos``."""
-
-
-class Asignaciones(Protocol):
-    async def lock(self, id_campana: str) -> AsignacionCampana | None:
-        """The campaign's assignment, locked even while it does not exist; None if unseen."""
-
-    async def save(self, asignacion: AsignacionCampana) -> None: ...
 
 
 class InfluencerUnitOfWork(Protocol):

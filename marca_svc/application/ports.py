@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from alpes.ports import Pasos
 from marca_svc.domain import Marca, ReservaPresupuesto
+
+Reservas = Pasos[ReservaPresupuesto]
+"""The campaigns' reservations (a tombstone for a cancellation that came first)."""
 
 
 class Marcas(Protocol):
@@ -20,13 +24,6 @@ class Marcas(Protocol):
         """Store a new brand; False (nothing stored) when its id exists already."""
 
     async def save(self, marca: Marca) -> None: ...
-
-
-class Reservas(Protocol):
-    async def lock(self, id_campana: str) -> ReservaPresupuesto | None:
-        """The campaign's reservation, locked even while it does not exist; None if unknown."""
-
-    async def save(self, reserva: ReservaPresupuesto) -> None: ...
 
 
 class MarcaUnitOfWork(Protocol):

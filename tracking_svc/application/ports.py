@@ -21,20 +21,14 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
+from alpes.ports import Pasos
 from tracking_svc.domain import CampanaTracking, Incremento
 
 # --- the saga ---
 
 
-class CampanasTracking(Protocol):
-    async def lock(self, id_campana: str) -> CampanaTracking | None:
-        """The campaign's tracking; the campaign is locked until the work ends (even while
-        it is not stored: two reactions to one campaign run one after the other). None if
-        tracking has never seen it."""
-
-    async def save(self, campana: CampanaTracking) -> None:
-        """Store ``campana``: insert it if it was not loaded, update it if it changed since it
-        was loaded (``ConcurrencyConflict`` if the stored one changed meanwhile)."""
+CampanasTracking = Pasos[CampanaTracking]
+"""The campaigns' tracking (a tombstone for a cancellation that came first)."""
 
 
 class TrackingUnitOfWork(Protocol):
