@@ -5,7 +5,7 @@ the aggregate's pending domain events when the work commits (docs/adr/0009); out
 work nothing collects.
 
 Optimistic locking, a safety net behind the row and campaign locks: a repository remembers the
-``version`` of every row it read (``versions``); storing an aggregate it read writes the row only
+``version`` (:func:`version_column`) of every row it read (``versions``); storing an aggregate it read writes the row only
 if the aggregate's version moved, and only while the row still has the version read, else
 :class:`~alpes.seedwork.ConcurrencyConflict` (a 409 in HTTP, transient for messages).
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlalchemy import Column, RowMapping, Table, func, insert, select, update
+from sqlalchemy import Column, Integer, RowMapping, Table, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .seedwork import Aggregate, ConcurrencyConflict
@@ -98,6 +98,12 @@ class Repository:
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise ConcurrencyConflict(conflict or f"{table.name}: la fila cambio desde que se leyo")
         self.versions[key] = version
+
+
+def version_column() -> Column[int]:
+    """The ``version`` column of an aggregate's table: what a :class:`Repository` checks and
+    moves (optimistic locking)."""
+    return Column("version", Integer, nullable=False)
 
 
 def primary_key(table: Table) -> Column[Any]:

@@ -8,21 +8,11 @@ append-only saga timeline. The migration ``0001_initial`` creates exactly these 
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    BigInteger,
-    Column,
-    DateTime,
-    Index,
-    Integer,
-    Numeric,
-    String,
-    Table,
-    Text,
-    text,
-)
+from sqlalchemy import BigInteger, Column, DateTime, Index, Numeric, String, Table, Text, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from alpes.db import service_metadata
+from alpes.repository import version_column
 
 metadata = service_metadata()
 
@@ -50,7 +40,7 @@ campanas = Table(
     Column("compensaciones", ARRAY(String(20)), nullable=False),
     Column("motivo_cancelacion", Text),
     Column("origen_cancelacion", String(20)),
-    Column("version", Integer, nullable=False),
+    version_column(),
     Column("cancelada_en", DateTime(timezone=True)),
     Column("revisar_en", DateTime(timezone=True)),
     Index("ix_campanas_estado", "estado"),

@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 
 from alpes.db import service_metadata
+from alpes.repository import version_column
 from alpes.retention import Pruning, tombstone_time
 from influencer_svc.domain import ClaveInfluencer
 
@@ -41,7 +42,7 @@ influencers = Table(
     Column("categoria", String(100), nullable=False),
     Column("activo", Boolean, nullable=False),
     Column("campanas_activas", Integer, nullable=False),
-    Column("version", Integer, nullable=False),
+    version_column(),
     CheckConstraint("campanas_activas >= 0", name="ck_influencers_campanas_activas"),
     Index("ix_influencers_nombre", "nombre"),
 )
@@ -53,7 +54,7 @@ asignaciones = Table(
     Column("ids_influencer", JSONB, nullable=False),
     Column("estado", String(20), nullable=False),
     Column("motivo", Text),
-    Column("version", Integer, nullable=False),
+    version_column(),
     *tombstone_time("asignaciones"),
     Index(
         "ix_asignaciones_ids_influencer",

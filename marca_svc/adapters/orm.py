@@ -9,19 +9,10 @@ for a tombstone: a cancellation seen before ``CampanaCreada``, pruned after the 
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    Column,
-    Index,
-    Integer,
-    Numeric,
-    String,
-    Table,
-    Text,
-)
+from sqlalchemy import Boolean, CheckConstraint, Column, Index, Numeric, String, Table, Text
 
 from alpes.db import service_metadata
+from alpes.repository import version_column
 from alpes.retention import Pruning, tombstone_time
 
 metadata = service_metadata()
@@ -34,7 +25,7 @@ marcas = Table(
     Column("presupuesto_total", Numeric, nullable=False),
     Column("presupuesto_reservado", Numeric, nullable=False),
     Column("activa", Boolean, nullable=False),
-    Column("version", Integer, nullable=False),
+    version_column(),
     CheckConstraint("presupuesto_reservado >= 0", name="ck_marcas_reservado_no_negativo"),
     CheckConstraint(
         "presupuesto_reservado <= presupuesto_total", name="ck_marcas_reservado_hasta_total"
@@ -50,7 +41,7 @@ reservas = Table(
     Column("monto", Numeric, nullable=False),
     Column("estado", String(20), nullable=False),
     Column("motivo", Text),
-    Column("version", Integer, nullable=False),
+    version_column(),
     *tombstone_time("reservas"),
     CheckConstraint("monto >= 0", name="ck_reservas_monto_no_negativo"),
     Index("ix_reservas_id_marca", "id_marca"),

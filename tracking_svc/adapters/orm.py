@@ -15,7 +15,6 @@ from sqlalchemy import (
     Column,
     DateTime,
     Index,
-    Integer,
     Numeric,
     String,
     Table,
@@ -26,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 
 from alpes.db import service_metadata
+from alpes.repository import version_column
 from alpes.retention import Pruning, tombstone_time
 
 metadata = service_metadata()
@@ -65,7 +65,7 @@ campanas_tracking = Table(
     Column("id_marca", String(ID)),
     Column("estado", String(20), nullable=False),
     Column("motivo", Text),
-    Column("version", Integer, nullable=False),
+    version_column(),
     *tombstone_time("campanas_tracking"),
 )
 
