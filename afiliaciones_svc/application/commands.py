@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
 
 from afiliaciones_svc.domain.saga import Participante, Resultado
-from afiliaciones_svc.domain.values import InfluencerInfo, MarcaRef
+from afiliaciones_svc.domain.values import SolicitudCampana
 from alpes.commands import CampanaCommand, CampanaMotivoCommand
 
 
 @dataclass(frozen=True, kw_only=True)
 class CrearCampana:
-    nombre: str
-    descripcion: str
-    tipo: str
-    fecha_inicio: datetime
-    fecha_fin: datetime
-    presupuesto: Decimal
-    marca: MarcaRef
-    influencers: Sequence[InfluencerInfo]
+    """Create the campaign ``solicitud`` asks for; ``id_correlacion`` follows its saga."""
+
+    solicitud: SolicitudCampana
     id_correlacion: str
 
 

@@ -48,15 +48,8 @@ async def crear_campana(
 ) -> Campana:
     """A new campaign, which opens its saga; ``plazo``: how long the saga may run."""
     campana = Campana.crear(
+        cmd.solicitud,
         id_campana=str(uuid.uuid4()),
-        nombre=cmd.nombre,
-        descripcion=cmd.descripcion,
-        tipo=cmd.tipo,
-        fecha_inicio=cmd.fecha_inicio,
-        fecha_fin=cmd.fecha_fin,
-        presupuesto=cmd.presupuesto,
-        marca=cmd.marca,
-        influencers=cmd.influencers,
         ahora=_ahora(),
         plazo=plazo,
         id_saga=str(uuid.uuid4()),

@@ -25,7 +25,6 @@ change, so the ORM sees it change.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -51,6 +50,7 @@ from afiliaciones_svc.domain.values import (
     EstadoCampana,
     InfluencerInfo,
     MarcaRef,
+    SolicitudCampana,
     TipoCampana,
     en_utc,
 )
@@ -61,6 +61,7 @@ __all__ = [
     "EstadoCampana",
     "InfluencerInfo",
     "MarcaRef",
+    "SolicitudCampana",
     "TipoCampana",
 ]
 
@@ -100,47 +101,30 @@ class Campana(AggregateRoot[events.EventoCampana]):
     @classmethod
     def crear(
         cls,
+        solicitud: SolicitudCampana,
         *,
         id_campana: str,
-        nombre: str,
-        descripcion: str,
-        tipo: str,
-        fecha_inicio: datetime,
-        fecha_fin: datetime,
-        presupuesto: Decimal,
-        marca: MarcaRef,
-        influencers: Sequence[InfluencerInfo],
         ahora: datetime,
         plazo: timedelta,
         id_saga: str,
         id_correlacion: str,
     ) -> Campana:
-        """A new campaign in ``creada`` that opens its saga; ``ErrorValidacion`` if invalid."""
+        """The campaign ``solicitud`` asks for, new in ``creada``, opening its saga;
+        ``ErrorValidacion`` if the request breaks a rule."""
         if plazo <= timedelta(0):
             raise ValueError(f"the saga deadline must be positive, got {plazo}")
-        fecha_inicio, fecha_fin, ahora = en_utc(fecha_inicio), en_utc(fecha_fin), en_utc(ahora)
-        check_rules(
-            reglas_de_campana(
-                nombre=nombre,
-                descripcion=descripcion,
-                tipo=tipo,
-                fecha_inicio=fecha_inicio,
-                fecha_fin=fecha_fin,
-                presupuesto=presupuesto,
-                marca=marca,
-                influencers=influencers,
-            )
-        )
+        solicitud, ahora = solicitud.fechas_en_utc(), en_utc(ahora)
+        check_rules(reglas_de_campana(solicitud))
         campana = cls(
             id=id_campana,
-            nombre=nombre.strip(),
-            descripcion=descripcion.strip(),
-            tipo=TipoCampana(tipo),
-            fecha_inicio=fecha_inicio,
-            fecha_fin=fecha_fin,
-            presupuesto=presupuesto,
-            marca=MarcaRef(marca.id_marca.strip(), marca.nombre_marca.strip()),
-            influencers=tuple(map(_limpio, influencers)),
+            nombre=solicitud.nombre.strip(),
+            descripcion=solicitud.descripcion.strip(),
+            tipo=TipoCampana(solicitud.tipo),
+            fecha_inicio=solicitud.fecha_inicio,
+            fecha_fin=solicitud.fecha_fin,
+            presupuesto=solicitud.presupuesto,
+            marca=MarcaRef(solicitud.marca.id_marca.strip(), solicitud.marca.nombre_marca.strip()),
+            influencers=tuple(map(_limpio, solicitud.influencers)),
             estado=EstadoCampana.CREADA,
             fecha_creacion=ahora,
             id_saga=id_saga,

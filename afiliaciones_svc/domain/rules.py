@@ -27,7 +27,7 @@ from afiliaciones_svc.domain.values import (
     FECHA_MAXIMA,
     FECHA_MINIMA,
     InfluencerInfo,
-    MarcaRef,
+    SolicitudCampana,
     TipoCampana,
 )
 from alpes.seedwork import BusinessRule
@@ -157,26 +157,20 @@ class InfluencersSinRepetir(BusinessRule):
         return None
 
 
-def reglas_de_campana(
-    *,
-    nombre: str,
-    descripcion: str,
-    tipo: str,
-    fecha_inicio: datetime,
-    fecha_fin: datetime,
-    presupuesto: Decimal,
-    marca: MarcaRef,
-    influencers: Sequence[InfluencerInfo],
-) -> Iterator[BusinessRule]:
-    """Every rule a new campaign must keep, lazily, in the order they are reported."""
-    yield TextoConLargo("nombre", nombre)
-    yield TextoConLargo("descripcion", descripcion, minimo=0, maximo=LARGO_MAXIMO_DESCRIPCION)
-    yield TipoConocido(tipo)
-    yield FechaSoportada("fecha_inicio", fecha_inicio)
-    yield FechaSoportada("fecha_fin", fecha_fin)
-    yield FechaFinPosteriorAInicio(fecha_inicio, fecha_fin)
-    yield PresupuestoPositivo(presupuesto)
-    yield PresupuestoBajoTope(presupuesto)
+def reglas_de_campana(solicitud: SolicitudCampana) -> Iterator[BusinessRule]:
+    """Every rule a new campaign must keep, lazily, in the order they are reported; its dates
+    are aware (``SolicitudCampana.fechas_en_utc``)."""
+    yield TextoConLargo("nombre", solicitud.nombre)
+    yield TextoConLargo(
+        "descripcion", solicitud.descripcion, minimo=0, maximo=LARGO_MAXIMO_DESCRIPCION
+    )
+    yield TipoConocido(solicitud.tipo)
+    yield FechaSoportada("fecha_inicio", solicitud.fecha_inicio)
+    yield FechaSoportada("fecha_fin", solicitud.fecha_fin)
+    yield FechaFinPosteriorAInicio(solicitud.fecha_inicio, solicitud.fecha_fin)
+    yield PresupuestoPositivo(solicitud.presupuesto)
+    yield PresupuestoBajoTope(solicitud.presupuesto)
+    marca, influencers = solicitud.marca, solicitud.influencers
     yield TextoConLargo("marca.id_marca", marca.id_marca, maximo=LARGO_MAXIMO_ID_MARCA)
     yield TextoConLargo("marca.nombre_marca", marca.nombre_marca)
     yield InfluencersLimitados(len(influencers))

@@ -1,9 +1,12 @@
-"""Value objects of a campaign: what it is (tipo), where it is (estado), who pays, who promotes."""
+"""Value objects of a campaign: what it is (tipo), where it is (estado), who pays, who promotes,
+and what a new one is asked to be (``SolicitudCampana``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from decimal import Decimal
 from enum import StrEnum
 
 
@@ -42,6 +45,28 @@ class InfluencerInfo:
     def clave(self) -> tuple[str, str]:
         """Who the influencer is: (nombre, plataforma), case- and space-insensitive."""
         return (self.nombre.strip().casefold(), self.plataforma.strip().casefold())
+
+
+@dataclass(frozen=True, kw_only=True)
+class SolicitudCampana:
+    """What a new campaign is asked to be, as it was asked: neither checked yet
+    (``rules.reglas_de_campana`` says what it must keep) nor cleaned (``Campana.crear`` stores
+    its texts stripped)."""
+
+    nombre: str
+    descripcion: str
+    tipo: str
+    fecha_inicio: datetime
+    fecha_fin: datetime
+    presupuesto: Decimal
+    marca: MarcaRef
+    influencers: Sequence[InfluencerInfo]
+
+    def fechas_en_utc(self) -> SolicitudCampana:
+        """The same request with its dates in UTC (``en_utc``)."""
+        return replace(
+            self, fecha_inicio=en_utc(self.fecha_inicio), fecha_fin=en_utc(self.fecha_fin)
+        )
 
 
 FECHA_MINIMA = datetime(1900, 1, 1, tzinfo=UTC)

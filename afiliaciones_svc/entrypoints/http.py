@@ -33,7 +33,12 @@ from afiliaciones_svc.application.commands import (
 from afiliaciones_svc.application.errors import CampanaNoEncontrada, SagaNoEncontrada
 from afiliaciones_svc.domain.model import Campana
 from afiliaciones_svc.domain.saga import EstadoSaga
-from afiliaciones_svc.domain.values import EstadoCampana, InfluencerInfo, MarcaRef
+from afiliaciones_svc.domain.values import (
+    EstadoCampana,
+    InfluencerInfo,
+    MarcaRef,
+    SolicitudCampana,
+)
 from alpes.commands import CampanaCommand
 from alpes.failures import one_line
 from alpes.idempotency import Escritura
@@ -135,9 +140,9 @@ class CampanaIn(BaseModel):
     )
 
     def comando(self, id_correlacion: str) -> CrearCampana:
-        """The command: the same fields, the amount as a Decimal, brand and influencers as the
-        domain's values."""
-        return CrearCampana(
+        """The command: the campaign asked for, in the domain's values (the same fields, the
+        amount as a Decimal)."""
+        solicitud = SolicitudCampana(
             **self.model_dump(exclude={"presupuesto", "marca", "influencers"}),
             presupuesto=Decimal(str(self.presupuesto)),
             marca=MarcaRef(self.marca.id_marca, self.marca.nombre_marca),
@@ -145,8 +150,8 @@ class CampanaIn(BaseModel):
                 InfluencerInfo(i.nombre, i.plataforma, i.seguidores, i.categoria)
                 for i in self.influencers
             ],
-            id_correlacion=id_correlacion,
         )
+        return CrearCampana(solicitud=solicitud, id_correlacion=id_correlacion)
 
 
 class CancelarIn(BaseModel):

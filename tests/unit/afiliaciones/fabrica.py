@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from afiliaciones_svc.domain.model import Campana, InfluencerInfo, MarcaRef
+from afiliaciones_svc.domain.model import Campana, InfluencerInfo, MarcaRef, SolicitudCampana
 from afiliaciones_svc.domain.saga import Participante
 
 AHORA = datetime(2025, 9, 15, 1, 45, 19, tzinfo=UTC)
@@ -16,31 +17,40 @@ TODOS = tuple(Participante)
 ANA = InfluencerInfo("Ana García", "Instagram", 150000, "Fitness")
 CARLOS = InfluencerInfo("Carlos López", "TikTok", 300000, "Lifestyle")
 
-
-def datos(**cambios: Any) -> dict[str, Any]:
-    """The arguments of ``Campana.crear`` for the seed's example campaign, with ``cambios``."""
-    base: dict[str, Any] = {
-        "id_campana": "c63c598a",
-        "nombre": "Campaña de Verano 2024",
-        "descripcion": "Promoción de productos de verano con influencers",
-        "tipo": "influencer",
-        "fecha_inicio": datetime(2025, 1, 1, tzinfo=UTC),
-        "fecha_fin": datetime(2025, 12, 31, 23, 59, 59, tzinfo=UTC),
-        "presupuesto": Decimal("15000"),
-        "marca": MarcaRef("123e4567", "Nike"),
-        "influencers": [ANA, CARLOS],
-        "ahora": AHORA,
-        "plazo": PLAZO,
-        "id_saga": "saga-1",
-        "id_correlacion": "corr-1",
-    }
-    return base | cambios
+SOLICITUD = SolicitudCampana(
+    nombre="Campaña de Verano 2024",
+    descripcion="Promoción de productos de verano con influencers",
+    tipo="influencer",
+    fecha_inicio=datetime(2025, 1, 1, tzinfo=UTC),
+    fecha_fin=datetime(2025, 12, 31, 23, 59, 59, tzinfo=UTC),
+    presupuesto=Decimal("15000"),
+    marca=MarcaRef("123e4567", "Nike"),
+    influencers=(ANA, CARLOS),
+)
+"""The seed's example campaign."""
 
 
-def creada(**cambios: Any) -> Campana:
+def solicitud(**cambios: Any) -> SolicitudCampana:
+    """The seed's example campaign with ``cambios``."""
+    return replace(SOLICITUD, **cambios)
+
+
+def crear(*, ahora: datetime = AHORA, plazo: timedelta = PLAZO, **cambios: Any) -> Campana:
+    """``Campana.crear`` of the seed's example campaign with ``cambios``, at ``ahora``, with a saga
+    of ``plazo``."""
+    return Campana.crear(
+        solicitud(**cambios),
+        id_campana="c63c598a",
+        ahora=ahora,
+        plazo=plazo,
+        id_saga="saga-1",
+        id_correlacion="corr-1",
+    )
+
+
+def creada() -> Campana:
     """A new campaign with its creation's pending events and timeline already taken."""
-    campana = Campana.crear(**datos(**cambios))
-    return tomada(campana)
+    return tomada(crear())
 
 
 def confirmada() -> Campana:

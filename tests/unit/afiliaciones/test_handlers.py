@@ -4,7 +4,6 @@ timeline), what domain events they publish, and the errors they raise."""
 from __future__ import annotations
 
 import copy
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -28,7 +27,7 @@ from afiliaciones_svc.domain.events import (
     CampanaFinalizada,
     CampanaIniciada,
 )
-from afiliaciones_svc.domain.model import Campana, EstadoCampana, MarcaRef
+from afiliaciones_svc.domain.model import Campana, EstadoCampana
 from afiliaciones_svc.domain.saga import (
     CANCELACION_REENVIADA,
     SAGA_COMPENSADA,
@@ -38,7 +37,7 @@ from afiliaciones_svc.domain.saga import (
     Participante,
     Resultado,
 )
-from tests.unit.afiliaciones.fabrica import ANA, CARLOS
+from tests.unit.afiliaciones.fabrica import solicitud
 from tests.unit.fakes import FakeRepository, FakeUnitOfWork
 
 MARCA, INFLUENCER, TRACKING = Participante
@@ -95,18 +94,8 @@ class FakeAfiliacionesUnitOfWork(FakeUnitOfWork):
 
 
 def pedido(**cambios: Any) -> CrearCampana:
-    base = CrearCampana(
-        nombre="Campaña de Verano 2024",
-        descripcion="Promoción de productos de verano con influencers",
-        tipo="influencer",
-        fecha_inicio=datetime(2025, 1, 1, tzinfo=UTC),
-        fecha_fin=datetime(2025, 12, 31, tzinfo=UTC),
-        presupuesto=Decimal("15000"),
-        marca=MarcaRef("123e4567", "Nike"),
-        influencers=[ANA, CARLOS],
-        id_correlacion="corr-1",
-    )
-    return replace(base, **cambios)
+    """The request to create the seed's example campaign, with ``cambios``."""
+    return CrearCampana(solicitud=solicitud(**cambios), id_correlacion="corr-1")
 
 
 async def creada(uow: FakeAfiliacionesUnitOfWork, plazo: timedelta = PLAZO) -> str:

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from afiliaciones_svc.domain.errors import FueraDeRango, TextoInvalido
-from afiliaciones_svc.domain.model import Campana, InfluencerInfo, MarcaRef
-from tests.unit.afiliaciones.fabrica import datos
+from afiliaciones_svc.domain.model import InfluencerInfo, MarcaRef
+from tests.unit.afiliaciones.fabrica import crear
 
 MINIMA = datetime(1900, 1, 1, tzinfo=UTC)
 MAXIMA = datetime(9999, 12, 30, 23, 59, 59, 999999, tzinfo=UTC)
@@ -22,14 +22,12 @@ def test_a_campaign_at_every_limit_is_created() -> None:
         InfluencerInfo(f"{n:0>200}", "p" * 100, 2**63 - 1 if n == 0 else 0, "c" * 100)
         for n in range(50)
     ]
-    campana = Campana.crear(
-        **datos(
-            fecha_inicio=MINIMA,
-            fecha_fin=MAXIMA,
-            presupuesto=Decimal("999999999999999.9"),
-            marca=MarcaRef("m" * 64, "n" * 200),
-            influencers=influencers,
-        )
+    campana = crear(
+        fecha_inicio=MINIMA,
+        fecha_fin=MAXIMA,
+        presupuesto=Decimal("999999999999999.9"),
+        marca=MarcaRef("m" * 64, "n" * 200),
+        influencers=influencers,
     )
     assert (campana.fecha_inicio, campana.fecha_fin) == (MINIMA, MAXIMA)
     assert campana.marca.id_marca == "m" * 64
@@ -37,9 +35,7 @@ def test_a_campaign_at_every_limit_is_created() -> None:
 
 
 def test_naive_limits_are_read_as_utc() -> None:
-    campana = Campana.crear(
-        **datos(fecha_inicio=MINIMA.replace(tzinfo=None), fecha_fin=MAXIMA.replace(tzinfo=None))
-    )
+    campana = crear(fecha_inicio=MINIMA.replace(tzinfo=None), fecha_fin=MAXIMA.replace(tzinfo=None))
     assert (campana.fecha_inicio, campana.fecha_fin) == (MINIMA, MAXIMA)
 
 
@@ -79,5 +75,5 @@ def test_beyond_a_limit_is_a_typed_validation_error_naming_the_field(
     cambios: dict[str, Any], error: type[Exception], campo: str
 ) -> None:
     with pytest.raises(error) as refused:
-        Campana.crear(**datos(**cambios))
+        crear(**cambios)
     assert campo in str(refused.value), str(refused.value)
