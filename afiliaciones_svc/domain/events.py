@@ -18,7 +18,8 @@ from afiliaciones_svc.domain.values import EstadoCampana, InfluencerInfo, MarcaR
 
 @dataclass(frozen=True, kw_only=True)
 class EventoCampana:
-    """What every campaign event carries."""
+    """What every campaign event carries. An event that says no more is a plain subclass (it
+    stays the dataclass its base is); one that says more is a dataclass itself."""
 
     id_campana: str
     id_saga: str
@@ -43,7 +44,6 @@ class CampanaCreada(EventoCampana):
     plazo_saga: datetime
 
 
-@dataclass(frozen=True, kw_only=True)
 class CampanaConfirmada(EventoCampana):
     """Every participant did its step."""
 
@@ -56,7 +56,6 @@ class CampanaCancelada(EventoCampana):
     origen: OrigenCancelacion
 
 
-@dataclass(frozen=True, kw_only=True)
 class CampanaIniciada(EventoCampana):
     """The confirmed campaign started."""
 
