@@ -40,7 +40,7 @@ from tracking_svc.adapters.orm import (
     metricas_campana,
     metricas_influencer,
 )
-from tracking_svc.application.ports import EventoNuevo
+from tracking_svc.application.ports import EventoNuevo, EventosNuevos
 from tracking_svc.domain import (
     CampanaTracking,
     CodigoTracking,
@@ -353,48 +353,41 @@ class EventoTrackingRepository:
             for row in rows
         }
 
-    async def add(
-        self,
-        eventos: Sequence[EventoNuevo],
-        incrementos: Sequence[Incremento],
-        *,
-        ids_del_cliente: bool = True,
-    ) -> set[UUID]:
-        """Store those of ``eventos`` (distinct ids) whose id is not stored yet and add their
-        ``incrementos`` (one per event, same order; the units follow from each event's type),
-        summed into one increment per campaign and per code: all of it or nothing, atomically.
+    async def add(self, nuevos: EventosNuevos) -> set[UUID]:
+        """Store those of ``nuevos`` whose id is not stored yet and add their increments, summed
+        into one increment per campaign and per code: all of it or nothing, atomically.
         Returns the ids really inserted; the others were already stored (by an earlier or a
         concurrent request) and count nothing.
 
         Without ``ids_del_cliente`` every id was generated here (``uuid4``) and none can be
         stored already: the plain insert with the increments summed in Python is used, which
         costs less than checking every row (the common case, and the bulk benchmark's)."""
-        if not ids_del_cliente:
-            await self._agregar_nuevos(eventos, incrementos)
+        eventos = nuevos.eventos
+        if not nuevos.ids_del_cliente:
+            await self._agregar_nuevos(nuevos)
             return {e.id for e in eventos}
         campanas = sorted({e.id_campana for e in eventos})
         codigos = sorted({(e.id_campana, e.codigo) for e in eventos if e.codigo is not None})
         params = {
             **_parametros(eventos, campanas, codigos),
-            "e_valor": [i.valor_conversiones for i in incrementos],
+            "e_valor": [i.valor_conversiones for i in nuevos.incrementos],
         }
         result = await self._escribir(_AGREGAR_SIN_REPETIR, params)
-        nuevos = set(result.nuevos)
-        escritos = [e for e in eventos if e.id in nuevos]
+        insertados = set(result.nuevos)
+        escritos = [e for e in eventos if e.id in insertados]
         assert (result.campanas, result.codigos) == (
             len({e.id_campana for e in escritos}),
             len({(e.id_campana, e.codigo) for e in escritos if e.codigo is not None}),
         )
-        return nuevos
+        return insertados
 
-    async def _agregar_nuevos(
-        self, eventos: Sequence[EventoNuevo], incrementos: Sequence[Incremento]
-    ) -> None:
-        """Store ``eventos`` and add ``incrementos`` (one per event, same order), summed into
+    async def _agregar_nuevos(self, nuevos: EventosNuevos) -> None:
+        """Store ``nuevos``, none of them stored already, and add their increments, summed into
         one increment per campaign and per code: all of it or nothing, atomically."""
+        eventos = nuevos.eventos
         por_campana: dict[str, list[Any]] = {}
         por_codigo: dict[tuple[str, str], list[Any]] = {}
-        for evento, incremento in zip(eventos, incrementos, strict=True):
+        for evento, incremento in zip(eventos, nuevos.incrementos, strict=True):
             valores = _valores(incremento)
             _sumar(por_campana, evento.id_campana, valores)
             if evento.codigo is not None:

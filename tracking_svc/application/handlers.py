@@ -31,7 +31,7 @@ from tracking_svc.application.commands import (
     RegistrarEvento,
 )
 from tracking_svc.application.errors import CampanaNoEncontrada, EventoRechazado
-from tracking_svc.application.ports import EventoNuevo
+from tracking_svc.application.ports import EventoNuevo, EventosNuevos
 from tracking_svc.domain import (
     CampanaTracking,
     ErrorDominio,
@@ -101,7 +101,11 @@ async def registrar_lotes(
         if not nuevos:
             return [r.registros if isinstance(r, _LoteAceptado) else r for r in resultados]
         insertados = await repo.add(
-            [e for e, _ in nuevos], [i for _, i in nuevos], ids_del_cliente=bool(pedidos)
+            EventosNuevos(
+                eventos=[e for e, _ in nuevos],
+                incrementos=[i for _, i in nuevos],
+                ids_del_cliente=bool(pedidos),
+            )
         )
         ganados = {e.id for e, _ in nuevos} - insertados  # stored first by a concurrent writer
         originales = await repo.eventos(ganados) if ganados else {}

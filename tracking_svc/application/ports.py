@@ -53,6 +53,19 @@ class EventoNuevo:
     fecha_evento: datetime
 
 
+@dataclass(frozen=True, kw_only=True)
+class EventosNuevos:
+    """What one write of ingestion stores: ``eventos`` (distinct ids) and their ``incrementos``
+    (one per event, same order; the units follow from each event's type).
+
+    With ``ids_del_cliente`` some ids are the clients' ``id_evento``, which may be stored
+    already; without it every id was generated here (``uuid4``) and none can be."""
+
+    eventos: Sequence[EventoNuevo]
+    incrementos: Sequence[Incremento]
+    ids_del_cliente: bool = True
+
+
 class EventosTracking(Protocol):
     """The event log and the counters, for ingestion."""
 
@@ -65,17 +78,10 @@ class EventosTracking(Protocol):
     async def eventos(self, ids: Collection[UUID]) -> dict[UUID, EventoNuevo]:
         """The stored events among ``ids``, by id (a new dict, the caller's to extend)."""
 
-    async def add(
-        self,
-        eventos: Sequence[EventoNuevo],
-        incrementos: Sequence[Incremento],
-        *,
-        ids_del_cliente: bool = True,
-    ) -> set[UUID]:
-        """Store those of ``eventos`` (distinct ids) whose id is not stored yet and add their
-        ``incrementos`` (one per event, same order), all of it or nothing, atomically. The ids
-        really inserted; the others were stored already and count nothing. Without
-        ``ids_del_cliente`` every id was generated here and none can be stored already."""
+    async def add(self, nuevos: EventosNuevos) -> set[UUID]:
+        """Store those of ``nuevos`` whose id is not stored yet and add their increments, all of
+        it or nothing, atomically. The ids really inserted; the others were stored already and
+        count nothing."""
 
 
 AbrirEventos = Callable[[], AbstractAsyncContextManager[EventosTracking]]

@@ -4,7 +4,7 @@ work), and what ingestion stores, counts and answers (a fake of its storage)."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Mapping
 from contextlib import asynccontextmanager
 from decimal import Decimal
 from uuid import UUID, uuid4
@@ -25,7 +25,7 @@ from tracking_svc.application.commands import (
 )
 from tracking_svc.application.errors import CampanaNoEncontrada, EventoRechazado
 from tracking_svc.application.handlers import Registro
-from tracking_svc.application.ports import AbrirEventos, EventoNuevo
+from tracking_svc.application.ports import AbrirEventos, EventoNuevo, EventosNuevos
 from tracking_svc.domain import (
     MOTIVO_FINALIZADA,
     CampanaNoActiva,
@@ -210,20 +210,14 @@ class FakeEventos:
     async def eventos(self, ids: Collection[UUID]) -> dict[UUID, EventoNuevo]:
         return {i: self.guardados[i] for i in ids if i in self.guardados}
 
-    async def add(
-        self,
-        eventos: Sequence[EventoNuevo],
-        incrementos: Sequence[Incremento],
-        *,
-        ids_del_cliente: bool = True,
-    ) -> set[UUID]:
+    async def add(self, nuevos: EventosNuevos) -> set[UUID]:
         self.escrituras += 1
         if self.pierde_escrituras:
             return set()
         self.antes_de_escribir()
-        assert ids_del_cliente or not any(e.id in self.guardados for e in eventos)
+        assert nuevos.ids_del_cliente or not any(e.id in self.guardados for e in nuevos.eventos)
         insertados: set[UUID] = set()
-        for evento, incremento in zip(eventos, incrementos, strict=True):
+        for evento, incremento in zip(nuevos.eventos, nuevos.incrementos, strict=True):
             if evento.id in self.guardados:
                 continue
             self.guardados[evento.id] = evento
