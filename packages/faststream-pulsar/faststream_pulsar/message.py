@@ -20,9 +20,12 @@ from __future__ import annotations
 import sys
 import time
 from datetime import UTC, datetime
-from typing import Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from faststream.message import StreamMessage
+
+if TYPE_CHECKING:
+    from faststream_pulsar.subscriber.usecase import PulsarSubscriber
 
 CORRELATION_ID = "correlation_id"
 REPLY_TO = "reply_to"
@@ -96,32 +99,15 @@ class RawMessage(Protocol):
     def publish_timestamp(self) -> int: ...
 
 
-class Acknowledger(Protocol):
-    """What a subscriber does with a message when FastStream settles it."""
-
-    async def ack(self, raw: Any) -> None: ...
-    async def nack(
-        self, raw: Any, error: BaseException | None = None, delivered_at: datetime | None = None
-    ) -> None: ...
-    async def dead_letter(
-        self,
-        raw: Any,
-        reason: str,
-        *,
-        first_failure: datetime | None = None,
-        attempts: int = 1,
-        delivered_at: datetime | None = None,
-    ) -> None: ...
-
-
 class PulsarMessage(StreamMessage[Any]):
-    """A received Pulsar message; ``raw_message`` is the ``pulsar.Message``."""
+    """A received Pulsar message; ``raw_message`` is the ``pulsar.Message``, and ``subscriber``
+    the one that received it, which settles it (None: a reply to a request, which nothing settles)."""
 
-    __slots__ = ("_acknowledger", "_delivered", "error")
+    __slots__ = ("_delivered", "_subscriber", "error")
 
-    def __init__(self, *args: Any, acknowledger: Acknowledger | None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, subscriber: PulsarSubscriber | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._acknowledger = acknowledger
+        self._subscriber = subscriber
         self.error: BaseException | None = None  # the handler's failure, if any
         self._delivered = time.time()
 
@@ -145,15 +131,15 @@ class PulsarMessage(StreamMessage[Any]):
         return int(self.raw_message.redelivery_count())
 
     async def ack(self) -> None:
-        if self.committed is None and self._acknowledger is not None:
-            await self._acknowledger.ack(self.raw_message)
+        if self.committed is None and self._subscriber is not None:
+            await self._subscriber.ack(self.raw_message)
         await super().ack()
 
     async def nack(self) -> None:
-        if self.committed is None and self._acknowledger is not None:
+        if self.committed is None and self._subscriber is not None:
             # FastStream nacks from inside the failed handler's exception handling
             error = self.error or sys.exc_info()[1]
-            await self._acknowledger.nack(self.raw_message, error, self.delivered_at)
+            await self._subscriber.nack(self.raw_message, error, self.delivered_at)
         await super().nack()
 
     async def reject(
@@ -169,8 +155,8 @@ class PulsarMessage(StreamMessage[Any]):
         attempts it made during this delivery; the dead-lettered copy then carries the
         earliest known failure and the attempts of every delivery added up.
         """
-        if self.committed is None and self._acknowledger is not None:
-            await self._acknowledger.dead_letter(
+        if self.committed is None and self._subscriber is not None:
+            await self._subscriber.dead_letter(
                 self.raw_message,
                 reason,
                 first_failure=first_failure,

@@ -13,7 +13,6 @@ from .message import (
     CORRELATION_ID,
     MESSAGE_ID,
     REPLY_TO,
-    Acknowledger,
     DeadLetterProperty,
     PulsarMessage,
     RawMessage,
@@ -24,16 +23,18 @@ if TYPE_CHECKING:
 
     from faststream._internal.basic_types import DecodedMessage
 
+    from .subscriber.usecase import PulsarSubscriber
+
 logger = logging.getLogger("faststream_pulsar")
 
 
 class PulsarParser:
     """Turns a raw message into a :class:`PulsarMessage` bound to its subscriber."""
 
-    __slots__ = ("_acknowledger",)
+    __slots__ = ("_subscriber",)
 
-    def __init__(self, acknowledger: Acknowledger | None) -> None:
-        self._acknowledger = acknowledger
+    def __init__(self, subscriber: PulsarSubscriber | None) -> None:
+        self._subscriber = subscriber
 
     async def parse_message(self, raw: RawMessage) -> PulsarMessage:
         props = raw.properties()
@@ -45,7 +46,7 @@ class PulsarParser:
             content_type=props.get(CONTENT_TYPE),
             correlation_id=props.get(CORRELATION_ID),
             message_id=props.get(MESSAGE_ID) or str(raw.message_id()),
-            acknowledger=self._acknowledger,
+            subscriber=self._subscriber,
         )
 
     @staticmethod
