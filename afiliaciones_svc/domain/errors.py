@@ -1,6 +1,8 @@
 """Typed domain errors. Each carries its data and a message fit for the API's ``detail``.
 
 ``ErrorValidacion``: the request is invalid (HTTP 422); nothing was stored, no saga started.
+``FueraDeLimites``: one of them, a value outside its limits; its kinds share its data (the
+field, the value, the limits) and differ in what they say.
 ``TransicionInvalida``: the campaign is not in a state that allows the action (HTTP 409); it
 carries ``estado_actual`` so the answer can show it.
 """
@@ -9,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 
 from afiliaciones_svc.domain.values import EstadoCampana, TipoCampana
 from alpes.seedwork import DomainError
@@ -28,10 +29,45 @@ class ErrorValidacion(ErrorDominio):
 
 
 @dataclass(eq=False)
-class PresupuestoNoPositivo(
-    ErrorValidacion, template="El presupuesto debe ser mayor que cero; se recibió {presupuesto}."
+class FueraDeLimites(ErrorValidacion):
+    """A value of the request outside its limits: ``campo`` names it, ``valor`` is what came,
+    ``minimo`` and ``maximo`` are the limits. Each kind says it in its own template."""
+
+    campo: str
+    valor: object
+    minimo: object
+    maximo: object
+
+
+class FueraDeRango(
+    FueraDeLimites, template="{campo} debe estar entre {minimo} y {maximo}; se recibió {valor}."
 ):
-    presupuesto: Decimal
+    """A value outside what the platform supports (dates, amounts, counts)."""
+
+
+class PresupuestoNoPositivo(
+    FueraDeLimites, template="El presupuesto debe ser mayor que cero; se recibió {valor}."
+):
+    """A budget of zero or less (or not a number)."""
+
+
+class TextoInvalido(
+    FueraDeLimites, template="{campo} debe tener entre {minimo} y {maximo} caracteres."
+):
+    """A text too short or too long (its length counted without surrounding spaces)."""
+
+
+class DemasiadosInfluencers(
+    FueraDeLimites,
+    template="Una campaña admite hasta {maximo} influencers; se pidieron {valor}.",
+):
+    """More influencers than a campaign admits."""
+
+
+class SeguidoresNegativos(
+    FueraDeLimites, template="{campo} no puede ser negativo; se recibió {valor}."
+):
+    """An influencer's followers below zero."""
 
 
 @dataclass(eq=False)
@@ -52,50 +88,11 @@ class TipoInvalido(
 
 
 @dataclass(eq=False)
-class TextoInvalido(
-    ErrorValidacion, template="{campo} debe tener entre {minimo} y {maximo} caracteres."
-):
-    campo: str
-    minimo: int
-    maximo: int
-
-
-@dataclass(eq=False)
-class DemasiadosInfluencers(
-    ErrorValidacion,
-    template="Una campaña admite hasta {maximo} influencers; se pidieron {cantidad}.",
-):
-    cantidad: int
-    maximo: int
-
-
-@dataclass(eq=False)
-class SeguidoresNegativos(
-    ErrorValidacion,
-    template="seguidores de {nombre!r} no puede ser negativo; se recibió {seguidores}.",
-):
-    nombre: str
-    seguidores: int
-
-
-@dataclass(eq=False)
 class InfluencerDuplicado(
     ErrorValidacion, template="El influencer {nombre!r} en {plataforma!r} aparece más de una vez."
 ):
     nombre: str
     plataforma: str
-
-
-@dataclass(eq=False)
-class FueraDeRango(
-    ErrorValidacion, template="{campo} debe estar entre {minimo} y {maximo}; se recibió {valor}."
-):
-    """A value outside what the platform supports (dates, amounts, counts)."""
-
-    campo: str
-    valor: object
-    minimo: object
-    maximo: object
 
 
 @dataclass(eq=False)

@@ -57,22 +57,17 @@ class TipoConocido(BusinessRule):
 
 
 @dataclass(frozen=True)
-class PresupuestoPositivo(BusinessRule):
+class PresupuestoEnRango(BusinessRule):
+    """``presupuesto`` is a finite amount above zero and below ``PRESUPUESTO_TOPE``."""
+
     presupuesto: Decimal
 
     def violation(self) -> ErrorDominio | None:
+        limites = ("presupuesto", self.presupuesto, 0, PRESUPUESTO_TOPE)
         if not (self.presupuesto.is_finite() and self.presupuesto > 0):
-            return PresupuestoNoPositivo(self.presupuesto)
-        return None
-
-
-@dataclass(frozen=True)
-class PresupuestoBajoTope(BusinessRule):
-    presupuesto: Decimal
-
-    def violation(self) -> ErrorDominio | None:
+            return PresupuestoNoPositivo(*limites)
         if not self.presupuesto < PRESUPUESTO_TOPE:
-            return FueraDeRango("presupuesto", self.presupuesto, 0, PRESUPUESTO_TOPE)
+            return FueraDeRango(*limites)
         return None
 
 
@@ -111,7 +106,7 @@ class TextoConLargo(BusinessRule):
 
     def violation(self) -> ErrorDominio | None:
         if not self.minimo <= len(self.texto.strip()) <= self.maximo:
-            return TextoInvalido(self.campo, self.minimo, self.maximo)
+            return TextoInvalido(self.campo, self.texto, self.minimo, self.maximo)
         return None
 
 
@@ -121,24 +116,23 @@ class InfluencersLimitados(BusinessRule):
 
     def violation(self) -> ErrorDominio | None:
         if self.cantidad > MAXIMO_INFLUENCERS:
-            return DemasiadosInfluencers(self.cantidad, MAXIMO_INFLUENCERS)
+            return DemasiadosInfluencers("influencers", self.cantidad, 0, MAXIMO_INFLUENCERS)
         return None
 
 
 @dataclass(frozen=True)
-class SeguidoresNoNegativos(BusinessRule):
+class SeguidoresEnRango(BusinessRule):
+    """An influencer's ``seguidores`` lie in [0, ``SEGUIDORES_MAXIMO``]."""
+
     influencer: InfluencerInfo
 
     def violation(self) -> ErrorDominio | None:
-        if self.influencer.seguidores < 0:
-            return SeguidoresNegativos(self.influencer.nombre, self.influencer.seguidores)
-        if self.influencer.seguidores > SEGUIDORES_MAXIMO:
-            return FueraDeRango(
-                f"seguidores de {self.influencer.nombre!r}",
-                self.influencer.seguidores,
-                0,
-                SEGUIDORES_MAXIMO,
-            )
+        seguidores = self.influencer.seguidores
+        limites = (f"seguidores de {self.influencer.nombre!r}", seguidores, 0, SEGUIDORES_MAXIMO)
+        if seguidores < 0:
+            return SeguidoresNegativos(*limites)
+        if seguidores > SEGUIDORES_MAXIMO:
+            return FueraDeRango(*limites)
         return None
 
 
@@ -168,8 +162,7 @@ def reglas_de_campana(solicitud: SolicitudCampana) -> Iterator[BusinessRule]:
     yield FechaSoportada("fecha_inicio", solicitud.fecha_inicio)
     yield FechaSoportada("fecha_fin", solicitud.fecha_fin)
     yield FechaFinPosteriorAInicio(solicitud.fecha_inicio, solicitud.fecha_fin)
-    yield PresupuestoPositivo(solicitud.presupuesto)
-    yield PresupuestoBajoTope(solicitud.presupuesto)
+    yield PresupuestoEnRango(solicitud.presupuesto)
     marca, influencers = solicitud.marca, solicitud.influencers
     yield TextoConLargo("marca.id_marca", marca.id_marca, maximo=LARGO_MAXIMO_ID_MARCA)
     yield TextoConLargo("marca.nombre_marca", marca.nombre_marca)
@@ -187,5 +180,5 @@ def reglas_de_campana(solicitud: SolicitudCampana) -> Iterator[BusinessRule]:
             minimo=0,
             maximo=LARGO_MAXIMO_CATEGORIA,
         )
-        yield SeguidoresNoNegativos(influencer)
+        yield SeguidoresEnRango(influencer)
     yield InfluencersSinRepetir(influencers)
