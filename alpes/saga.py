@@ -24,6 +24,15 @@ FAILURES: dict[c.Context, type[c.IntegrationEvent]] = {
 }
 """Each participant's failure: the others compensate it as they would a cancellation."""
 
+Cancellation = (
+    c.CampanaCancelada
+    | c.ReservaPresupuestoRechazada
+    | c.AsignacionInfluencersRechazada
+    | c.HabilitacionTrackingRechazada
+)
+"""What runs a participant's ``cancelled`` reaction: the campaign's cancellation, or another
+participant's failure (one of :data:`FAILURES`); each names its campaign and says why."""
+
 
 def participant_reactions(
     participant: c.Context,

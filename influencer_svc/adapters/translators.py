@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contracts as c
 from alpes.db import Cause
-from alpes.saga import reply_envelope
+from alpes.saga import Cancellation, reply_envelope
 from influencer_svc import domain
 from influencer_svc.application.commands import (
     AsignarInfluencers,
@@ -48,9 +48,7 @@ def rechazar_por_fallo_tecnico(
     )
 
 
-def liberar(
-    event: c.CampanaCancelada | c.ReservaPresupuestoRechazada | c.HabilitacionTrackingRechazada,
-) -> LiberarInfluencers:
+def liberar(event: Cancellation) -> LiberarInfluencers:
     return LiberarInfluencers(id_campana=event.id_campana, motivo=event.motivo)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import contracts as c
 from alpes.db import Cause
-from alpes.saga import reply_envelope
+from alpes.saga import Cancellation, reply_envelope
 from tracking_svc.application.commands import (
     CerrarTracking,
     DeshabilitarTracking,
@@ -87,9 +87,7 @@ def habilitar(evento: c.CampanaCreada) -> HabilitarTracking:
     )
 
 
-def deshabilitar(
-    evento: c.CampanaCancelada | c.ReservaPresupuestoRechazada | c.AsignacionInfluencersRechazada,
-) -> DeshabilitarTracking:
+def deshabilitar(evento: Cancellation) -> DeshabilitarTracking:
     """Another participant's failure compensates like a cancellation, with its reason."""
     return DeshabilitarTracking(id_campana=evento.id_campana, motivo=evento.motivo)
 
