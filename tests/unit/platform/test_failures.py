@@ -8,7 +8,7 @@ import itertools
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 from unittest.mock import AsyncMock
 
@@ -51,12 +51,35 @@ def _sqlstates(exc: BaseException) -> set[str]:
     return found
 
 
+def _assert_classified(error: BaseException, sqlstate: str, failure: Failure) -> None:
+    """``error`` names ``sqlstate`` (anywhere in its chain) and is classified as ``failure``."""
+    assert sqlstate in _sqlstates(error), repr(error)
+    assert POLICY.classify(error) is failure
+
+
+async def _run_on_each(connections: Sequence[AsyncConnection], *statements: str) -> None:
+    """Run ``statements``, in order, on each of ``connections`` in turn."""
+    for conn in connections:
+        for statement in statements:
+            await conn.execute(text(statement))
+
+
 async def _raised(operation: Callable[[], Awaitable[Any]]) -> BaseException:
     try:
         await operation()
     except Exception as exc:
         return exc
     raise AssertionError("the operation did not fail")
+
+
+async def _connection_error(engine: AsyncEngine) -> BaseException:
+    """What opening a connection of ``engine`` raises."""
+
+    async def connect() -> None:
+        async with engine.connect():
+            pass
+
+    return await _raised(connect)
 
 
 @pytest.fixture
@@ -86,18 +109,12 @@ async def test_a_database_refusing_connections_is_transient(
     postgres.psql(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false;')
     eng = create_async_engine(postgres.url(database))
     try:
-
-        async def connect() -> None:
-            async with eng.connect():
-                pass
-
-        error = await _raised(connect)
+        error = await _connection_error(eng)
     finally:
         await eng.dispose()
         postgres.psql(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true;')
 
-    assert "55000" in _sqlstates(error), repr(error)
-    assert POLICY.classify(error) is Failure.TRANSIENT
+    _assert_classified(error, "55000", Failure.TRANSIENT)
 
 
 async def test_a_terminated_backend_is_transient(engine: AsyncEngine) -> None:
@@ -118,9 +135,11 @@ async def test_a_terminated_backend_is_transient(engine: AsyncEngine) -> None:
 
 async def test_a_serialization_failure_is_transient(engine: AsyncEngine) -> None:
     async with engine.connect() as first, engine.connect() as second:
-        for conn in (first, second):
-            await conn.execute(text("BEGIN ISOLATION LEVEL SERIALIZABLE"))
-            await conn.execute(text("SELECT saldo FROM cuenta WHERE id = 1"))
+        await _run_on_each(
+            (first, second),
+            "BEGIN ISOLATION LEVEL SERIALIZABLE",
+            "SELECT saldo FROM cuenta WHERE id = 1",
+        )
         await first.execute(text("UPDATE cuenta SET saldo = saldo - 10 WHERE id = 1"))
         await first.commit()
         error = await _raised(
@@ -128,14 +147,12 @@ async def test_a_serialization_failure_is_transient(engine: AsyncEngine) -> None
         )
         await second.rollback()
 
-    assert "40001" in _sqlstates(error), repr(error)
-    assert POLICY.classify(error) is Failure.TRANSIENT
+    _assert_classified(error, "40001", Failure.TRANSIENT)
 
 
 async def test_a_deadlock_is_transient(engine: AsyncEngine) -> None:
     async with engine.connect() as first, engine.connect() as second:
-        for conn in (first, second):
-            await conn.execute(text("SET deadlock_timeout = '100ms'"))
+        await _run_on_each((first, second), "SET deadlock_timeout = '100ms'")
         await first.execute(text("UPDATE cuenta SET saldo = 0 WHERE id = 1"))
         await second.execute(text("UPDATE cuenta SET saldo = 0 WHERE id = 2"))
 
@@ -153,8 +170,7 @@ async def test_a_deadlock_is_transient(engine: AsyncEngine) -> None:
         await second.rollback()
 
     [error] = [e for e in outcomes if e is not None]
-    assert "40P01" in _sqlstates(error), repr(error)
-    assert POLICY.classify(error) is Failure.TRANSIENT
+    _assert_classified(error, "40P01", Failure.TRANSIENT)
 
 
 async def test_a_lock_wait_past_lock_timeout_is_transient(engine: AsyncEngine) -> None:
@@ -167,8 +183,7 @@ async def test_a_lock_wait_past_lock_timeout_is_transient(engine: AsyncEngine) -
         await waiter.rollback()
         await holder.rollback()
 
-    assert "55P03" in _sqlstates(error), repr(error)
-    assert POLICY.classify(error) is Failure.TRANSIENT
+    _assert_classified(error, "55P03", Failure.TRANSIENT)
 
 
 async def test_no_connection_from_the_pool_in_time_is_transient(
@@ -178,12 +193,7 @@ async def test_no_connection_from_the_pool_in_time_is_transient(
     try:
         async with eng.connect() as held:
             await held.execute(text("SELECT 1"))
-
-            async def another() -> None:
-                async with eng.connect():
-                    pass
-
-            error = await _raised(another)
+            error = await _connection_error(eng)  # another one
     finally:
         await eng.dispose()
 
@@ -214,8 +224,7 @@ async def test_an_integrity_violation_is_permanent(engine: AsyncEngine) -> None:
         await conn.rollback()
 
     assert isinstance(error, sqlalchemy.exc.IntegrityError), repr(error)
-    assert "23505" in _sqlstates(error)
-    assert POLICY.classify(error) is Failure.PERMANENT
+    _assert_classified(error, "23505", Failure.PERMANENT)
 
 
 async def test_data_the_database_cannot_store_is_permanent(engine: AsyncEngine) -> None:
@@ -223,8 +232,7 @@ async def test_data_the_database_cannot_store_is_permanent(engine: AsyncEngine) 
         error = await _raised(lambda: conn.execute(text("INSERT INTO marca VALUES (1, 'Adidas')")))
         await conn.rollback()
 
-    assert "22001" in _sqlstates(error), repr(error)
-    assert POLICY.classify(error) is Failure.PERMANENT
+    _assert_classified(error, "22001", Failure.PERMANENT)
 
 
 def test_a_domain_error_is_permanent_when_the_service_says_so() -> None:
