@@ -56,3 +56,10 @@ class FakeRepository(Generic[A]):
         stored.eventos.clear()
         self.rows[self._key(aggregate)] = stored
         self._collect(aggregate)
+
+
+class FakePasos(FakeRepository[A]):
+    """A saga participant's steps (``alpes.ports.Pasos``), by campaign."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        super().__init__(uow, lambda paso: paso.id_campana)

@@ -28,7 +28,7 @@ from influencer_svc.domain import (
     InfluencersLiberados,
     InfluencerSolicitado,
 )
-from tests.unit.fakes import FakeRepository, FakeUnitOfWork
+from tests.unit.fakes import FakePasos, FakeUnitOfWork
 
 
 class FakeInfluencers:
@@ -96,7 +96,7 @@ class FakeInfluencerUnitOfWork(FakeUnitOfWork):
     def __init__(self) -> None:
         super().__init__()
         self.influencers = FakeInfluencers(self)
-        self.asignaciones = FakeRepository[AsignacionCampana](self, lambda a: a.id_campana)
+        self.asignaciones = FakePasos[AsignacionCampana](self)
 
 
 def pedido(nombre: str, plataforma: str = "IG") -> InfluencerSolicitado:

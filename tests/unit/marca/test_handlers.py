@@ -16,14 +16,14 @@ from marca_svc.domain import (
     ReservaPresupuesto,
     ReservaPresupuestoRechazada,
 )
-from tests.unit.fakes import FakeRepository, FakeUnitOfWork
+from tests.unit.fakes import FakePasos, FakeRepository, FakeUnitOfWork
 
 
 class FakeMarcaUnitOfWork(FakeUnitOfWork):
     def __init__(self) -> None:
         super().__init__()
         self.marcas = FakeRepository[Marca](self, lambda m: m.id_marca)
-        self.reservas = FakeRepository[ReservaPresupuesto](self, lambda r: r.id_campana)
+        self.reservas = FakePasos[ReservaPresupuesto](self)
 
 
 def reservar(id_campana: str = "c-1", monto: str = "600") -> commands.ReservarPresupuesto:

@@ -13,7 +13,7 @@ import pytest
 
 import contracts as c
 from tests.helpers import envoltura
-from tests.unit.fakes import FakeRepository, FakeUnitOfWork
+from tests.unit.fakes import FakePasos, FakeUnitOfWork
 from tracking_svc.adapters import translators
 from tracking_svc.application import handlers
 from tracking_svc.application.commands import (
@@ -48,7 +48,7 @@ from tracking_svc.entrypoints import subscribers
 class FakeTrackingUnitOfWork(FakeUnitOfWork):
     def __init__(self) -> None:
         super().__init__()
-        self.campanas = FakeRepository[CampanaTracking](self, lambda c: c.id_campana)
+        self.campanas = FakePasos[CampanaTracking](self)
 
 
 ANA = InfluencerATrackear(id_influencer="i-1", nombre="Ana", plataforma="Instagram")
