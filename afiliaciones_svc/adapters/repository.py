@@ -12,6 +12,7 @@ commits. ``save`` of a campaign with nothing pending stores nothing (see ``save`
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -124,7 +125,7 @@ def _columnas(campana: Campana) -> dict[str, Any]:
         "presupuesto": campana.presupuesto,
         "id_marca": campana.marca.id_marca,
         "nombre_marca": campana.marca.nombre_marca,
-        "influencers": [_influencer_json(i) for i in campana.influencers],
+        "influencers": [asdict(i) for i in campana.influencers],  # InfluencerInfo(**i) again
         "id_saga": campana.id_saga,
         "id_correlacion": campana.id_correlacion,
         "plazo_saga": campana.plazo_saga,
@@ -168,16 +169,6 @@ def _campana(row: Any) -> Campana:
         revisar_en=row["revisar_en"],
         version=row["version"],
     )
-
-
-def _influencer_json(influencer: InfluencerInfo) -> dict[str, Any]:
-    return {
-        "nombre": influencer.nombre,
-        "plataforma": influencer.plataforma,
-        "seguidores": influencer.seguidores,
-        "categoria": influencer.categoria,
-        "id_influencer": influencer.id_influencer,
-    }
 
 
 def _nombres(participantes: frozenset[Participante]) -> list[str]:

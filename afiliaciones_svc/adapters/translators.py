@@ -2,12 +2,14 @@
 
 Outgoing: a domain event becomes its ``contracts.afiliaciones`` event, with a new ``id_evento``
 (the consumers' inbox key), ``presupuesto`` as a float and ``tipo``/``estado``/``origen`` as
-strings. Incoming: a participant's outcome event becomes a ``RegistrarResultado`` command.
+strings; an ``InfluencerInfo`` has the fields of its record, ``InfluencerCampana``. Incoming:
+a participant's outcome event becomes a ``RegistrarResultado`` command.
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from functools import singledispatch
 from typing import Any
 
@@ -70,16 +72,7 @@ def _(evento: d.CampanaCreada, **envoltura: Any) -> c.IntegrationEvent:
         marca=c.MarcaCampana(
             id_marca=evento.marca.id_marca, nombre_marca=evento.marca.nombre_marca
         ),
-        influencers=[
-            c.InfluencerCampana(
-                id_influencer=i.id_influencer,
-                nombre=i.nombre,
-                plataforma=i.plataforma,
-                seguidores=i.seguidores,
-                categoria=i.categoria,
-            )
-            for i in evento.influencers
-        ],
+        influencers=[c.InfluencerCampana(**asdict(i)) for i in evento.influencers],
         plazo_saga=evento.plazo_saga,
     )
 
