@@ -11,6 +11,10 @@ A business rule is a small object named by what must hold; ``violation()`` says 
 it (the domain error to raise) or ``None``. Aggregates check their rules with
 :func:`check_rule` (one) or :func:`check_rules` (in order, the first broken one raises).
 
+A participant of the campaign saga (marca, influencer, tracking) keeps what it did for each
+campaign as a :class:`PasoDeSaga`: the saga's rules for it are stated there once (docs/saga.md),
+and each participant says only what it holds and how it names its states (:class:`EstadosDePaso`).
+
 A use case works through a :class:`UnitOfWork`: the service's repositories, one transaction,
 and the domain events of every aggregate a repository stored, collected in the order they
 were stored and published (to the outbox) when the work commits. A service's application
@@ -22,11 +26,19 @@ from __future__ import annotations
 
 import abc
 import dataclasses
-from collections.abc import Iterable
+import enum
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any, ClassVar, Generic, Protocol, TypeVar
+from typing import Any, ClassVar, Concatenate, Generic, ParamSpec, Protocol, Self, TypeVar
 
 Evento = TypeVar("Evento")
+Estado = TypeVar("Estado", bound=enum.StrEnum)
+Tenedor = TypeVar("Tenedor")
+Paso = TypeVar("Paso")
+Datos = ParamSpec("Datos")
+
+MOTIVO_FINALIZADA = "campana finalizada"
+"""Why a participant's step ends when its campaign finishes."""
 
 
 class Aggregate(Protocol):
@@ -62,6 +74,155 @@ class PasoRechazado(EventoDePaso):
 
     motivo: str
     tecnico: bool
+
+
+@dataclasses.dataclass
+class EstadosDePaso(Generic[Estado]):
+    """The states of a participant's step (:class:`PasoDeSaga`), by what they mean to the saga.
+
+    A participant names three its own way: ``retiene`` (it holds something for the campaign:
+    the only state that is not final), ``liberado`` (compensated: it gave back what it held)
+    and ``finalizado`` (the campaign finished). The other two are its enum's members
+    ``rechazada`` (its step was refused, or failed) and ``cancelada_antes`` (a tombstone: the
+    cancellation came before ``CampanaCreada``), named alike by every participant.
+    """
+
+    retiene: Estado
+    liberado: Estado
+    finalizado: Estado
+    rechazado: Estado = dataclasses.field(init=False)
+    cancelado_antes: Estado = dataclasses.field(init=False)
+
+    def __post_init__(self) -> None:
+        estados = type(self.retiene)
+        self.rechazado = estados("rechazada")
+        self.cancelado_antes = estados("cancelada_antes")
+
+
+@dataclasses.dataclass(eq=False, kw_only=True)
+class PasoDeSaga(AggregateRoot[Evento], abc.ABC, Generic[Estado, Evento, Tenedor]):
+    """What a participant of the campaign saga did for one campaign (its step), keyed by
+    ``id_campana``, and the saga's rules for it (docs/saga.md):
+
+    - the first outcome stands: a stored step means ``CampanaCreada``, or its technical
+      failure, has nothing left to do (:func:`first_outcome_stands`);
+    - a cancellation, or another participant's failure, makes the step give back what it
+      holds, once (``compensar``); before ``CampanaCreada`` it leaves a tombstone
+      (``cancelada_antes``) that publishes an empty release, and that the late
+      ``CampanaCreada`` finds;
+    - ``CampanaFinalizada`` ends the hold (``finalizar``) and leaves no tombstone.
+
+    A participant says how it names its states (``estados``) and what it holds: how it gives it
+    back (``_devolver``, to a ``Tenedor``: the brand, the influencers; tracking holds its codes
+    itself) and the events that say so (``_liberado``, ``_finalizado``, ``_rechazo``). Its own
+    fields need defaults: a step that holds nothing has only those given to it.
+    """
+
+    estados: ClassVar[EstadosDePaso[Any]]
+
+    id_campana: str
+    estado: Estado
+    motivo: str | None = None
+
+    # --- the saga's events ---
+
+    @classmethod
+    def when_campana_cancelada(
+        cls, paso: Self | None, id_campana: str, motivo: str, tenedor: Tenedor | None = None
+    ) -> Self:
+        """Give back what the step holds, once (``tenedor`` is needed only while it
+        ``retiene``); before ``CampanaCreada``, leave a tombstone. A refused, released,
+        finished or tombstoned step does nothing more."""
+        if paso is None:
+            return cls.cancelada_antes(id_campana, motivo)
+        paso.compensar(motivo, tenedor)
+        return paso
+
+    @classmethod
+    def when_campana_finalizada(cls, paso: Self | None, tenedor: Tenedor | None = None) -> None:
+        """The campaign finished: the step ends its hold. Of a campaign never seen, nothing is
+        stored: unlike a cancellation, a finalization leaves no tombstone."""
+        if paso is not None:
+            paso.finalizar(tenedor)
+
+    # --- the states ---
+
+    @classmethod
+    def cancelada_antes(cls, id_campana: str, motivo: str) -> Self:
+        """Tombstone: cancelled before ``CampanaCreada``; publishes an empty release once."""
+        paso = cls(id_campana=id_campana, estado=cls.estados.cancelado_antes, motivo=motivo)
+        paso.eventos.append(paso._liberado(motivo))
+        return paso
+
+    @classmethod
+    def rechazada(cls, id_campana: str, motivo: str, *, tecnico: bool, **suyo: Any) -> Self:
+        """The step was refused by a business rule, or (``tecnico``) kept failing: final, it
+        holds nothing and publishes its rejection once."""
+        paso = cls(id_campana=id_campana, estado=cls.estados.rechazado, motivo=motivo, **suyo)
+        paso.eventos.append(paso._rechazo(motivo, tecnico))
+        return paso
+
+    @property
+    def retiene(self) -> bool:
+        """True while the step holds something for the campaign: only then does a release
+        need the ``Tenedor`` (the adapter loads it)."""
+        return bool(self.estado == self.estados.retiene)  # ``estados`` is typed per participant
+
+    def compensar(self, motivo: str, tenedor: Tenedor | None = None) -> None:
+        """Give back what the step holds and publish it. No-op unless it ``retiene``."""
+        if self.retiene:
+            self._devolver(tenedor)
+            self._pasar_a(self.estados.liberado, motivo, self._liberado(motivo))
+
+    def finalizar(self, tenedor: Tenedor | None = None) -> None:
+        """The campaign finished: end the hold and publish it. No-op unless it ``retiene``."""
+        if self.retiene:
+            self._cerrar(tenedor)
+            self._pasar_a(self.estados.finalizado, MOTIVO_FINALIZADA, self._finalizado())
+
+    def _pasar_a(self, estado: Estado, motivo: str, evento: Evento) -> None:
+        self.estado = estado
+        self.motivo = motivo
+        self.version += 1
+        self.eventos.append(evento)
+
+    # --- what the participant holds ---
+
+    @abc.abstractmethod
+    def _devolver(self, tenedor: Tenedor | None) -> None:
+        """Give back what the step holds (to ``tenedor``)."""
+
+    def _cerrar(self, tenedor: Tenedor | None) -> None:
+        """What the campaign's end does to what the step holds: it gives it back."""
+        self._devolver(tenedor)
+
+    @abc.abstractmethod
+    def _liberado(self, motivo: str) -> Evento:
+        """The event of a release (empty for a tombstone)."""
+
+    def _finalizado(self) -> Evento:
+        """The event of the campaign's end: a release, ``MOTIVO_FINALIZADA``."""
+        return self._liberado(MOTIVO_FINALIZADA)
+
+    @abc.abstractmethod
+    def _rechazo(self, motivo: str, tecnico: bool) -> Evento:
+        """The participant's ``PasoRechazado``."""
+
+
+def first_outcome_stands(
+    create: Callable[Datos, Paso],
+) -> Callable[Concatenate[Paso | None, Datos], Paso]:
+    """A participant's reaction that creates its step for a campaign with ``create`` (its
+    outcome of ``CampanaCreada``, or the technical failure of it), unless the campaign has a
+    stored step: then the first outcome stands (a duplicate, a cancellation seen first, an
+    outcome the failure came after) and the stored step is the answer, unchanged."""
+
+    def reaction(stored: Paso | None, /, *args: Datos.args, **kwargs: Datos.kwargs) -> Paso:
+        if stored is not None:
+            return stored
+        return create(*args, **kwargs)
+
+    return reaction
 
 
 class DomainError(Exception):

@@ -104,6 +104,6 @@ async def _cartera_de(
     asignacion: domain.AsignacionCampana | None, influencers: Influencers
 ) -> domain.CarteraInfluencers:
     """The influencers a release frees, locked; none when the campaign holds none."""
-    if asignacion is None or not asignacion.retiene_influencers:
+    if asignacion is None or not asignacion.retiene:
         return domain.CarteraInfluencers()
     return await influencers.cartera(asignacion.ids_influencer)

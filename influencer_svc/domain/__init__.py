@@ -21,7 +21,6 @@ from influencer_svc.domain.events import (
 )
 from influencer_svc.domain.model import (
     MAX_CAMPANAS_POR_DEFECTO,
-    MOTIVO_FINALIZADA,
     AsignacionCampana,
     CarteraInfluencers,
     ClaveInfluencer,
@@ -38,7 +37,6 @@ from influencer_svc.domain.reactions import (
 
 __all__ = [
     "MAX_CAMPANAS_POR_DEFECTO",
-    "MOTIVO_FINALIZADA",
     "AsignacionCampana",
     "AsignacionInfluencersRechazada",
     "CapacidadExcedida",

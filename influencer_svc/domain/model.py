@@ -15,7 +15,7 @@ import enum
 import uuid
 from collections.abc import Iterable, Sequence
 
-from alpes.seedwork import AggregateRoot, check_rule
+from alpes.seedwork import AggregateRoot, EstadosDePaso, PasoDeSaga, check_rule
 from influencer_svc.domain import events
 from influencer_svc.domain.errors import (
     CapacidadExcedida,
@@ -30,7 +30,6 @@ MAX_CAMPANAS_POR_DEFECTO = 3
 LONGITUD_MAXIMA_NOMBRE = 200
 LONGITUD_MAXIMA_PLATAFORMA = 100
 LONGITUD_MAXIMA_CATEGORIA = 100
-MOTIVO_FINALIZADA = "campana finalizada"
 
 RECHAZOS_DE_ASIGNACION = (DatosInfluencerInvalidos, InfluencerInactivo, CapacidadExcedida)
 """Errors that turn an assignment into ``AsignacionInfluencersRechazada`` instead of raising."""
@@ -216,13 +215,18 @@ class EstadoAsignacion(enum.StrEnum):
 
 
 @dataclasses.dataclass(eq=False, kw_only=True)
-class AsignacionCampana(AggregateRoot[events.EventoAsignacion]):
-    """What influencer did for one campaign. Every state but ``asignada`` is final."""
+class AsignacionCampana(PasoDeSaga[EstadoAsignacion, events.EventoAsignacion, CarteraInfluencers]):
+    """What influencer did for one campaign: while ``asignada``, it holds one place of each of
+    ``ids_influencer``. A release, and the campaign's end, free them (the ``CarteraInfluencers``
+    must hold them)."""
 
-    id_campana: str
-    ids_influencer: list[str]
-    estado: EstadoAsignacion
-    motivo: str | None = None
+    estados = EstadosDePaso(
+        retiene=EstadoAsignacion.ASIGNADA,
+        liberado=EstadoAsignacion.LIBERADA,
+        finalizado=EstadoAsignacion.FINALIZADA,
+    )
+
+    ids_influencer: list[str] = dataclasses.field(default_factory=list)
 
     @classmethod
     def asignar(
@@ -240,7 +244,7 @@ class AsignacionCampana(AggregateRoot[events.EventoAsignacion]):
             for influencer in influencers:
                 influencer.verificar_asignable(max_campanas)
         except RECHAZOS_DE_ASIGNACION as error:
-            return cls._rechazada(id_campana, str(error), tecnico=False)
+            return cls.rechazada(id_campana, str(error), tecnico=False)
         for influencer in influencers:
             influencer.ocupar_cupo(max_campanas)
         return cls._asignada(id_campana, influencers)
@@ -264,63 +268,22 @@ class AsignacionCampana(AggregateRoot[events.EventoAsignacion]):
         return asignacion
 
     @classmethod
-    def cancelada_antes(cls, id_campana: str, motivo: str) -> "AsignacionCampana":
-        """Tombstone: cancelled before ``CampanaCreada``; publishes an empty release once."""
-        liberados = events.InfluencersLiberados(
-            id_campana=id_campana, ids_influencer=(), motivo=motivo
-        )
-        return cls._sin_influencers(EstadoAsignacion.CANCELADA_ANTES, liberados)
-
-    @classmethod
     def fallo_tecnico(cls, id_campana: str, motivo: str) -> "AsignacionCampana":
-        """The step could not be done after the retry budget: a final, technical rejection."""
-        return cls._rechazada(id_campana, motivo, tecnico=True)
+        """The assignment kept failing after its retries: a final, technical rejection."""
+        return cls.rechazada(id_campana, motivo, tecnico=True)
 
-    @classmethod
-    def _rechazada(cls, id_campana: str, motivo: str, *, tecnico: bool) -> "AsignacionCampana":
-        rechazo = events.AsignacionInfluencersRechazada(
-            id_campana=id_campana, motivo=motivo, tecnico=tecnico
-        )
-        return cls._sin_influencers(EstadoAsignacion.RECHAZADA, rechazo)
-
-    @classmethod
-    def _sin_influencers(
-        cls,
-        estado: EstadoAsignacion,
-        evento: events.InfluencersLiberados | events.AsignacionInfluencersRechazada,
-    ) -> "AsignacionCampana":
-        """A final assignment that holds no influencer, and the one event that says why."""
-        return cls(
-            id_campana=evento.id_campana,
-            ids_influencer=[],
-            estado=estado,
-            motivo=evento.motivo,
-            eventos=[evento],
-        )
-
-    @property
-    def retiene_influencers(self) -> bool:
-        """True when a release frees capacity: the adapter then loads ``ids_influencer``."""
-        return self.estado == EstadoAsignacion.ASIGNADA
-
-    def liberar(self, motivo: str, cartera: CarteraInfluencers) -> None:
-        """Compensate: free every influencer and publish the release. No-op unless assigned."""
-        self._soltar(EstadoAsignacion.LIBERADA, motivo, cartera)
-
-    def finalizar(self, cartera: CarteraInfluencers) -> None:
-        """The campaign finished: free every influencer. No-op unless assigned."""
-        self._soltar(EstadoAsignacion.FINALIZADA, MOTIVO_FINALIZADA, cartera)
-
-    def _soltar(self, estado: EstadoAsignacion, motivo: str, cartera: CarteraInfluencers) -> None:
-        if not self.retiene_influencers:
-            return
-        for influencer in [cartera.obtener(id_) for id_ in self.ids_influencer]:
+    def _devolver(self, cartera: CarteraInfluencers | None) -> None:
+        """Every influencer is found before any is freed: a missing one changes nothing."""
+        cargados = cartera if cartera is not None else CarteraInfluencers()
+        for influencer in [cargados.obtener(id_) for id_ in self.ids_influencer]:
             influencer.liberar_cupo()
-        self.estado = estado
-        self.motivo = motivo
-        self.version += 1
-        self.eventos.append(
-            events.InfluencersLiberados(
-                id_campana=self.id_campana, ids_influencer=tuple(self.ids_influencer), motivo=motivo
-            )
+
+    def _liberado(self, motivo: str) -> events.InfluencersLiberados:
+        return events.InfluencersLiberados(
+            id_campana=self.id_campana, ids_influencer=tuple(self.ids_influencer), motivo=motivo
+        )
+
+    def _rechazo(self, motivo: str, tecnico: bool) -> events.AsignacionInfluencersRechazada:
+        return events.AsignacionInfluencersRechazada(
+            id_campana=self.id_campana, motivo=motivo, tecnico=tecnico
         )

@@ -1,65 +1,18 @@
-"""How influencer reacts to the saga's events, one function per event.
+"""How influencer reacts to the saga's events: the rules every participant follows
+(``alpes.seedwork.PasoDeSaga``, ``first_outcome_stands``), applied to the campaign's assignment.
 
-Each takes the campaign's assignment as stored, or None when influencer has never seen the
-campaign, and returns the assignment to store. Pending events are in ``asignacion.eventos``;
-influencers registered on the way are in ``cartera.nuevos``. Other participants' failures
-(``ReservaPresupuestoRechazada``, ``HabilitacionTrackingRechazada``) are handled exactly like
-``CampanaCancelada``.
+A reaction takes the assignment as stored, or None when influencer has never seen the campaign,
+and returns the one to store: pending events are in ``asignacion.eventos``, influencers
+registered on the way in ``cartera.nuevos``. With a stored assignment there is nothing to
+assign, so the caller may skip loading influencers. A cancellation (or another participant's
+failure) and the campaign's end free the assigned influencers: ``cartera`` must hold
+``asignacion.ids_influencer`` while the assignment ``retiene``.
 """
 
-from collections.abc import Sequence
+from alpes.seedwork import first_outcome_stands
+from influencer_svc.domain.model import AsignacionCampana
 
-from influencer_svc.domain.model import (
-    MAX_CAMPANAS_POR_DEFECTO,
-    AsignacionCampana,
-    CarteraInfluencers,
-    InfluencerSolicitado,
-)
-
-
-def when_campana_creada_asignar(
-    asignacion: AsignacionCampana | None,
-    id_campana: str,
-    solicitados: Sequence[InfluencerSolicitado],
-    cartera: CarteraInfluencers,
-    max_campanas: int = MAX_CAMPANAS_POR_DEFECTO,
-) -> AsignacionCampana:
-    """Assign once. A stored assignment (a duplicate, or a cancellation seen first) means there
-    is nothing to do: the caller may skip loading influencers when it already has one."""
-    if asignacion is not None:
-        return asignacion
-    return AsignacionCampana.asignar(id_campana, solicitados, cartera, max_campanas)
-
-
-def when_campana_cancelada_liberar(
-    asignacion: AsignacionCampana | None,
-    id_campana: str,
-    motivo: str,
-    cartera: CarteraInfluencers,
-) -> AsignacionCampana:
-    """Free the assigned influencers, once; before ``CampanaCreada``, leave a tombstone.
-
-    ``cartera`` must hold ``asignacion.ids_influencer`` when ``asignacion.retiene_influencers``.
-    """
-    if asignacion is None:
-        return AsignacionCampana.cancelada_antes(id_campana, motivo)
-    asignacion.liberar(motivo, cartera)
-    return asignacion
-
-
-def when_campana_finalizada_liberar(
-    asignacion: AsignacionCampana | None, cartera: CarteraInfluencers
-) -> None:
-    """The campaign finished: its influencers get their capacity back."""
-    if asignacion is not None:
-        asignacion.finalizar(cartera)
-
-
-def when_fallo_tecnico_rechazar(
-    asignacion: AsignacionCampana | None, id_campana: str, motivo: str
-) -> AsignacionCampana:
-    """``CampanaCreada`` failed for a technical reason after its retries: publish the failure,
-    unless the campaign was already handled (then its outcome stands)."""
-    if asignacion is not None:
-        return asignacion
-    return AsignacionCampana.fallo_tecnico(id_campana, motivo)
+when_campana_creada_asignar = first_outcome_stands(AsignacionCampana.asignar)
+when_campana_cancelada_liberar = AsignacionCampana.when_campana_cancelada
+when_campana_finalizada_liberar = AsignacionCampana.when_campana_finalizada
+when_fallo_tecnico_rechazar = first_outcome_stands(AsignacionCampana.fallo_tecnico)

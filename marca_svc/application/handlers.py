@@ -84,7 +84,7 @@ async def liberar_presupuesto(cmd: LiberarPresupuesto, uow: MarcaUnitOfWork) -> 
     """Give the reservation back once; before ``CampanaCreada``, leave a tombstone."""
     reserva = await uow.reservas.lock(cmd.id_campana)
     marca = None
-    if reserva is not None and reserva.retiene_presupuesto and reserva.id_marca is not None:
+    if reserva is not None and reserva.retiene and reserva.id_marca is not None:
         marca = await uow.marcas.lock(reserva.id_marca)
     reserva = dominio.when_campana_cancelada_liberar(reserva, cmd.id_campana, cmd.motivo, marca)
     if marca is not None:

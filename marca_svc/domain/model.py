@@ -14,7 +14,7 @@ import dataclasses
 import enum
 from decimal import Decimal, InvalidOperation
 
-from alpes.seedwork import AggregateRoot, check_rule
+from alpes.seedwork import AggregateRoot, EstadosDePaso, PasoDeSaga, check_rule
 from marca_svc.domain import events
 from marca_svc.domain.errors import (
     DatosMarcaInvalidos,
@@ -158,14 +158,19 @@ class EstadoReserva(enum.StrEnum):
 
 
 @dataclasses.dataclass(eq=False, kw_only=True)
-class ReservaPresupuesto(AggregateRoot[events.EventoReserva]):
-    """What marca did for one campaign. Every state but ``reservada`` is final."""
+class ReservaPresupuesto(PasoDeSaga[EstadoReserva, events.EventoReserva, Marca]):
+    """What marca did for one campaign: while ``reservada``, it holds ``monto`` of the budget of
+    the brand ``id_marca`` (None in a tombstone: marca never learned the campaign's brand). A
+    release gives the money back to that brand; when the campaign finishes, it stays spent."""
 
-    id_campana: str
-    id_marca: str | None
-    monto: Decimal
-    estado: EstadoReserva
-    motivo: str | None = None
+    estados = EstadosDePaso(
+        retiene=EstadoReserva.RESERVADA,
+        liberado=EstadoReserva.LIBERADA,
+        finalizado=EstadoReserva.CONSUMIDA,
+    )
+
+    id_marca: str | None = None
+    monto: Decimal = CERO
 
     @classmethod
     def reservar(
@@ -176,7 +181,7 @@ class ReservaPresupuesto(AggregateRoot[events.EventoReserva]):
             cantidad = como_monto(monto)
             marca.reservar(cantidad)
         except RECHAZOS_DE_RESERVA as error:
-            return cls._rechazada(id_campana, marca.id_marca, str(error), tecnico=False)
+            return cls.rechazada(id_campana, str(error), tecnico=False, id_marca=marca.id_marca)
         reserva = cls(
             id_campana=id_campana,
             id_marca=marca.id_marca,
@@ -191,80 +196,31 @@ class ReservaPresupuesto(AggregateRoot[events.EventoReserva]):
         return reserva
 
     @classmethod
-    def cancelada_antes(cls, id_campana: str, motivo: str) -> "ReservaPresupuesto":
-        """Tombstone: cancelled before ``CampanaCreada``; publishes an empty release once."""
-        liberado = events.PresupuestoLiberado(
-            id_campana=id_campana, id_marca=None, monto=CERO, motivo=motivo
-        )
-        return cls._sin_monto(EstadoReserva.CANCELADA_ANTES, liberado)
-
-    @classmethod
     def fallo_tecnico(cls, id_campana: str, id_marca: str, motivo: str) -> "ReservaPresupuesto":
-        """The step could not be done after the retry budget: a final, technical rejection."""
-        return cls._rechazada(id_campana, id_marca, motivo, tecnico=True)
+        """The reservation kept failing after its retries: a final, technical rejection."""
+        return cls.rechazada(id_campana, motivo, tecnico=True, id_marca=id_marca)
 
-    @classmethod
-    def _rechazada(
-        cls, id_campana: str, id_marca: str, motivo: str, *, tecnico: bool
-    ) -> "ReservaPresupuesto":
-        rechazo = events.ReservaPresupuestoRechazada(
-            id_campana=id_campana, id_marca=id_marca, motivo=motivo, tecnico=tecnico
-        )
-        return cls._sin_monto(EstadoReserva.RECHAZADA, rechazo)
-
-    @classmethod
-    def _sin_monto(
-        cls,
-        estado: EstadoReserva,
-        evento: events.PresupuestoLiberado | events.ReservaPresupuestoRechazada,
-    ) -> "ReservaPresupuesto":
-        """A final reservation that holds no money, and the one event that says why."""
-        return cls(
-            id_campana=evento.id_campana,
-            id_marca=evento.id_marca,
-            monto=CERO,
-            estado=estado,
-            motivo=evento.motivo,
-            eventos=[evento],
-        )
-
-    @property
-    def retiene_presupuesto(self) -> bool:
-        """True when a release must give money back: the adapter then loads the brand."""
-        return self.estado == EstadoReserva.RESERVADA
-
-    def liberar(self, motivo: str, marca: Marca | None) -> None:
-        """Compensate: give the money back and publish the release. No-op unless reserved."""
-        if not self.retiene_presupuesto:
-            return
-        marca = self._propia(marca)
-        marca.liberar(self.monto)
-        self._pasar_a(EstadoReserva.LIBERADA, motivo)
-        self.eventos.append(
-            events.PresupuestoLiberado(
-                id_campana=self.id_campana, id_marca=marca.id_marca, monto=self.monto, motivo=motivo
-            )
-        )
-
-    def consumir(self) -> None:
-        """The campaign finished: the budget stays spent. No-op unless reserved."""
-        if not self.retiene_presupuesto:
-            return
-        self._pasar_a(EstadoReserva.CONSUMIDA, "campana finalizada")
-        self.eventos.append(
-            events.PresupuestoConsumido(
-                id_campana=self.id_campana, id_marca=str(self.id_marca), monto=self.monto
-            )
-        )
-
-    def _propia(self, marca: Marca | None) -> Marca:
+    def _devolver(self, marca: Marca | None) -> None:
         if marca is None or marca.id_marca != self.id_marca:
             raise MarcaNoCorresponde(
                 f"la reserva de {self.id_campana} es de la marca {self.id_marca}"
             )
-        return marca
+        marca.liberar(self.monto)
 
-    def _pasar_a(self, estado: EstadoReserva, motivo: str) -> None:
-        self.estado = estado
-        self.motivo = motivo
-        self.version += 1
+    def _cerrar(self, marca: Marca | None) -> None:
+        """The campaign finished: the budget stays spent, nothing goes back to the brand."""
+
+    def _liberado(self, motivo: str) -> events.PresupuestoLiberado:
+        return events.PresupuestoLiberado(
+            id_campana=self.id_campana, id_marca=self.id_marca, monto=self.monto, motivo=motivo
+        )
+
+    def _finalizado(self) -> events.PresupuestoConsumido:
+        return events.PresupuestoConsumido(
+            id_campana=self.id_campana, id_marca=str(self.id_marca), monto=self.monto
+        )
+
+    def _rechazo(self, motivo: str, tecnico: bool) -> events.ReservaPresupuestoRechazada:
+        return events.ReservaPresupuestoRechazada(
+            id_campana=self.id_campana, id_marca=str(self.id_marca), motivo=motivo, tecnico=tecnico
+        )

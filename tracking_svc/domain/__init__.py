@@ -17,7 +17,6 @@ from tracking_svc.domain.events import (
     TrackingHabilitado,
 )
 from tracking_svc.domain.model import (
-    MOTIVO_FINALIZADA,
     CampanaTracking,
     CodigoTracking,
     InfluencerATrackear,
@@ -43,7 +42,6 @@ from tracking_svc.domain.values import (
 __all__ = [
     "BYTES_POR_CODIGO",
     "MAX_VALOR_CONVERSION",
-    "MOTIVO_FINALIZADA",
     "CampanaNoActiva",
     "CampanaTracking",
     "CodigoDesconocido",

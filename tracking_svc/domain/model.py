@@ -10,13 +10,12 @@ the campaign here; across campaigns, by their 72 random bits and a unique index 
 import dataclasses
 from collections.abc import Sequence
 
-from alpes.seedwork import AggregateRoot, check_rule
+from alpes.seedwork import EstadosDePaso, PasoDeSaga, check_rule
 from tracking_svc.domain import events
 from tracking_svc.domain.errors import CodigoRepetido
 from tracking_svc.domain.rules import EventoAceptable
 from tracking_svc.domain.values import EstadoTracking, FuenteAleatoria, TipoEvento, generar_codigo
 
-MOTIVO_FINALIZADA = "campana finalizada"
 INTENTOS_POR_CODIGO = 5
 
 
@@ -88,14 +87,19 @@ def _codigos(
 
 
 @dataclasses.dataclass(eq=False, kw_only=True)
-class CampanaTracking(AggregateRoot[events.EventoTracking]):
-    """Tracking of one campaign. Every state but ``activa`` is final."""
+class CampanaTracking(PasoDeSaga[EstadoTracking, events.EventoTracking, None]):
+    """Tracking of one campaign: while ``activa``, its ``codigos`` count the campaign's events
+    (``id_marca``: its brand). A release, and the campaign's end, disable them; tracking needs
+    nothing else to give them back."""
 
-    id_campana: str
-    id_marca: str | None
-    estado: EstadoTracking
+    estados = EstadosDePaso(
+        retiene=EstadoTracking.ACTIVA,
+        liberado=EstadoTracking.DESHABILITADA,
+        finalizado=EstadoTracking.FINALIZADA,
+    )
+
+    id_marca: str | None = None
     codigos: list[CodigoTracking] = dataclasses.field(default_factory=list)
-    motivo: str | None = None
 
     @classmethod
     def habilitar(
@@ -117,53 +121,21 @@ class CampanaTracking(AggregateRoot[events.EventoTracking]):
         return campana
 
     @classmethod
-    def cancelada_antes(cls, id_campana: str, motivo: str) -> "CampanaTracking":
-        """Tombstone: cancelled before ``CampanaCreada``; publishes an empty release once."""
-        deshabilitado = events.TrackingDeshabilitado(id_campana=id_campana, motivo=motivo)
-        return cls._sin_codigos(None, EstadoTracking.CANCELADA_ANTES, deshabilitado)
-
-    @classmethod
     def fallo_tecnico(cls, id_campana: str, id_marca: str, motivo: str) -> "CampanaTracking":
-        """The step could not be done after the retry budget: a final, technical rejection."""
-        rechazo = events.HabilitacionTrackingRechazada(
-            id_campana=id_campana, motivo=motivo, tecnico=True
-        )
-        return cls._sin_codigos(id_marca, EstadoTracking.RECHAZADA, rechazo)
+        """Provisioning kept failing after its retries: a final, technical rejection."""
+        return cls.rechazada(id_campana, motivo, tecnico=True, id_marca=id_marca)
 
-    @classmethod
-    def _sin_codigos(
-        cls,
-        id_marca: str | None,
-        estado: EstadoTracking,
-        evento: events.TrackingDeshabilitado | events.HabilitacionTrackingRechazada,
-    ) -> "CampanaTracking":
-        """A final campaign with no code, and the one event that says why."""
-        return cls(
-            id_campana=evento.id_campana,
-            id_marca=id_marca,
-            estado=estado,
-            motivo=evento.motivo,
-            eventos=[evento],
-        )
-
-    def deshabilitar(self, motivo: str) -> None:
-        """Compensate: disable every code and publish it. No-op unless active."""
-        self._cerrar(EstadoTracking.DESHABILITADA, motivo)
-
-    def finalizar(self) -> None:
-        """The campaign finished: close it (codes disabled, ``TrackingDeshabilitado`` published
-        with motivo "campana finalizada"). No-op unless active."""
-        self._cerrar(EstadoTracking.FINALIZADA, MOTIVO_FINALIZADA)
-
-    def _cerrar(self, estado: EstadoTracking, motivo: str) -> None:
-        if self.estado != EstadoTracking.ACTIVA:
-            return
+    def _devolver(self, tenedor: None) -> None:
         for codigo in self.codigos:
             codigo.activo = False
-        self.estado = estado
-        self.motivo = motivo
-        self.version += 1
-        self.eventos.append(events.TrackingDeshabilitado(id_campana=self.id_campana, motivo=motivo))
+
+    def _liberado(self, motivo: str) -> events.TrackingDeshabilitado:
+        return events.TrackingDeshabilitado(id_campana=self.id_campana, motivo=motivo)
+
+    def _rechazo(self, motivo: str, tecnico: bool) -> events.HabilitacionTrackingRechazada:
+        return events.HabilitacionTrackingRechazada(
+            id_campana=self.id_campana, motivo=motivo, tecnico=tecnico
+        )
 
     def buscar_codigo(self, codigo: str) -> CodigoTracking | None:
         return next((c for c in self.codigos if c.codigo == codigo), None)

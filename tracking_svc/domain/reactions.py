@@ -1,52 +1,16 @@
-"""How tracking reacts to the saga's events, one function per event.
+"""How tracking reacts to the saga's events: the rules every participant follows
+(``alpes.seedwork.PasoDeSaga``, ``first_outcome_stands``), applied to the campaign's tracking.
 
-Each takes the campaign's tracking as stored, or None when tracking has never seen the campaign,
-and returns what to store. Pending events are in ``campana.eventos``. Other participants' failures
-(``ReservaPresupuestoRechazada``, ``AsignacionInfluencersRechazada``) are handled exactly like
-``CampanaCancelada``.
+A reaction takes the campaign as stored, or None when tracking has never seen it, and returns
+what to store (pending events in ``campana.eventos``). Its codes are its own: disabling them on
+a cancellation, or on another participant's failure, and closing them when the campaign ends,
+needs nothing else loaded.
 """
 
-from collections.abc import Sequence
+from alpes.seedwork import first_outcome_stands
+from tracking_svc.domain.model import CampanaTracking
 
-from tracking_svc.domain.model import CampanaTracking, InfluencerATrackear
-from tracking_svc.domain.values import FuenteAleatoria
-
-
-def when_campana_creada_habilitar(
-    campana: CampanaTracking | None,
-    id_campana: str,
-    id_marca: str,
-    influencers: Sequence[InfluencerATrackear],
-    fuente: FuenteAleatoria,
-) -> CampanaTracking:
-    """Provision once. A stored campaign (a duplicate, or a cancellation seen first) means
-    there is nothing to do."""
-    if campana is not None:
-        return campana
-    return CampanaTracking.habilitar(id_campana, id_marca, influencers, fuente)
-
-
-def when_campana_cancelada_deshabilitar(
-    campana: CampanaTracking | None, id_campana: str, motivo: str
-) -> CampanaTracking:
-    """Disable the codes, once; before ``CampanaCreada``, leave a tombstone."""
-    if campana is None:
-        return CampanaTracking.cancelada_antes(id_campana, motivo)
-    campana.deshabilitar(motivo)
-    return campana
-
-
-def when_campana_finalizada_cerrar(campana: CampanaTracking | None) -> None:
-    """The campaign finished: its tracking closes."""
-    if campana is not None:
-        campana.finalizar()
-
-
-def when_fallo_tecnico_rechazar(
-    campana: CampanaTracking | None, id_campana: str, id_marca: str, motivo: str
-) -> CampanaTracking:
-    """``CampanaCreada`` failed for a technical reason after its retries: publish the failure,
-    unless the campaign was already handled (then its outcome stands)."""
-    if campana is not None:
-        return campana
-    return CampanaTracking.fallo_tecnico(id_campana, id_marca, motivo)
+when_campana_creada_habilitar = first_outcome_stands(CampanaTracking.habilitar)
+when_campana_cancelada_deshabilitar = CampanaTracking.when_campana_cancelada
+when_campana_finalizada_cerrar = CampanaTracking.when_campana_finalizada
+when_fallo_tecnico_rechazar = first_outcome_stands(CampanaTracking.fallo_tecnico)

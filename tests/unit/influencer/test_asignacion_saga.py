@@ -4,8 +4,8 @@ from typing import cast
 
 import pytest
 
+from alpes.seedwork import MOTIVO_FINALIZADA
 from influencer_svc.domain import (
-    MOTIVO_FINALIZADA,
     AsignacionCampana,
     AsignacionInfluencersRechazada,
     CarteraInfluencers,

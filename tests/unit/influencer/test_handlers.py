@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 
 import pytest
 
-from alpes.seedwork import UnitOfWork
+from alpes.seedwork import MOTIVO_FINALIZADA, UnitOfWork
 from influencer_svc.application import commands, handlers
 from influencer_svc.application.errors import (
     InfluencerNoEncontrado,
@@ -15,7 +15,6 @@ from influencer_svc.application.errors import (
     ReactivacionNoSoportada,
 )
 from influencer_svc.domain import (
-    MOTIVO_FINALIZADA,
     AsignacionCampana,
     AsignacionInfluencersRechazada,
     CarteraInfluencers,

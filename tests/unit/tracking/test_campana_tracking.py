@@ -7,8 +7,8 @@ from typing import cast
 
 import pytest
 
+from alpes.seedwork import MOTIVO_FINALIZADA
 from tracking_svc.domain import (
-    MOTIVO_FINALIZADA,
     CampanaNoActiva,
     CampanaTracking,
     CodigoDesconocido,

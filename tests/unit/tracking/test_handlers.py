@@ -12,6 +12,7 @@ from uuid import UUID, uuid4
 import pytest
 
 import contracts as c
+from alpes.seedwork import MOTIVO_FINALIZADA
 from tests.helpers import envoltura
 from tests.unit.fakes import FakePasos, FakeUnitOfWork
 from tracking_svc.adapters import translators
@@ -27,7 +28,6 @@ from tracking_svc.application.errors import CampanaNoEncontrada, EventoRechazado
 from tracking_svc.application.handlers import Registro
 from tracking_svc.application.ports import AbrirEventos, EventoNuevo, EventosNuevos
 from tracking_svc.domain import (
-    MOTIVO_FINALIZADA,
     CampanaNoActiva,
     CampanaTracking,
     CodigoDesconocido,
