@@ -76,6 +76,15 @@ class PasoRechazado(EventoDePaso):
     tecnico: bool
 
 
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class PasoLiberado(EventoDePaso):
+    """The participant let go of what it held for the campaign, for ``motivo``: it compensated
+    a cancellation or another participant's failure (empty when it held nothing, as a
+    tombstone's answer), or the campaign finished."""
+
+    motivo: str
+
+
 @dataclasses.dataclass
 class EstadosDePaso(Generic[Estado]):
     """The states of a participant's step (:class:`PasoDeSaga`), by what they mean to the saga.

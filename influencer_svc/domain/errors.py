@@ -14,24 +14,28 @@ class DatosInfluencerInvalidos(ErrorDominio):
 
 
 @dataclass(eq=False)
-class InfluencerInactivo(ErrorDominio, template="influencer inactivo: {nombre} ({id_influencer})"):
-    """The influencer was deactivated: no new campaigns."""
+class InfluencerNoAsignable(ErrorDominio):
+    """The influencer cannot take one more campaign (the assignment is rejected)."""
 
     id_influencer: str
     nombre: str
 
 
+class InfluencerInactivo(
+    InfluencerNoAsignable, template="influencer inactivo: {nombre} ({id_influencer})"
+):
+    """The influencer was deactivated: no new campaigns."""
+
+
 @dataclass(eq=False)
 class CapacidadExcedida(
-    ErrorDominio,
+    InfluencerNoAsignable,
     template=(
         "capacidad excedida: {nombre} ({id_influencer}) ya tiene {max_campanas} campanas activas"
     ),
 ):
     """The influencer already has the maximum number of concurrent campaigns."""
 
-    id_influencer: str
-    nombre: str
     max_campanas: int
 
 

@@ -6,7 +6,7 @@ Only business fields: the envelope (event id, time, saga and correlation ids) is
 
 import dataclasses
 
-from alpes.seedwork import EventoDePaso, PasoRechazado
+from alpes.seedwork import EventoDePaso, PasoLiberado, PasoRechazado
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -48,11 +48,10 @@ class AsignacionInfluencersRechazada(EventoDominio, PasoRechazado):
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
-class InfluencersLiberados(EventoDominio, EventoDePaso):
+class InfluencersLiberados(EventoDominio, PasoLiberado):
     """Also published with no ids when nothing was assigned (the saga counts it)."""
 
     ids_influencer: tuple[str, ...]
-    motivo: str
 
 
 EventoInfluencer = InfluencerRegistrado | InfluencerDesactivado

@@ -18,10 +18,9 @@ from collections.abc import Iterable, Sequence
 from alpes.seedwork import AggregateRoot, EstadosDePaso, PasoDeSaga, check_rule
 from influencer_svc.domain import events
 from influencer_svc.domain.errors import (
-    CapacidadExcedida,
     DatosInfluencerInvalidos,
     InfluencerDesconocido,
-    InfluencerInactivo,
+    InfluencerNoAsignable,
     SinCampanasActivas,
 )
 from influencer_svc.domain.rules import CapacidadDisponible, InfluencerActivo
@@ -31,7 +30,7 @@ LONGITUD_MAXIMA_NOMBRE = 200
 LONGITUD_MAXIMA_PLATAFORMA = 100
 LONGITUD_MAXIMA_CATEGORIA = 100
 
-RECHAZOS_DE_ASIGNACION = (DatosInfluencerInvalidos, InfluencerInactivo, CapacidadExcedida)
+RECHAZOS_DE_ASIGNACION = (DatosInfluencerInvalidos, InfluencerNoAsignable)
 """Errors that turn an assignment into ``AsignacionInfluencersRechazada`` instead of raising."""
 
 
@@ -134,7 +133,8 @@ class Influencer(AggregateRoot[events.EventoInfluencer]):
         self.eventos.append(events.InfluencerDesactivado(id_influencer=self.id_influencer))
 
     def verificar_asignable(self, max_campanas: int) -> None:
-        """Raise InfluencerInactivo or CapacidadExcedida when one more campaign does not fit."""
+        """Raise InfluencerNoAsignable (InfluencerInactivo or CapacidadExcedida) when one more
+        campaign does not fit."""
         check_rule(InfluencerActivo(self.id_influencer, self.nombre, self.activo))
         check_rule(
             CapacidadDisponible(

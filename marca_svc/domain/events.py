@@ -9,7 +9,7 @@ contract and may stay internal.
 import dataclasses
 from decimal import Decimal
 
-from alpes.seedwork import EventoDePaso, PasoRechazado
+from alpes.seedwork import EventoDePaso, PasoLiberado, PasoRechazado
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -43,7 +43,7 @@ class ReservaPresupuestoRechazada(EventoDominio, PasoRechazado):
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
-class PresupuestoLiberado(EventoDominio, EventoDePaso):
+class PresupuestoLiberado(EventoDominio, PasoLiberado):
     """Also published with ``monto`` 0 when nothing was reserved (the saga counts it).
 
     ``id_marca`` is None when the cancellation arrived before ``CampanaCreada``: marca never
@@ -52,7 +52,6 @@ class PresupuestoLiberado(EventoDominio, EventoDePaso):
 
     id_marca: str | None
     monto: Decimal
-    motivo: str
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

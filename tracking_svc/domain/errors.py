@@ -17,20 +17,28 @@ class TipoEventoDesconocido(ErrorDominio, template="tipo de evento desconocido: 
 
 
 @dataclass(eq=False)
-class CampanaNoActiva(ErrorDominio, template="la campana {id_campana} no acepta eventos: {estado}"):
-    """The campaign's tracking is disabled, finished or was cancelled (-> 409)."""
+class EventoNoAceptable(ErrorDominio):
+    """A tracking event does not count for the campaign ``id_campana`` (``EventoAceptable``)."""
 
     id_campana: str
+
+
+@dataclass(eq=False)
+class CampanaNoActiva(
+    EventoNoAceptable, template="la campana {id_campana} no acepta eventos: {estado}"
+):
+    """The campaign's tracking is disabled, finished or was cancelled (-> 409)."""
+
     estado: str
 
 
 @dataclass(eq=False)
 class CodigoDesconocido(
-    ErrorDominio, template="codigo de tracking desconocido en la campana {id_campana}: {codigo}"
+    EventoNoAceptable,
+    template="codigo de tracking desconocido en la campana {id_campana}: {codigo}",
 ):
     """The tracking code is not one of this campaign's (-> 422)."""
 
-    id_campana: str
     codigo: str
 
 

@@ -5,7 +5,7 @@ Only business fields: the envelope (event id, time, saga and correlation ids) is
 
 import dataclasses
 
-from alpes.seedwork import EventoDePaso, PasoRechazado
+from alpes.seedwork import EventoDePaso, PasoLiberado, PasoRechazado
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -34,10 +34,8 @@ class HabilitacionTrackingRechazada(EventoDominio, PasoRechazado):
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
-class TrackingDeshabilitado(EventoDominio, EventoDePaso):
+class TrackingDeshabilitado(EventoDominio, PasoLiberado):
     """Compensation (also when nothing was provisioned) or end of the campaign."""
-
-    motivo: str
 
 
 EventoTracking = TrackingHabilitado | HabilitacionTrackingRechazada | TrackingDeshabilitado

@@ -4,7 +4,7 @@ import dataclasses
 from collections.abc import Collection
 
 from alpes.seedwork import BusinessRule
-from tracking_svc.domain.errors import CampanaNoActiva, CodigoDesconocido, ErrorDominio
+from tracking_svc.domain.errors import CampanaNoActiva, CodigoDesconocido, EventoNoAceptable
 from tracking_svc.domain.values import EstadoTracking
 
 
@@ -18,7 +18,7 @@ class EventoAceptable(BusinessRule):
     codigo: str | None
     codigos: Collection[str]
 
-    def violation(self) -> ErrorDominio | None:
+    def violation(self) -> EventoNoAceptable | None:
         if self.estado != EstadoTracking.ACTIVA:
             return CampanaNoActiva(self.id_campana, str(self.estado))
         if self.codigo is not None and self.codigo not in self.codigos:
