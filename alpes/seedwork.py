@@ -5,7 +5,8 @@ events it has not published yet (``eventos``). A :class:`DomainError` is an erro
 purpose, whose text an API may show; most carry their data as dataclass fields and say their
 text with a template (:class:`NotFound`: there is no such thing). :class:`EventoDePaso` is an event of
 a participant of the campaign saga about its step for one campaign; :class:`PasoRechazado`, the
-one it publishes when it cannot do it.
+one it publishes when it cannot do it, and :class:`PasoLiberado` the one when it lets go of what
+it held.
 
 A business rule is a small object named by what must hold; ``violation()`` says what breaks
 it (the domain error to raise) or ``None``. Aggregates check their rules with
