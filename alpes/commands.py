@@ -23,3 +23,12 @@ class CampanaMotivoCommand(CampanaCommand):
     """A command about one campaign, with its reason."""
 
     motivo: str
+
+
+@dataclass(frozen=True)
+class RechazarPorFalloTecnico(CampanaCommand):
+    """A participant's step for the campaign failed on every attempt: reject it, technically,
+    so the saga compensates instead of waiting (docs/saga.md)."""
+
+    id_marca: str
+    motivo: str

@@ -5,10 +5,12 @@ reply (docs/saga.md)."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TypedDict
 
 import contracts as c
 
+from .commands import RechazarPorFalloTecnico
 from .messaging import Handler, Reaction, Recovery
 
 if TYPE_CHECKING:
@@ -83,3 +85,20 @@ def reply_envelope(id_campana: str, cause: Cause | None) -> Envelope:
         "id_saga": cause.id_saga,
         "id_correlacion": cause.id_correlacion,
     }
+
+
+def technical_rejection(
+    motivo: str,
+) -> Callable[[c.CampanaCreada, BaseException], RechazarPorFalloTecnico]:
+    """The translation of a ``CampanaCreada`` whose step failed on every attempt into its
+    technical rejection; ``motivo`` says which step, with ``{error}`` for the error's class
+    (its name, never its message, which may carry data)."""
+
+    def translate(evento: c.CampanaCreada, error: BaseException) -> RechazarPorFalloTecnico:
+        return RechazarPorFalloTecnico(
+            id_campana=evento.id_campana,
+            id_marca=evento.marca.id_marca,
+            motivo=motivo.format(error=type(error).__name__),
+        )
+
+    return translate

@@ -14,11 +14,10 @@ from functools import singledispatch
 
 import contracts as c
 from alpes.db import Cause
-from alpes.saga import reply_envelope
+from alpes.saga import reply_envelope, technical_rejection
 from marca_svc.application.commands import (
     ConsumirPresupuesto,
     LiberarPresupuesto,
-    RechazarPorFalloTecnico,
     ReservarPresupuesto,
 )
 from marca_svc.domain import events as d
@@ -96,12 +95,7 @@ def consumir(evento: c.CampanaFinalizada) -> ConsumirPresupuesto:
     return ConsumirPresupuesto(id_campana=evento.id_campana)
 
 
-def rechazar_por_fallo_tecnico(
-    evento: c.CampanaCreada, error: BaseException
-) -> RechazarPorFalloTecnico:
-    """The reservation failed on every attempt; the reason names the error, not its message."""
-    return RechazarPorFalloTecnico(
-        id_campana=evento.id_campana,
-        id_marca=evento.marca.id_marca,
-        motivo=f"fallo tecnico al reservar el presupuesto ({type(error).__name__})",
-    )
+rechazar_por_fallo_tecnico = technical_rejection(
+    "fallo tecnico al reservar el presupuesto ({error})"
+)
+"""Its step failed on every attempt; the reason names the error, not its message."""

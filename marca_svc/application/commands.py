@@ -46,9 +46,3 @@ class LiberarPresupuesto(CampanaMotivoCommand):
 
 class ConsumirPresupuesto(CampanaCommand):
     """The campaign finished: its reservation stays spent."""
-
-
-@dataclass(frozen=True)
-class RechazarPorFalloTecnico(CampanaCommand):
-    id_marca: str
-    motivo: str

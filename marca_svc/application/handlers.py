@@ -14,11 +14,11 @@ import logging
 import uuid
 from typing import TYPE_CHECKING
 
+from alpes.commands import RechazarPorFalloTecnico
 from marca_svc.application.commands import (
     ActualizarMarca,
     ConsumirPresupuesto,
     LiberarPresupuesto,
-    RechazarPorFalloTecnico,
     RegistrarMarca,
     ReservarPresupuesto,
 )

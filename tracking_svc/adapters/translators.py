@@ -14,12 +14,11 @@ from typing import Any
 
 import contracts as c
 from alpes.db import Cause
-from alpes.saga import Cancellation, reply_envelope
+from alpes.saga import Cancellation, reply_envelope, technical_rejection
 from tracking_svc.application.commands import (
     CerrarTracking,
     DeshabilitarTracking,
     HabilitarTracking,
-    RechazarPorFalloTecnico,
 )
 from tracking_svc.domain import (
     EventoTracking,
@@ -96,12 +95,5 @@ def cerrar(evento: c.CampanaFinalizada) -> CerrarTracking:
     return CerrarTracking(id_campana=evento.id_campana)
 
 
-def rechazar_por_fallo_tecnico(
-    evento: c.CampanaCreada, error: BaseException
-) -> RechazarPorFalloTecnico:
-    """Enabling failed on every attempt; the reason names the error, not its message."""
-    return RechazarPorFalloTecnico(
-        id_campana=evento.id_campana,
-        id_marca=evento.marca.id_marca,
-        motivo=f"fallo tecnico al habilitar el tracking: {type(error).__name__}",
-    )
+rechazar_por_fallo_tecnico = technical_rejection("fallo tecnico al habilitar el tracking: {error}")
+"""Its step failed on every attempt; the reason names the error, not its message."""

@@ -45,9 +45,3 @@ class DeshabilitarTracking(CampanaMotivoCommand):
 
 class CerrarTracking(CampanaCommand):
     """The campaign finished: its codes stop counting."""
-
-
-@dataclass(frozen=True)
-class RechazarPorFalloTecnico(CampanaCommand):
-    id_marca: str
-    motivo: str

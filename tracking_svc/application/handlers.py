@@ -22,12 +22,12 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from alpes.commands import RechazarPorFalloTecnico
 from tracking_svc import domain
 from tracking_svc.application.commands import (
     CerrarTracking,
     DeshabilitarTracking,
     HabilitarTracking,
-    RechazarPorFalloTecnico,
     RegistrarEvento,
 )
 from tracking_svc.application.errors import CampanaNoEncontrada, EventoRechazado

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from alpes.commands import RechazarPorFalloTecnico
 from marca_svc.application import commands, handlers
 from marca_svc.application.errors import MarcaNoEncontrada, MarcaYaExiste
 from marca_svc.domain import (
@@ -115,7 +116,7 @@ async def test_a_finished_campaign_spends_its_reservation() -> None:
 
 async def test_a_technical_failure_is_published_once_and_an_outcome_stands() -> None:
     uow = FakeMarcaUnitOfWork()
-    fallo = commands.RechazarPorFalloTecnico("c-1", "m-1", "fallo tecnico")
+    fallo = RechazarPorFalloTecnico("c-1", "m-1", "fallo tecnico")
 
     await handlers.rechazar_por_fallo_tecnico(fallo, uow)
     await handlers.rechazar_por_fallo_tecnico(fallo, uow)

@@ -12,6 +12,7 @@ from uuid import UUID, uuid4
 import pytest
 
 import contracts as c
+from alpes.commands import RechazarPorFalloTecnico
 from alpes.seedwork import MOTIVO_FINALIZADA
 from tests.helpers import envoltura
 from tests.unit.fakes import FakePasos, FakeUnitOfWork
@@ -21,7 +22,6 @@ from tracking_svc.application.commands import (
     CerrarTracking,
     DeshabilitarTracking,
     HabilitarTracking,
-    RechazarPorFalloTecnico,
     RegistrarEvento,
 )
 from tracking_svc.application.errors import CampanaNoEncontrada, EventoRechazado
