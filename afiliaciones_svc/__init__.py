@@ -1,1 +1,5 @@
-"""afiliaciones: campaigns (the ``Campana`` aggregate) and the saga timeline, as one service."""
+"""afiliaciones: influencer and affiliate marketing campaigns, and the saga that sets each one up.
+
+Creates a campaign, opens its saga (``CampanaCreada``) and confirms or cancels it as marca,
+influencer and tracking answer; starts, finishes and cancels campaigns on request.
+"""

@@ -6,7 +6,6 @@ Nothing here does I/O: connections open in the app's lifespan.
 
 from __future__ import annotations
 
-from afiliaciones_svc.adapters.orm import metadata
 from afiliaciones_svc.adapters.unit_of_work import SqlAfiliacionesUnitOfWork
 from afiliaciones_svc.application.errors import NoEncontrada
 from afiliaciones_svc.domain.errors import ErrorValidacion, TransicionInvalida
@@ -16,11 +15,6 @@ from alpes.service import ServiceDescription
 
 SERVICE = ServiceDescription(
     name="afiliaciones",
-    description=(
-        "Campañas de marketing con influencers y afiliados: crea la campaña, abre su saga "
-        "(CampanaCreada) y la confirma o cancela según respondan marca, influencer y tracking."
-    ),
-    metadata=metadata,
     unit_of_work=SqlAfiliacionesUnitOfWork,
     routers=[http.router],
     reactions=subscribers.reactions,

@@ -175,6 +175,8 @@ class UnitOfWork(seedwork.UnitOfWork):
     """
 
     translate: ClassVar[Translate | None] = None
+    metadata: ClassVar[MetaData]
+    """The service's tables (``service_metadata``: with the outbox, inbox and idempotency keys)."""
 
     def __init__(self, session: AsyncSession, db: Database, *, cause: Cause | None = None) -> None:
         super().__init__()

@@ -13,11 +13,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
+import inspect
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -112,16 +114,14 @@ class ServiceDescription:
     """What a service is made of; everything else a service has is shared."""
 
     name: Context
-    """Also its package's: the service lives in ``<name>_svc``."""
-    description: str
-    metadata: MetaData
-    """Its tables, with the outbox, inbox and idempotency tables (``alpes.db.service_metadata``)."""
+    """Also its package's: the service lives in ``<name>_svc``, whose docstring describes it."""
+    unit_of_work: type[UnitOfWork]
+    """Its unit of work on PostgreSQL: its tables (``metadata``), repositories and translation."""
     routers: Sequence[APIRouter]
     reactions: Reactions
     domain_errors: Mapping[type[Exception], int]
     """HTTP status by error class (the most specific class wins); a 4xx error is a broken
     rule, so a message that raises it is dead-lettered at once."""
-    unit_of_work: type[UnitOfWork] | None = None
     background: Sequence[Callable[[Database, Settings], BackgroundJob]] = ()
     retention: Sequence[Pruning] = ()
     """Its own tombstones, pruned with the inbox (``alpes.retention``)."""
@@ -133,18 +133,26 @@ class ServiceDescription:
         return f"Alpes Partners: {self.name}"
 
     @property
+    def description(self) -> str:
+        """What its OpenAPI and AsyncAPI documents say it does: its package's docstring."""
+        return inspect.cleandoc(self._package.__doc__ or "")
+
+    @property
     def migrations(self) -> Path:
         """Its Alembic revisions' folder, ``<name>_svc/migrations`` (the environment is
         ``alpes.migrations_env``)."""
-        package = importlib.import_module(f"{self.name}_svc")
-        return Path(str(package.__file__)).parent / "migrations"
+        return Path(str(self._package.__file__)).parent / "migrations"
+
+    @property
+    def _package(self) -> ModuleType:
+        return importlib.import_module(f"{self.name}_svc")
 
     def app(self, settings: Settings) -> FastAPI:
         """The ASGI app: HTTP API, subscribers, outbox relay and jobs, started in its lifespan."""
         service = assemble(
             settings,
             name=self.name,
-            metadata=self.metadata,
+            metadata=self.unit_of_work.metadata,
             migrations=self.migrations,
             reactions=self.reactions,
             title=self.title,

@@ -1,1 +1,5 @@
-"""influencer: influencers and their campaign assignments (a participant of the campaign saga)."""
+"""influencer: influencers and their campaign assignments, a participant of the campaign saga.
+
+Assigns a campaign's influencers all or nothing within their capacity, and releases them on
+cancellation, failure or finalization.
+"""

@@ -6,7 +6,7 @@ Nothing here does I/O: the database, broker and relay connect when the app start
 from __future__ import annotations
 
 from alpes.service import ServiceDescription
-from influencer_svc.adapters.orm import LAPIDAS, metadata
+from influencer_svc.adapters.orm import LAPIDAS
 from influencer_svc.adapters.unit_of_work import SqlInfluencerUnitOfWork
 from influencer_svc.application.errors import (
     InfluencerNoEncontrado,
@@ -18,12 +18,6 @@ from influencer_svc.entrypoints import http, subscribers
 
 SERVICE = ServiceDescription(
     name="influencer",
-    description=(
-        "Influencers and their campaign assignments: assigns a campaign's influencers all or "
-        "nothing within their capacity, and releases them on cancellation, failure or "
-        "finalization."
-    ),
-    metadata=metadata,
     unit_of_work=SqlInfluencerUnitOfWork,
     routers=[http.router],
     reactions=subscribers.reactions,

@@ -1,1 +1,5 @@
-"""marca: brands and the budget they reserve for campaigns (a participant of the campaign saga)."""
+"""marca: brands and their budget, a participant of the campaign saga.
+
+Reserves the budget of every campaign created, gives it back when the campaign is cancelled or
+another participant fails, and counts it as spent when the campaign finishes.
+"""

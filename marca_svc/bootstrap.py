@@ -7,7 +7,7 @@ relay start in the app's lifespan.
 from __future__ import annotations
 
 from alpes.service import ServiceDescription
-from marca_svc.adapters.orm import LAPIDAS, metadata
+from marca_svc.adapters.orm import LAPIDAS
 from marca_svc.adapters.unit_of_work import SqlMarcaUnitOfWork
 from marca_svc.application.errors import MarcaNoEncontrada, MarcaYaExiste
 from marca_svc.domain import DatosMarcaInvalidos, ErrorDominio, MontoInvalido
@@ -16,12 +16,6 @@ from marca_svc.entrypoints import http, subscribers
 
 SERVICE = ServiceDescription(
     name="marca",
-    description=(
-        "Marcas y su presupuesto. Participa en la saga de campañas: reserva el presupuesto de "
-        "cada campaña creada, lo libera si la campaña se cancela o otro participante falla, y "
-        "lo da por gastado cuando la campaña finaliza."
-    ),
-    metadata=metadata,
     unit_of_work=SqlMarcaUnitOfWork,
     routers=[http.router],
     reactions=subscribers.reactions,

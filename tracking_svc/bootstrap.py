@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import partial
 
 from alpes.service import Service, ServiceDescription
-from tracking_svc.adapters.orm import LAPIDAS, metadata
+from tracking_svc.adapters.orm import LAPIDAS
 from tracking_svc.adapters.repository import EventoTrackingRepository
 from tracking_svc.adapters.unit_of_work import SqlTrackingUnitOfWork
 from tracking_svc.application.batcher import EventoBatcher
@@ -23,11 +23,6 @@ def _ingesta(service: Service) -> EventoBatcher:
 
 SERVICE = ServiceDescription(
     name="tracking",
-    description=(
-        "Codigos de tracking por influencer, eventos de tracking y metricas de campana; "
-        "participante de la saga de creacion de campanas."
-    ),
-    metadata=metadata,
     unit_of_work=SqlTrackingUnitOfWork,
     routers=[http.router],
     reactions=subscribers.reactions,
