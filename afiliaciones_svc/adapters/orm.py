@@ -3,7 +3,8 @@
 ``campanas`` holds the ``Campana`` aggregate, one row each; its saga progress is three text
 arrays of participant names, and ``estado_saga`` is the aggregate's derived saga state, written
 on every save so the read side can filter and count by it. ``linea_de_tiempo_saga`` is the
-append-only saga timeline. The migration ``0001_initial`` creates exactly these tables.
+append-only saga timeline. The migrations create exactly these tables (``0004_keyset_paging``
+gave the campaigns the indexes of their lists' order).
 """
 
 from __future__ import annotations
@@ -43,11 +44,12 @@ campanas = Table(
     version_column(),
     Column("cancelada_en", DateTime(timezone=True)),
     Column("revisar_en", DateTime(timezone=True)),
-    Index("ix_campanas_estado", "estado"),
-    Index("ix_campanas_id_marca", "id_marca"),
+    # the lists' order, newest first then by id (keyset paging), alone and after each filter
+    Index("ix_campanas_recientes", text("fecha_creacion DESC"), "id"),
+    Index("ix_campanas_estado_recientes", "estado", text("fecha_creacion DESC"), "id"),
+    Index("ix_campanas_id_marca_recientes", "id_marca", text("fecha_creacion DESC"), "id"),
     Index("ix_campanas_estado_plazo_saga", "estado", "plazo_saga"),
     Index("ix_campanas_estado_saga", "estado_saga"),
-    Index("ix_campanas_fecha_creacion", "fecha_creacion"),
     Index(
         "ix_campanas_compensando_revisar_en",
         "revisar_en",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,6 +21,7 @@ from afiliaciones_svc.adapters.orm import campanas, linea_de_tiempo_saga
 from afiliaciones_svc.application.errors import CampanaNoEncontrada, SagaNoEncontrada
 from afiliaciones_svc.domain.saga import EstadoSaga, Participante
 from afiliaciones_svc.domain.values import EstadoCampana
+from alpes.paging import Keyset, Posicion, contar
 
 _CAMPOS_INFLUENCER = ("nombre", "plataforma", "seguidores", "categoria")
 
@@ -42,15 +44,19 @@ async def listar_campanas(
     id_marca: str | None = None,
     limit: int = 50,
     offset: int = 0,
+    despues: Posicion | None = None,
 ) -> dict[str, Any]:
-    """A page of campaigns, newest first, and how many match in all."""
+    """A page of campaigns, newest first (after ``despues`` when given), how many match in all
+    (``alpes.paging.contar``) and the cursor of the next page (None on the last)."""
     condiciones = []
     if estado is not None:
         condiciones.append(campanas.c.estado == estado.value)
     if id_marca is not None:
         condiciones.append(campanas.c.id_marca == id_marca)
-    rows, total = await _recientes(session, [campanas], condiciones, limit=limit, offset=offset)
-    return {"campanas": [_vista_campana(row) for row in rows], "total": total}
+    pagina = await _recientes(
+        session, CAMPANAS, [campanas], condiciones, limit=limit, offset=offset, despues=despues
+    )
+    return {"campanas": [_vista_campana(row) for row in pagina.filas], **pagina.resto}
 
 
 async def saga_de_campana(session: AsyncSession, id_campana: str) -> dict[str, Any]:
@@ -62,25 +68,35 @@ async def obtener_saga(session: AsyncSession, id_saga: str) -> dict[str, Any]:
 
 
 async def listar_sagas(
-    session: AsyncSession, *, estado: EstadoSaga | None = None, limit: int = 50, offset: int = 0
+    session: AsyncSession,
+    *,
+    estado: EstadoSaga | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    despues: Posicion | None = None,
 ) -> dict[str, Any]:
-    """A page of saga summaries, newest first, and how many match in all."""
+    """A page of saga summaries, newest first, as :func:`listar_campanas`."""
     condiciones = [campanas.c.estado_saga == estado.value] if estado is not None else []
-    rows, total = await _recientes(session, _RESUMEN, condiciones, limit=limit, offset=offset)
-    return {"sagas": [dict(row) for row in rows], "total": total}
-
-
-async def historial_de_sagas(session: AsyncSession, *, limit: int = 100) -> dict[str, Any]:
-    """The latest timeline lines of every saga, newest first, and how many there are."""
-    t = linea_de_tiempo_saga
-    query = (
-        select(t.c.id_saga, t.c.id_campana, t.c.evento, t.c.origen, t.c.ocurrido_en, t.c.motivo)
-        .order_by(t.c.ocurrido_en.desc(), t.c.id.desc())
-        .limit(limit)
+    columnas = [*_RESUMEN, campanas.c.id]
+    pagina = await _recientes(
+        session, SAGAS, columnas, condiciones, limit=limit, offset=offset, despues=despues
     )
-    rows = (await session.execute(query)).mappings().all()
-    total = await _contar(session, select(func.count()).select_from(t))
-    return {"historial": [dict(row) for row in rows], "total": total}
+    filas = [{k: row[k] for k in _CAMPOS_RESUMEN} for row in pagina.filas]
+    return {"sagas": filas, **pagina.resto}
+
+
+async def historial_de_sagas(
+    session: AsyncSession, *, limit: int = 100, despues: Posicion | None = None
+) -> dict[str, Any]:
+    """The latest timeline lines of every saga, newest first (after ``despues``), how many
+    there are and the cursor of the next page."""
+    t = linea_de_tiempo_saga
+    columnas = (t.c.id_saga, t.c.id_campana, t.c.evento, t.c.origen, t.c.ocurrido_en, t.c.motivo)
+    pagina = await _pagina(
+        session, HISTORIAL, select(*columnas, t.c.id), limit=limit, offset=0, despues=despues
+    )
+    filas = [{c.key: row[c.key] for c in columnas} for row in pagina.filas]
+    return {"historial": filas, **pagina.resto}
 
 
 async def estadisticas_de_sagas(
@@ -206,6 +222,7 @@ _RESUMEN = (
     campanas.c.motivo_cancelacion,
     campanas.c.origen_cancelacion,
 )
+_CAMPOS_RESUMEN = tuple(c.key for c in _RESUMEN)
 
 
 async def _saga(session: AsyncSession, donde: Any, si_no: Exception) -> dict[str, Any]:
@@ -223,30 +240,59 @@ async def _saga(session: AsyncSession, donde: Any, si_no: Exception) -> dict[str
     return {**resumen, "linea_de_tiempo": [dict(row) for row in linea]}
 
 
+CAMPANAS = Keyset("campanas", ((campanas.c.fecha_creacion, True), (campanas.c.id, False)))
+"""The campaigns' order: newest first, then by id (the index ``ix_campanas_recientes``)."""
+SAGAS = Keyset("sagas", CAMPANAS.orden)
+"""The sagas', their campaigns' order."""
+HISTORIAL = Keyset(
+    "historial",
+    ((linea_de_tiempo_saga.c.ocurrido_en, True), (linea_de_tiempo_saga.c.id, True)),
+)
+"""The timeline's, newest first (the index ``ix_linea_de_tiempo_saga_ocurrido_en``)."""
+
+
+@dataclass(frozen=True)
+class _Pagina:
+    filas: Sequence[RowMapping]
+    resto: dict[str, Any]
+    """``total``, ``total_exacto`` and ``siguiente`` of the answer."""
+
+
 async def _recientes(
     session: AsyncSession,
+    keyset: Keyset,
     columnas: Sequence[Any],
     condiciones: Sequence[ColumnElement[bool]],
     *,
     limit: int,
     offset: int,
-) -> tuple[Sequence[RowMapping], int]:
-    """A page of ``columnas`` of the campaigns that meet ``condiciones``, newest first, and how
-    many meet them in all."""
-    pagina = (
-        select(*columnas)
-        .where(*condiciones)
-        .order_by(campanas.c.fecha_creacion.desc(), campanas.c.id)
-        .limit(limit)
-        .offset(offset)
-    )
+    despues: Posicion | None,
+) -> _Pagina:
+    """A page of ``columnas`` of the campaigns that meet ``condiciones``, newest first."""
+    filas = select(*columnas).select_from(campanas).where(*condiciones)
+    return await _pagina(session, keyset, filas, limit=limit, offset=offset, despues=despues)
+
+
+async def _pagina(
+    session: AsyncSession,
+    keyset: Keyset,
+    filas: Select[Any],
+    *,
+    limit: int,
+    offset: int,
+    despues: Posicion | None,
+) -> _Pagina:
+    """The page of ``filas`` in ``keyset``'s order after ``despues`` (or ``offset`` rows in),
+    with one row more to know whether a next page exists, and the total of ``filas``."""
+    pagina = filas.order_by(*keyset.order_by()).limit(limit + 1).offset(offset or None)
+    if despues is not None:
+        pagina = pagina.where(keyset.despues(despues))
     rows = (await session.execute(pagina)).mappings().all()
-    total = await _contar(session, select(func.count()).select_from(campanas).where(*condiciones))
-    return rows, total
-
-
-async def _contar(session: AsyncSession, query: Select[Any]) -> int:
-    return int((await session.execute(query)).scalar_one())
+    total = await contar(session, filas)
+    siguiente = keyset.cursor(rows[limit - 1]) if len(rows) > limit else None
+    return _Pagina(
+        rows[:limit], {"total": total.n, "total_exacto": total.exacto, "siguiente": siguiente}
+    )
 
 
 def _vista_campana(row: Any) -> dict[str, Any]:

@@ -42,6 +42,7 @@ from afiliaciones_svc.domain.values import (
 from alpes.commands import CampanaCommand
 from alpes.failures import one_line
 from alpes.idempotency import Escritura
+from alpes.paging import Posicion, cursor_u_offset
 from alpes.prefer import wait_preference
 from alpes.service import ReadSession, ServiceDep, service_of
 from contracts import limites
@@ -190,9 +191,20 @@ class CampanaOut(BaseModel):
     id_saga: str
 
 
-class CampanasOut(BaseModel):
+class PaginaOut(BaseModel):
+    """What a page of a list says besides its items (``alpes.paging``)."""
+
+    total: int = Field(
+        description="how many match in all: exact up to 1,000, an estimate past that"
+    )
+    total_exacto: bool = Field(description="false when ``total`` is an estimate")
+    siguiente: str | None = Field(
+        description="the cursor of the next page (pass it as ``cursor``); null on the last"
+    )
+
+
+class CampanasOut(PaginaOut):
     campanas: list[CampanaOut]
-    total: int
 
 
 class EntradaOut(BaseModel):
@@ -223,14 +235,12 @@ class SagaOut(ResumenSagaOut):
     linea_de_tiempo: list[EntradaOut]
 
 
-class SagasOut(BaseModel):
+class SagasOut(PaginaOut):
     sagas: list[ResumenSagaOut]
-    total: int
 
 
-class HistorialOut(BaseModel):
+class HistorialOut(PaginaOut):
     historial: list[EntradaHistorialOut]
-    total: int
 
 
 class EstadisticasOut(BaseModel):
@@ -305,6 +315,9 @@ IdCampana = Annotated[str, Depends(_id_campana)]
 IdSaga = Annotated[str, Depends(_id_saga)]
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000_000)]
+DespuesDeCampana = Annotated[Posicion | None, Depends(queries.CAMPANAS.dependencia)]
+DespuesDeSaga = Annotated[Posicion | None, Depends(queries.SAGAS.dependencia)]
+DespuesEnHistorial = Annotated[Posicion | None, Depends(queries.HISTORIAL.dependencia)]
 
 Respuestas = dict[int | str, dict[str, Any]]
 _404: Respuestas = {404: {"model": ErrorOut}}
@@ -343,14 +356,19 @@ async def obtener_campana(id_campana: IdCampana, lectura: ReadSession) -> dict[s
 @router.get("/campanas", response_model=CampanasOut)
 async def listar_campanas(
     lectura: ReadSession,
+    *,
     estado: EstadoCampana | None = None,
     id_marca: Annotated[str | None, Query(max_length=200, pattern=_SIN_NUL)] = None,
     limit: Limit = 50,
     offset: Offset = 0,
+    despues: DespuesDeCampana = None,
 ) -> dict[str, Any]:
-    """Campaigns, newest first; ``total`` counts every match."""
+    """Campaigns, newest first; ``total`` counts every match. ``siguiente`` is the cursor of
+    the next page: pass it as ``cursor`` (with the same filters) to read on; a page read by
+    cursor costs the same however deep it is, where one read by ``offset`` does not."""
+    cursor_u_offset(despues, offset)
     return await queries.listar_campanas(
-        lectura, estado=estado, id_marca=id_marca, limit=limit, offset=offset
+        lectura, estado=estado, id_marca=id_marca, limit=limit, offset=offset, despues=despues
     )
 
 
@@ -481,17 +499,28 @@ async def estado_de_saga(id_saga: IdSaga, lectura: ReadSession) -> dict[str, Any
 
 @router.get("/sagas", response_model=SagasOut)
 async def listar_sagas(
-    lectura: ReadSession, estado: EstadoSaga | None = None, limit: Limit = 50, offset: Offset = 0
+    lectura: ReadSession,
+    estado: EstadoSaga | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    despues: DespuesDeSaga = None,
 ) -> dict[str, Any]:
-    return await queries.listar_sagas(lectura, estado=estado, limit=limit, offset=offset)
+    """Sagas, newest first; paged as ``/campanas``."""
+    cursor_u_offset(despues, offset)
+    return await queries.listar_sagas(
+        lectura, estado=estado, limit=limit, offset=offset, despues=despues
+    )
 
 
 @router.get("/sagas/historial", response_model=HistorialOut)
 async def historial_de_sagas(
-    lectura: ReadSession, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+    lectura: ReadSession,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    despues: DespuesEnHistorial = None,
 ) -> dict[str, Any]:
-    """The latest timeline lines of every saga, newest first."""
-    return await queries.historial_de_sagas(lectura, limit=limit)
+    """The latest timeline lines of every saga, newest first; ``siguiente`` is the cursor of
+    the older lines that follow."""
+    return await queries.historial_de_sagas(lectura, limit=limit, despues=despues)
 
 
 @router.get("/sagas/estadisticas", response_model=EstadisticasOut)

@@ -250,7 +250,7 @@ async def test_list_filters_pages_and_counts_newest_first(afiliaciones: RunningS
     assert creadas["total"] == 5
 
     vacia = (await get("/afiliaciones/campanas", params={"offset": 100})).json()
-    assert vacia == {"campanas": [], "total": 6}
+    assert vacia == {"campanas": [], "total": 6, "total_exacto": True, "siguiente": None}
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,217 @@
+"""Keyset paging for the read side: a list is read a page at a time from where the client's
+last page ended (an opaque cursor), by an index, never by skipping ``OFFSET`` rows; and its
+``total`` costs at most a bounded count.
+
+A list declares its :class:`Keyset`: its name and its sort key, the columns (unique together,
+none nullable) with their directions. A page is fetched with one row more than asked; when that
+row exists, the answer carries ``siguiente``, the cursor of the page's last row, and the next
+page is the rows after it in the sort order. Rows inserted meanwhile land before or after that
+position: one before it is not seen on later pages, one after it is, and no row already seen is
+seen again or skipped. A cursor is the list's name and the last row's key as JSON, in URL-safe
+base64: it says where, never what to show (filters and ``limit`` are the request's own), and
+one of another list, changed, or cut short is refused (a ``ValueError``: a 422 at the door).
+
+``total`` (:func:`contar`) is exact up to :data:`EXACTO_HASTA` matching rows, counted with a
+scan that stops there; past it, PostgreSQL's own estimate of the rows of the query (its
+planner's, from the table's statistics), flagged ``total_exacto: false``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Query
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ColumnElement,
+    DateTime,
+    Integer,
+    Select,
+    String,
+    Uuid,
+    and_,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    text,
+    tuple_,
+)
+from sqlalchemy.dialects.postgresql.base import PGDialect
+from sqlalchemy.ext.asyncio import AsyncSession
+
+EXACTO_HASTA = 1000
+"""Up to this many matching rows ``total`` is exact; past it, an estimate."""
+
+LARGO_CURSOR = 512
+"""The longest cursor accepted (one of ours is a fraction of that)."""
+
+
+Posicion = tuple[Any, ...]
+"""A position in a list: the sort key of the row a page ended with."""
+
+
+@dataclass(frozen=True)
+class Keyset:
+    """The sort key of one list: ``orden`` is its columns, each with ``True`` when it sorts
+    descending. Together they must be unique and not null (end with the primary key)."""
+
+    nombre: str
+    orden: tuple[tuple[Column[Any], bool], ...]
+
+    def order_by(self) -> list[ColumnElement[Any]]:
+        return [c.desc() if desc else c.asc() for c, desc in self.orden]
+
+    def despues(self, posicion: Sequence[Any]) -> ColumnElement[bool]:
+        """The rows after ``posicion`` in this order, as a condition an index range serves."""
+        columnas = [c for c, _ in self.orden]
+        direcciones = {desc for _, desc in self.orden}
+        if len(direcciones) == 1:  # a row comparison: one index range, both ways
+            valores = tuple_(*(literal(v, c.type) for v, c in zip(posicion, columnas, strict=True)))
+            fila = tuple_(*columnas)
+            return fila < valores if direcciones == {True} else fila > valores
+        # mixed directions: (a < x) or (a = x and (b > y or ...)), bounded by the first column
+        # so the index range starts at the position instead of at the list's beginning
+        primera, desc = self.orden[0]
+        cota = primera <= posicion[0] if desc else primera >= posicion[0]
+        return and_(cota, self._despues(0, posicion))
+
+    def _despues(self, i: int, posicion: Sequence[Any]) -> ColumnElement[bool]:
+        columna, desc = self.orden[i]
+        pasada: ColumnElement[bool] = columna < posicion[i] if desc else columna > posicion[i]
+        if i == len(self.orden) - 1:
+            return pasada
+        return or_(pasada, and_(columna == posicion[i], self._despues(i + 1, posicion)))
+
+    def cursor(self, fila: Mapping[str, Any]) -> str:
+        """The cursor of the position right after ``fila`` (a row with the key's columns)."""
+        clave = [_a_json(fila[c.key]) for c, _ in self.orden]
+        crudo = json.dumps([self.nombre, *clave], separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(crudo).rstrip(b"=").decode()
+
+    def posicion(self, cursor: str) -> Posicion:
+        """The key a cursor of this list holds; a ``ValueError`` when it is not one."""
+        try:
+            crudo = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+            valor = json.loads(crudo)
+        except (binascii.Error, ValueError):
+            raise ValueError("not a cursor: pass the 'siguiente' of a previous page") from None
+        if (
+            not isinstance(valor, list)
+            or len(valor) != len(self.orden) + 1
+            or valor[0] != self.nombre
+        ):
+            raise ValueError(f"not a cursor of this list ({self.nombre})")
+        return tuple(_de_json(v, c) for v, (c, _) in zip(valor[1:], self.orden, strict=True))
+
+    def dependencia(
+        self,
+        cursor: Annotated[
+            str | None,
+            Query(
+                max_length=LARGO_CURSOR,
+                description="the 'siguiente' of the previous page, to get the page after it "
+                "(keyset paging: the fast way through a long list; offset must then be 0)",
+            ),
+        ] = None,
+    ) -> Posicion | None:
+        """FastAPI dependency: the ``cursor`` query parameter of this list, as its key (a 422
+        when it is not a cursor of this list)."""
+        if cursor is None:
+            return None
+        try:
+            return self.posicion(cursor)
+        except ValueError as error:
+            raise _invalido("cursor", str(error)) from None
+
+
+def cursor_u_offset(cursor: object, offset: int) -> None:
+    """A request pages by a cursor or by an offset, not both (a 422)."""
+    if cursor is not None and offset:
+        raise _invalido("offset", "must be 0 with a cursor: the cursor says where the page starts")
+
+
+def _invalido(parametro: str, mensaje: str) -> RequestValidationError:
+    return RequestValidationError(
+        [{"loc": ("query", parametro), "msg": mensaje, "type": "value_error"}]
+    )
+
+
+_CON_NOMBRES = PGDialect(paramstyle="named")  # type: ignore[no-untyped-call]
+"""Compiles a query to SQL with ``:name`` parameters, to run it again inside ``EXPLAIN``."""
+
+
+@dataclass(frozen=True)
+class Total:
+    n: int
+    exacto: bool
+
+
+async def contar(session: AsyncSession, filas: Select[Any]) -> Total:
+    """How many rows ``filas`` (a ``SELECT ... FROM ... WHERE ...``) yields: exact up to
+    :data:`EXACTO_HASTA`, counted by a scan that stops past it; else the planner's estimate
+    (never below what the scan saw)."""
+    todas: Select[Any] = filas.with_only_columns(
+        literal_column("1"), maintain_column_froms=True
+    ).order_by(None)
+    tope = todas.limit(EXACTO_HASTA + 1)
+    n = int((await session.execute(select(func.count()).select_from(tope.subquery()))).scalar_one())
+    if n <= EXACTO_HASTA:
+        return Total(n, exacto=True)
+    compilada = todas.compile(dialect=_CON_NOMBRES)
+    plan = await session.execute(text(f"EXPLAIN (FORMAT JSON) {compilada}"), compilada.params)
+    estimadas = int(plan.scalar_one()[0]["Plan"]["Plan Rows"])
+    return Total(max(estimadas, n), exacto=False)
+
+
+# --- the key's values in JSON ---
+
+
+def _a_json(valor: Any) -> Any:
+    if isinstance(valor, datetime):
+        return valor.isoformat()
+    if isinstance(valor, uuid.UUID):
+        return str(valor)
+    return valor
+
+
+def _de_json(valor: Any, columna: Any) -> Any:
+    tipo = columna.type
+    mal = ValueError(f"not a cursor of this list: a bad {columna.key}")
+    if isinstance(tipo, DateTime):
+        if not isinstance(valor, str):
+            raise mal
+        try:
+            instante = datetime.fromisoformat(valor)
+        except ValueError:
+            raise mal from None
+        if instante.tzinfo is None:
+            raise mal
+        return instante
+    if isinstance(tipo, Uuid):
+        try:
+            return uuid.UUID(valor)
+        except (TypeError, ValueError, AttributeError):
+            raise mal from None
+    if isinstance(tipo, Integer):  # BigInteger too
+        bits = 63 if isinstance(tipo, BigInteger) else 31
+        if type(valor) is not int or not -(2**bits) <= valor < 2**bits:
+            raise mal
+        return valor
+    if isinstance(tipo, String):
+        if not isinstance(valor, str) or "\x00" in valor:
+            raise mal
+        if tipo.length is not None and len(valor) > tipo.length:
+            raise mal
+        return valor
+    raise TypeError(f"{columna.key}: no cursor for a {tipo!r} column")  # pragma: no cover
