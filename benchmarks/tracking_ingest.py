@@ -3,25 +3,31 @@
 Starts pulsar-lite and an embedded PostgreSQL in a temporary directory, runs the tracking service
 as a real process (``python -m alpes.cli serve tracking``, one uvicorn worker), provisions one
 campaign the way production does (a ``CampanaCreada`` published on the broker; tracking answers
-with its codes), then drives HTTP load from this process with httpx at a fixed concurrency:
+with its codes), then drives HTTP load at a fixed concurrency from separate processes
+(``benchmarks.load``: aiohttp when installed, else httpx in several processes):
 
-- ``GET /health``: the ceiling of this harness (client + server HTTP stack, same cores);
+- ``GET /health``: the ceiling of this harness (load generator + the service's HTTP stack, same
+  cores), measured in the same run;
 - single events, rotating over every ``tipo_evento`` and the influencers' codes;
 - batches of ``--batch`` events per request;
 - reading the campaign's events, 100 per page, once all those events are stored.
 
 Each phase runs ``--warmup`` seconds unmeasured, then ``--duration`` seconds measured. At the end
 the campaign's counters must equal the number of events the service accepted (warm-up included).
+``--profile FILE`` records the service with py-spy (when installed) during the bulk phase: an
+SVG flame graph, or collapsed stacks for a ``.txt`` name.
 
     python -m benchmarks.tracking_ingest [--concurrency 16] [--duration 10] [--warmup 2]
-                                         [--batch 100]
+                                         [--batch 100] [--processes N] [--profile FILE]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -29,7 +35,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -39,63 +45,33 @@ import httpx
 import contracts as c
 from alpes.infra import EmbeddedPostgres, PulsarLite, free_port
 from alpes.messaging import AvroCodec
+from benchmarks.load import Request, Tally, closed_loop, default_processes
 from faststream_pulsar import PulsarBroker
 
 TIPOS = ("vista", "clic", "conversion", "engagement", "compartir", "comentario")
+SINGLE_BODIES = 600  # distinct prepared single events, cycled
+BULK_BODIES = 60  # distinct prepared batches, cycled
 
 
 @dataclass
 class Phase:
     name: str
     events_per_request: int
-    latencies: list[float] = field(default_factory=list)
-    requests: int = 0
-    errors: int = 0
-    accepted: int = 0  # events the service accepted, warm-up included
-    coded: int = 0  # of which came with an influencer's code
-    seconds: float = 0.0
+    tally: Tally
 
     def line(self) -> str:
-        ms = sorted(x * 1000 for x in self.latencies)
+        ms = sorted(x * 1000 for x in self.tally.latencies)
         p50 = statistics.median(ms) if ms else float("nan")
         p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))] if ms else float("nan")
-        req_s = self.requests / self.seconds
+        req_s = self.rate
         return (
             f"{self.name:<32} {req_s:>9.0f} {req_s * self.events_per_request:>10.0f} "
-            f"{p50:>8.1f} {p99:>8.1f} {self.errors:>7}"
+            f"{p50:>8.1f} {p99:>8.1f} {self.tally.errors:>7}"
         )
 
-
-async def drive(
-    phase: Phase,
-    request: Callable[[int], Awaitable[httpx.Response]],
-    coded: Callable[[int], int] = lambda n: 0,
-    *,
-    concurrency: int,
-    warmup: float,
-    duration: float,
-) -> None:
-    """``concurrency`` workers send requests back to back; only the window after warm-up counts."""
-    start = time.perf_counter()
-    measure_from, stop_at = start + warmup, start + warmup + duration
-    counter = iter(range(10**12))
-
-    async def worker() -> None:
-        while (now := time.perf_counter()) < stop_at:
-            n = next(counter)
-            response = await request(n)
-            done = time.perf_counter()
-            ok = response.status_code in (200, 201)
-            if ok:
-                phase.accepted += phase.events_per_request
-                phase.coded += coded(n)
-            if now >= measure_from:
-                phase.requests += ok
-                phase.errors += not ok
-                phase.latencies.append(done - now)
-
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    phase.seconds = time.perf_counter() - measure_from
+    @property
+    def rate(self) -> float:
+        return self.tally.requests / self.tally.seconds
 
 
 def start_service(
@@ -189,18 +165,15 @@ async def run(args: argparse.Namespace) -> int:
         pulsar = PulsarLite.start(work / "pulsar")
         postgres = await asyncio.to_thread(EmbeddedPostgres.start, work / "postgres")
         process, url, namespace = start_service(pulsar, postgres, work / "tracking.log")
-        limits = httpx.Limits(
-            max_connections=args.concurrency, max_keepalive_connections=args.concurrency
-        )
         try:
-            async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as http:
+            async with httpx.AsyncClient(base_url=url, timeout=30) as http:
 
                 async def ready() -> bool:
                     return (await http.get("/ready")).status_code == 200
 
                 await wait_until(ready, "the service's readiness")
                 id_campana, codes = await provision(http, pulsar.url, namespace)
-                phases = await measure(http, id_campana, codes, args)
+                phases = await measure(url, process.pid, id_campana, codes, args)
                 metrics = (await http.get(f"/tracking/metricas/{id_campana}")).json()
         finally:
             process.terminate()
@@ -210,54 +183,84 @@ async def run(args: argparse.Namespace) -> int:
     return report(phases, metrics, args)
 
 
+def _json(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":")).encode()
+
+
 async def measure(
-    http: httpx.AsyncClient, id_campana: str, codes: list[str], args: argparse.Namespace
+    url: str, pid: int, id_campana: str, codes: list[str], args: argparse.Namespace
 ) -> list[Phase]:
-    timing = {"concurrency": args.concurrency, "warmup": args.warmup, "duration": args.duration}
-    health = Phase("GET /health (harness)", 1)
-    await drive(health, lambda n: http.get("/health"), **timing)
-    single = Phase("POST /tracking/evento", 1)
-    await drive(
-        single,
-        lambda n: http.post("/tracking/evento", json=event(id_campana, codes, n)),
-        lambda n: int(has_code(n)),
-        **timing,
+    """The four phases in turn, each from fresh load-generator processes."""
+
+    async def drive(name: str, events: int, requests: list[Request]) -> Phase:
+        tally = await asyncio.to_thread(
+            closed_loop,
+            url,
+            requests,
+            concurrency=args.concurrency,
+            warmup=args.warmup,
+            duration=args.duration,
+            processes=args.processes,
+        )
+        return Phase(name, events, tally)
+
+    health = await drive("GET /health (harness)", 1, [Request("GET", "/health", events=0)])
+    singles = [
+        Request("POST", "/tracking/evento", _json(event(id_campana, codes, n)), 1, int(has_code(n)))
+        for n in range(SINGLE_BODIES)
+    ]
+    single = await drive("POST /tracking/evento", 1, singles)
+    batches = []
+    for b in range(BULK_BODIES):
+        numbers = range(b * args.batch, (b + 1) * args.batch)
+        body = _json({"eventos": [event(id_campana, codes, n) for n in numbers]})
+        coded = sum(has_code(n) for n in numbers)
+        batches.append(Request("POST", "/tracking/eventos", body, args.batch, coded))
+    profiler = start_profiler(pid, args)
+    try:
+        bulk = await drive(f"POST /tracking/eventos x{args.batch}", args.batch, batches)
+    finally:
+        if profiler is not None:
+            profiler.wait(60)
+    page = await drive(
+        "GET /tracking/eventos ?limit=100",
+        1,
+        [Request("GET", f"/tracking/eventos/{id_campana}?limit=100", events=0)],
     )
-    bulk = Phase(f"POST /tracking/eventos x{args.batch}", args.batch)
-
-    def batch(n: int) -> Awaitable[httpx.Response]:
-        eventos = [event(id_campana, codes, n * args.batch + i) for i in range(args.batch)]
-        return http.post("/tracking/eventos", json={"eventos": eventos})
-
-    def batch_coded(n: int) -> int:
-        return sum(has_code(n * args.batch + i) for i in range(args.batch))
-
-    await drive(bulk, batch, batch_coded, **timing)
-    page = Phase("GET /tracking/eventos ?limit=100", 1)
-    await drive(page, lambda n: http.get(f"/tracking/eventos/{id_campana}?limit=100"), **timing)
-    page.accepted = 0  # a read: nothing to count
     return [health, single, bulk, page]
+
+
+def start_profiler(pid: int, args: argparse.Namespace) -> subprocess.Popen[bytes] | None:
+    """py-spy sampling the service for the whole bulk phase (start-up and warm-up included)."""
+    if args.profile is None:
+        return None
+    py_spy = shutil.which("py-spy")
+    if py_spy is None:
+        print("--profile: py-spy is not installed (pip install py-spy); not profiling")
+        return None
+    seconds = int(args.warmup + args.duration + 2)
+    fmt = "raw" if args.profile.suffix == ".txt" else "flamegraph"
+    command = [py_spy, "record", "--pid", str(pid), "--duration", str(seconds), "--format", fmt]
+    return subprocess.Popen([*command, "--output", str(args.profile), "--nonblocking"])
 
 
 def report(phases: list[Phase], metrics: dict[str, Any], args: argparse.Namespace) -> int:
     health, single, bulk, _ = phases
+    processes = args.processes or default_processes()
     print(f"tracking ingestion: concurrency {args.concurrency}, {args.duration:g} s after "
-          f"{args.warmup:g} s warm-up, one uvicorn worker, {os.cpu_count()} cores shared")  # fmt: skip
+          f"{args.warmup:g} s warm-up, one uvicorn worker, {os.cpu_count()} cores shared; "
+          f"load from {processes} {health.tally.client} process(es)")  # fmt: skip
     print(
         f"{'request':<32} {'req/s':>9} {'events/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"
     )
     for phase in phases:
         print(phase.line())
-    single_rate = single.requests / single.seconds
-    bulk_rate = bulk.requests * bulk.events_per_request / bulk.seconds
-    print(
-        f"single events / harness ceiling: {single_rate / (health.requests / health.seconds):.2f}"
-    )
-    print(f"bulk events/s / single events/s: {bulk_rate / single_rate:.1f}")
-    accepted = single.accepted + bulk.accepted
+    print(f"single events / harness ceiling: {single.rate / health.rate:.2f}")
+    print(f"bulk events/s / single events/s: {bulk.rate * args.batch / single.rate:.1f}")
+    accepted = single.tally.accepted + bulk.tally.accepted
     counted = metrics["total_eventos"]
     per_code = sum(i["total_eventos"] for i in metrics["por_influencer"])
-    coded = single.coded + bulk.coded
+    coded = single.tally.coded + bulk.tally.coded
     print(f"counters: total_eventos {counted} (accepted {accepted}); "
           f"sum over codes {per_code} (accepted with a code {coded})")  # fmt: skip
     if (counted, per_code) != (accepted, coded):
@@ -272,6 +275,11 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument(
+        "--processes", type=int, default=None,
+        help="load-generator processes (default: 1 with aiohttp, else 4 with httpx)",
+    )  # fmt: skip
+    parser.add_argument("--profile", type=Path, default=None, help="py-spy output (.svg, .txt)")
     return asyncio.run(run(parser.parse_args()))
 
 
