@@ -93,7 +93,7 @@ class Keyset:
             return pasada
         return or_(pasada, and_(columna == posicion[i], self._despues(i + 1, posicion)))
 
-    def cursor(self, fila: Mapping[str, Any]) -> str:
+    def cursor(self, fila: Mapping[Any, Any]) -> str:
         """The cursor of the position right after ``fila`` (a row with the key's columns)."""
         clave = [_a_json(fila[c.key]) for c, _ in self.orden]
         crudo = json.dumps([self.nombre, *clave], separators=(",", ":")).encode()

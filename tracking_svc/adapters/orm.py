@@ -93,7 +93,8 @@ eventos_tracking = Table(
     Column("datos", JSONB, nullable=False),
     Column("codigo", String(32)),
     Column("fecha_evento", DateTime(timezone=True), nullable=False),
-    Index("ix_eventos_tracking_id_campana_fecha_evento", "id_campana", "fecha_evento"),
+    # a campaign's events newest first, for keyset paging (``0005_keyset_paging``)
+    Index("ix_eventos_tracking_recientes", "id_campana", "fecha_evento", "id"),
 )
 
 metricas_campana = Table(

@@ -8,12 +8,14 @@ Counts come from the metrics rows, which the same transactions as the event rows
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tracking_svc.adapters.orm import CONTADORES
+from alpes.paging import Keyset, Posicion
+from tracking_svc.adapters.orm import CONTADORES, eventos_tracking
 from tracking_svc.application.errors import CampanaNoEncontrada
 
 _SUMAS = ", ".join(f"coalesce(sum(m.{n}), 0) AS {n}" for n in CONTADORES)
@@ -43,15 +45,10 @@ _MARCA = text(
     f"SELECT count(*) AS campanas, {_SUMAS} FROM metricas_campana AS m WHERE m.id_marca = :id"
 )
 
-_EVENTOS = text(
-    """
-    SELECT id, id_campana, tipo_evento, datos, codigo, fecha_evento
-    FROM eventos_tracking
-    WHERE id_campana = :id
-    ORDER BY fecha_evento DESC, id DESC
-    LIMIT :limit OFFSET :offset
-    """
+EVENTOS = Keyset(
+    "eventos", ((eventos_tracking.c.fecha_evento, True), (eventos_tracking.c.id, True))
 )
+"""A campaign's events' order, newest first (the index ``ix_eventos_tracking_recientes``)."""
 
 _CODIGOS = text(
     """
@@ -106,15 +103,37 @@ async def metricas_de_marca(session: AsyncSession, id_marca: str) -> dict[str, A
     return {"id_marca": id_marca, "campanas": row["campanas"], **_contadores(row)}
 
 
+@dataclass(frozen=True)
+class PaginaDeEventos:
+    total: int
+    eventos: list[dict[str, Any]]
+    siguiente: str | None
+    """The cursor of the next page (``alpes.paging``), None on the last."""
+
+
 async def eventos_de_campana(
-    session: AsyncSession, id_campana: str, limit: int, offset: int
-) -> tuple[int, list[dict[str, Any]]]:
-    """(total, one page of events newest first)."""
+    session: AsyncSession,
+    id_campana: str,
+    limit: int,
+    offset: int = 0,
+    despues: Posicion | None = None,
+) -> PaginaDeEventos:
+    """One page of the campaign's events, newest first: after ``despues`` (a keyset position)
+    or ``offset`` events in; its total is the campaign's ``total_eventos``."""
     total = int((await _campana(session, id_campana))["total_eventos"])
-    rows = (
-        await session.execute(_EVENTOS, {"id": id_campana, "limit": limit, "offset": offset})
-    ).mappings()
-    return total, [
+    e = eventos_tracking.c
+    pagina = (
+        select(e.id, e.id_campana, e.tipo_evento, e.datos, e.codigo, e.fecha_evento)
+        .where(e.id_campana == id_campana)
+        .order_by(*EVENTOS.order_by())
+        .limit(limit + 1)
+        .offset(offset or None)
+    )
+    if despues is not None:
+        pagina = pagina.where(EVENTOS.despues(despues))
+    rows = (await session.execute(pagina)).mappings().all()
+    siguiente = EVENTOS.cursor(rows[limit - 1]) if len(rows) > limit else None
+    eventos = [
         {
             "id": str(r["id"]),
             "id_campana": r["id_campana"],
@@ -123,8 +142,9 @@ async def eventos_de_campana(
             "codigo": r["codigo"],
             "fecha_evento": r["fecha_evento"].isoformat(),
         }
-        for r in rows
+        for r in rows[:limit]
     ]
+    return PaginaDeEventos(total, eventos, siguiente)
 
 
 async def codigos_de_campana(session: AsyncSession, id_campana: str) -> list[dict[str, Any]]:

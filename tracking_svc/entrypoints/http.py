@@ -25,6 +25,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from alpes.paging import Posicion, cursor_u_offset
 from alpes.service import ServiceDep
 from tracking_svc.adapters import queries
 from tracking_svc.application.batcher import EventoBatcher
@@ -284,19 +285,38 @@ async def registrar_eventos(body: EventosIn, ingesta: IngestaDep) -> JSONRespons
 
 
 IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[^\x00]+$")]
+DespuesDeEvento = Annotated[Posicion | None, Depends(queries.EVENTOS.dependencia)]
 
 
-@router.get("/eventos/{id_campana}", response_model=list[EventoOut], responses=ERRORES)
+@router.get(
+    "/eventos/{id_campana}",
+    response_model=list[EventoOut],
+    responses=ERRORES,
+    response_description="Una pagina de eventos. `X-Total-Count`: cuantos tiene la campana; "
+    '`Link: <url>; rel="next"` (RFC 8288): la pagina siguiente, si la hay.',
+)
 async def eventos(
+    request: Request,
     id_campana: IdPath,
     service: ServiceDep,
+    *,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGINA)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    despues: DespuesDeEvento = None,
 ) -> JSONResponse:
-    """Los eventos de la campana, el mas reciente primero; ``X-Total-Count`` da el total."""
+    """Los eventos de la campana, el mas reciente primero; ``X-Total-Count`` da el total y la
+    cabecera ``Link`` (``rel="next"``) la URL de la pagina siguiente: la misma con ``cursor``
+    (paginar por cursor cuesta lo mismo a cualquier profundidad; por ``offset``, no)."""
+    cursor_u_offset(despues, offset)
     async with service.db.sessions() as session:
-        total, pagina = await queries.eventos_de_campana(session, id_campana, limit, offset)
-    return JSONResponse(pagina, headers={"X-Total-Count": str(total)})
+        pagina = await queries.eventos_de_campana(session, id_campana, limit, offset, despues)
+    cabeceras = {"X-Total-Count": str(pagina.total)}
+    if pagina.siguiente is not None:
+        url = request.url.remove_query_params("offset").include_query_params(
+            cursor=pagina.siguiente
+        )
+        cabeceras["Link"] = f'<{url}>; rel="next"'
+    return JSONResponse(pagina.eventos, headers=cabeceras)
 
 
 @router.get("/metricas/marca/{id_marca}", response_model=MetricasMarca)
