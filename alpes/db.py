@@ -23,13 +23,14 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB, insert
+from sqlalchemy.dialects.postgresql import JSONB, Insert, insert
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.sql.dml import ReturningInsert
 
 from contracts import encode, topic_for
 
@@ -114,9 +115,19 @@ class Database:
     unit_of_work_class: type[UnitOfWork] | None = None
     """The service's unit of work (its repositories); None: the bare one."""
     sessions: async_sessionmaker[AsyncSession] = field(init=False)
+    outbox_insert: Insert = field(init=False)
+    inbox_insert: ReturningInsert[Any] = field(init=False)
     outbox_written: asyncio.Event = field(default_factory=asyncio.Event)
 
     def __post_init__(self) -> None:
+        # built once: every message writes its inbox row and most write outbox rows, and an
+        # insert built per call costs more Python than its round trip to PostgreSQL
+        self.outbox_insert = insert(self.outbox).on_conflict_do_nothing(
+            index_elements=["event_id"]  # the same event, still queued
+        )
+        self.inbox_insert = (
+            insert(self.inbox).on_conflict_do_nothing().returning(self.inbox.c.message_id)
+        )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @classmethod
@@ -204,25 +215,21 @@ class UnitOfWork(seedwork.UnitOfWork):
         properties["id_saga"] = event.id_saga
         properties["id_correlacion"] = event.id_correlacion
         await self.session.execute(
-            insert(self.db.outbox)
-            .values(
-                event_id=event.id_evento,
-                topic=topic_for(event, self.db.namespace),
-                key=key or event.id_campana,
-                payload=payload,
-                properties=properties,
-            )
-            .on_conflict_do_nothing(index_elements=["event_id"])  # the same event, still queued
+            self.db.outbox_insert,
+            {
+                "event_id": event.id_evento,
+                "topic": topic_for(event, self.db.namespace),
+                "key": key or event.id_campana,
+                "payload": payload,
+                "properties": properties,
+            },
         )
         self.wrote_outbox = True
 
     async def first_time(self, consumer: str, message_id: str) -> bool:
         """Record ``message_id`` as processed by ``consumer``; False if it already was."""
         result = await self.session.execute(
-            insert(self.db.inbox)
-            .values(consumer=consumer, message_id=message_id)
-            .on_conflict_do_nothing()
-            .returning(self.db.inbox.c.message_id)
+            self.db.inbox_insert, {"consumer": consumer, "message_id": message_id}
         )
         return result.first() is not None
 

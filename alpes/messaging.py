@@ -222,10 +222,10 @@ def subscribe(
 async def _react(db: Database, consumer: str, event: IntegrationEvent, handle: Handler) -> None:
     async with db.unit_of_work(cause=event) as uow:
         if not await uow.first_time(consumer, event.id_evento):
-            logger.info("duplicate %s %s ignored", type(event).__name__, event.id_evento)
+            logger.debug("duplicate %s %s ignored", type(event).__name__, event.id_evento)
             return
         await handle(event, uow)
-    logger.info("handled %s %s", type(event).__name__, event.id_evento)
+    logger.debug("handled %s %s", type(event).__name__, event.id_evento)
 
 
 async def _exhausted(db: Database, event: Any, exc: BaseException, reaction: Reaction) -> None:

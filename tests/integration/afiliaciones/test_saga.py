@@ -113,7 +113,7 @@ async def test_a_failure_cancels_and_the_compensations_end_the_saga_compensada(
 async def test_a_redelivered_outcome_changes_nothing(
     afiliaciones: RunningService, probe: EventProbe, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="alpes.messaging")
+    caplog.set_level(logging.DEBUG, logger="alpes.messaging")
     campana = await crear(afiliaciones)
     todos = exitos(campana)
 

@@ -221,7 +221,7 @@ async def test_cancellation_before_creation_leaves_a_tombstone_and_a_late_creati
 async def test_duplicates_change_nothing(
     influencer: RunningService, probe: EventProbe, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="alpes.messaging")
+    caplog.set_level(logging.DEBUG, logger="alpes.messaging")
     id_campana = nuevo_id()
     creada = campana_creada(id_campana, [ANA])
     await probe.publish(creada)

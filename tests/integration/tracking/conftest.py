@@ -27,7 +27,7 @@ async def tracking(start_service: StartService) -> RunningService:
 @pytest.fixture
 def mensajes(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
     """The consumer's log: ``handled <Event> <id>`` and ``duplicate <Event> <id> ignored``."""
-    caplog.set_level(logging.INFO, logger="alpes.messaging")
+    caplog.set_level(logging.DEBUG, logger="alpes.messaging")
     return caplog
 
 
