@@ -12,10 +12,24 @@ if the aggregate's version moved, and only while the row still has the version r
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlalchemy import Column, Integer, RowMapping, Table, func, insert, select, update
+from sqlalchemy import (
+    Column,
+    Insert,
+    Integer,
+    RowMapping,
+    Select,
+    Table,
+    Update,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .seedwork import Aggregate, ConcurrencyConflict
@@ -43,17 +57,15 @@ class Repository:
     async def lock_campaign(self, id_campana: str) -> None:
         """Hold the campaign's lock until the transaction ends (a transaction advisory lock):
         every other transaction that takes it waits, even while the campaign has no row yet."""
-        await self.session.execute(
-            select(func.pg_advisory_xact_lock(CAMPAIGN_LOCKS, func.hashtext(id_campana)))
-        )
+        await self.session.execute(_LOCK_CAMPAIGN, {"id_campana": id_campana})
 
     async def read(self, table: Table, key: str, *, for_update: bool = False) -> RowMapping | None:
         """The row of ``key`` (None if there is none), remembering its version; with
         ``for_update`` the row stays locked until the transaction ends."""
-        query = select(table).where(primary_key(table) == key)
-        if for_update:
-            query = query.with_for_update()
-        row = (await self.session.execute(query)).mappings().first()
+        query = _row_query(table, for_update=for_update)
+        row: RowMapping | None = (
+            (await self.session.execute(query, {"key": key})).mappings().first()
+        )
         if row is not None:
             self.versions[key] = row["version"]
         return row
@@ -72,7 +84,7 @@ class Repository:
         read = self.versions.get(key)
         if read is None:
             row = {primary_key(table).name: key, **values, "version": version}
-            await self.session.execute(insert(table).values(row))
+            await self.session.execute(_insert(table), row)
             self.versions[key] = version
         elif read != version:
             await self.update(table, key, values, read=read, version=version, conflict=conflict)
@@ -91,13 +103,37 @@ class Repository:
         ``read``; if another transaction changed it meanwhile, ``ConcurrencyConflict`` with the
         message ``conflict``."""
         result = await self.session.execute(
-            update(table)
-            .where(primary_key(table) == key, table.c.version == read)
-            .values(**values, version=version)
+            _versioned_update(table), {"_key": key, "_read": read, **values, "version": version}
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise ConcurrencyConflict(conflict or f"{table.name}: la fila cambio desde que se leyo")
         self.versions[key] = version
+
+
+# The statements are built once per table: building one costs more Python than its round trip.
+
+_LOCK_CAMPAIGN = select(
+    func.pg_advisory_xact_lock(CAMPAIGN_LOCKS, func.hashtext(bindparam("id_campana")))
+)
+
+
+@functools.cache
+def _row_query(table: Table, *, for_update: bool) -> Select[Any]:
+    query = select(table).where(primary_key(table) == bindparam("key"))
+    return query.with_for_update() if for_update else query
+
+
+@functools.cache
+def _insert(table: Table) -> Insert:
+    return insert(table)
+
+
+@functools.cache
+def _versioned_update(table: Table) -> Update:
+    """The row's update if it still has the version read: the values come as parameters."""
+    return update(table).where(
+        primary_key(table) == bindparam("_key"), table.c.version == bindparam("_read")
+    )
 
 
 def version_column() -> Column[int]:
