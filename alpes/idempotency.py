@@ -78,6 +78,17 @@ class IdempotentWrite:
                 await _remember(uow, self.key, status_code, result)
         return JSONResponse(result, status_code)
 
+    async def answered(self) -> bool:
+        """Whether a request with this key was answered before: running it again only
+        replays that answer (a route that refuses new work, under load say, can still let
+        it through)."""
+        if self.key is None:
+            return False
+        table = self.db.idempotency
+        async with self.db.sessions() as session:
+            query = select(table.c.key).where(table.c.key == self.key)
+            return (await session.execute(query)).first() is not None
+
     def _fingerprint(self, body: BaseModel | None) -> str:
         content = body.model_dump_json() if body is not None else ""
         return hashlib.sha256(f"{self.method} {self.path}\n{content}".encode()).hexdigest()

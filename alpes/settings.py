@@ -66,6 +66,13 @@ class Settings(BaseSettings):
     saga_deadline_check_seconds: float = 1.0
     saga_grace_seconds: float = 30.0
     saga_sweep_interval_seconds: float = 30.0
+    # admission control (docs/adr/0010): a saga is refused with 429 while this many are in
+    # flight, or while more are in flight than can finish within half their deadline at the
+    # rate they have been finishing; the count is read from the database at most every
+    # ``saga_backlog_refresh_seconds`` (each replica adds its own admissions in between; 0
+    # counts on every request)
+    saga_backlog_limit: int = Field(default=200, ge=1)
+    saga_backlog_refresh_seconds: float = Field(default=0.25, ge=0)
     marca_credito_inicial: float = 100_000.0
     influencer_max_campanas: int = 3
 

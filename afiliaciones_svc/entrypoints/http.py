@@ -16,12 +16,13 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, status
+from fastapi import APIRouter, Body, Depends, Header, HTTPException, Path, Query, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from afiliaciones_svc.adapters import queries
+from afiliaciones_svc.adapters.admission import SagaAdmission
 from afiliaciones_svc.adapters.unit_of_work import SqlAfiliacionesUnitOfWork
 from afiliaciones_svc.application import handlers
 from afiliaciones_svc.application.commands import (
@@ -324,6 +325,31 @@ _404: Respuestas = {404: {"model": ErrorOut}}
 _409: Respuestas = {404: {"model": ErrorOut}, 409: {"model": ErrorOut}}
 
 
+async def _admitir(request: Request, escritura: Escritura) -> None:
+    """Admission control (docs/adr/0010): a saga that the platform cannot finish in time is
+    refused here, 429 with ``Retry-After``, before anything is stored (an ``Idempotency-Key``
+    is not claimed: its retry is a new request). The retry of a request that was answered
+    is let through: it starts nothing, it gets its first answer."""
+    admision: SagaAdmission = request.app.state.admision
+    rechazo = await admision.admit()
+    if rechazo is not None and not await escritura.answered():
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            rechazo.detail,
+            headers={"Retry-After": str(rechazo.retry_after)},
+        )
+
+
+Admitida = Depends(_admitir)
+_429: Respuestas = {
+    429: {
+        "model": ErrorOut,
+        "description": "Too many sagas in flight: nothing was created; retry after the "
+        "`Retry-After` header's seconds",
+    }
+}
+
+
 def _crear(request: Request, body: CampanaIn, uow: SqlAfiliacionesUnitOfWork) -> Awaitable[Campana]:
     plazo = timedelta(seconds=service_of(request).settings.saga_deadline_seconds)
     return handlers.crear_campana(body.comando(request.state.correlation_id), uow, plazo=plazo)
@@ -336,7 +362,8 @@ def _crear(request: Request, body: CampanaIn, uow: SqlAfiliacionesUnitOfWork) ->
     "/campana",
     status_code=status.HTTP_201_CREATED,
     response_model=CampanaOut,
-    responses={422: {"model": ErrorOut}},
+    responses={422: {"model": ErrorOut}, **_429},
+    dependencies=[Admitida],
 )
 async def crear_campana(request: Request, body: CampanaIn, escritura: Escritura) -> JSONResponse:
     """Creates the campaign (``creada``) and starts its saga (``CampanaCreada``)."""
@@ -432,7 +459,9 @@ ESPERA_SAGA_MAXIMA_SEGUNDOS = 30
         202: {"model": SagaIniciadaOut, "description": "The saga runs on (or the request "
               "carried an Idempotency-Key): follow it at /afiliaciones/saga/{id_saga}/estado"},
         422: {"model": ErrorOut},
+        **_429,
     },
+    dependencies=[Admitida],
 )  # fmt: skip
 async def crear_campana_saga(
     request: Request,
