@@ -23,12 +23,13 @@ therefore exact under any concurrency, and concurrent batches never deadlock.
 
 from __future__ import annotations
 
-import json
+from collections import Counter
 from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 from uuid import UUID
 
+from pydantic_core import to_json
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -384,14 +385,23 @@ class EventoTrackingRepository:
     async def _agregar_nuevos(self, nuevos: EventosNuevos) -> None:
         """Store ``nuevos``, none of them stored already, and add their increments, summed into
         one increment per campaign and per code: all of it or nothing, atomically."""
-        eventos = nuevos.eventos
+        eventos, incrementos = nuevos.eventos, nuevos.incrementos
+        # most events share their increment (the domain hands out one value per type): count
+        # the events per row and increment, then add each increment times its count
+        por_incremento = {id(i): i for i in incrementos}
+        ids = [id(i) for i in incrementos]
+        en_campanas = Counter(zip([e.id_campana for e in eventos], ids, strict=True))
+        en_codigos = Counter(
+            (e.id_campana, e.codigo, i)
+            for e, i in zip(eventos, ids, strict=True)
+            if e.codigo is not None
+        )
         por_campana: dict[str, list[Any]] = {}
+        for (campana, incremento), veces in en_campanas.items():
+            _sumar(por_campana, campana, _valores(por_incremento[incremento], veces))
         por_codigo: dict[tuple[str, str], list[Any]] = {}
-        for evento, incremento in zip(eventos, nuevos.incrementos, strict=True):
-            valores = _valores(incremento)
-            _sumar(por_campana, evento.id_campana, valores)
-            if evento.codigo is not None:
-                _sumar(por_codigo, (evento.id_campana, evento.codigo), valores)
+        for (campana, codigo, incremento), veces in en_codigos.items():
+            _sumar(por_codigo, (campana, codigo), _valores(por_incremento[incremento], veces))
         campanas, codigos = sorted(por_campana), sorted(por_codigo)
         params = {
             **_parametros(eventos, campanas, codigos),
@@ -426,7 +436,7 @@ def _parametros(
         "e_id": [e.id for e in eventos],
         "e_id_campana": [e.id_campana for e in eventos],
         "e_tipo_evento": [e.tipo_evento for e in eventos],
-        "e_datos": [json.dumps(e.datos, ensure_ascii=False) for e in eventos],
+        "e_datos": [to_json(e.datos).decode() for e in eventos],  # pydantic's encoder: fast
         "e_codigo": [e.codigo for e in eventos],
         "e_fecha_evento": [e.fecha_evento for e in eventos],
     }
@@ -449,8 +459,10 @@ def _columnas(prefijo: str, sumas: Sequence[list[Any]]) -> dict[str, list[Any]]:
 _UNIDADES = tuple(n for n in CONTADORES if n not in ("valor_conversiones", "total_eventos"))
 
 
-def _valores(incremento: Incremento) -> list[Any]:
-    """``incremento`` in the order of CONTADORES; each event adds one unit to exactly one
-    counter, so ``total_eventos`` is the sum of the units."""
+def _valores(incremento: Incremento, veces: int = 1) -> list[Any]:
+    """``veces`` times ``incremento``, in the order of CONTADORES; each event adds one unit to
+    exactly one counter, so ``total_eventos`` is the sum of the units."""
     unidades = sum(getattr(incremento, nombre) for nombre in _UNIDADES)
-    return [unidades if n == "total_eventos" else getattr(incremento, n) for n in CONTADORES]
+    return [
+        veces * (unidades if n == "total_eventos" else getattr(incremento, n)) for n in CONTADORES
+    ]

@@ -14,8 +14,8 @@ campaign (``lock``), apply the domain's reaction and store the result.
 from __future__ import annotations
 
 import logging
+import os
 import secrets
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -112,6 +112,8 @@ async def registrar_lotes(
     if originales.keys() != ganados:
         msg = f"events neither inserted nor found: {sorted(ganados - originales.keys())}"
         raise RuntimeError(msg)
+    if not ganados:  # every new event was inserted by this write: the answers stand as they are
+        return [r.registros if isinstance(r, _LoteAceptado) else r for r in resultados]
     return [
         [
             Registro(originales.get(r.evento.id, r.evento), r.repetido or r.evento.id in ganados)
@@ -127,9 +129,11 @@ def _aceptar_lote(
     lote: Lote, campanas: Mapping[str, CampanaTracking], conocidos: dict[UUID, EventoNuevo]
 ) -> _LoteAceptado | EventoRechazado:
     """Accept ``lote`` or name its first refused event. ``conocidos`` holds the events known so
-    far by id (stored, or of earlier accepted batches): a repeat of one of them is answered with
-    it; an accepted lote adds its new events to it."""
+    far by a client's id (stored, or of earlier accepted batches): a repeat of one of them is
+    answered with it; an accepted lote adds its new events with a client's id to it (an id
+    generated here cannot come again)."""
     ahora = datetime.now(UTC)
+    ids = _uuid4s(len(lote))  # one read of the random source for the whole batch
     registros: list[Registro] = []
     nuevos: list[tuple[EventoNuevo, Incremento]] = []
     propios: dict[UUID, EventoNuevo] = {}
@@ -150,18 +154,33 @@ def _aceptar_lote(
         except (ErrorDominio, CampanaNoEncontrada) as error:
             return EventoRechazado(i, error)
         evento = EventoNuevo(
-            id=cmd.id_evento or uuid.uuid4(),
+            id=cmd.id_evento or ids[i],
             id_campana=cmd.id_campana,
             tipo_evento=tipo.value,
             datos=cmd.datos,
             codigo=cmd.codigo,
             fecha_evento=ahora + i * MICROSEGUNDO,  # a batch keeps its order, newest last
         )
-        propios[evento.id] = evento
+        if cmd.id_evento is not None:  # only a client's id may come again
+            propios[evento.id] = evento
         registros.append(Registro(evento))
         nuevos.append((evento, incremento))
     conocidos.update(propios)
     return _LoteAceptado(registros, nuevos)
+
+
+_VERSION_4 = ~(0xF000 << 64) & ~(0xC000 << 48) & (2**128 - 1)
+_BITS_4 = (4 << 76) | (0x8000 << 48)
+
+
+def _uuid4s(n: int) -> list[UUID]:
+    """``n`` random UUIDs, made as ``uuid.uuid4`` makes them (16 bytes of ``os.urandom``, the
+    version and variant bits set) but with one call of the random source for all of them."""
+    aleatorio = os.urandom(16 * n)
+    return [
+        UUID(int=int.from_bytes(aleatorio[k : k + 16]) & _VERSION_4 | _BITS_4)
+        for k in range(0, 16 * n, 16)
+    ]
 
 
 def _aceptar(cmd: RegistrarEvento, campana: CampanaTracking | None) -> TipoEvento:

@@ -85,20 +85,13 @@ class Incremento:
 
     @classmethod
     def de_evento(cls, tipo: TipoEvento, datos: Mapping[str, object]) -> "Incremento":
-        """One unit of the type's counter; a conversion also adds ``valor_conversion(datos)``."""
-        match tipo:
-            case TipoEvento.VISTA:
-                return cls(vistas=1)
-            case TipoEvento.CLIC:
-                return cls(clics=1)
-            case TipoEvento.CONVERSION:
-                return cls(conversiones=1, valor_conversiones=valor_conversion(datos))
-            case TipoEvento.ENGAGEMENT:
-                return cls(engagement=1)
-            case TipoEvento.COMPARTIR:
-                return cls(compartidos=1)
-            case TipoEvento.COMENTARIO:
-                return cls(comentarios=1)
+        """One unit of the type's counter; a conversion also adds ``valor_conversion(datos)``.
+
+        Every event is counted through here: but for a conversion, the answer depends on the
+        type alone and is one shared (immutable) value."""
+        if tipo is TipoEvento.CONVERSION:
+            return cls(conversiones=1, valor_conversiones=valor_conversion(datos))
+        return _UNIDADES[tipo]
 
     def __add__(self, otro: "Incremento") -> "Incremento":
         """Sum of two increments (to apply a batch of events in one UPDATE)."""
@@ -108,3 +101,13 @@ class Incremento:
                 for campo in dataclasses.fields(self)
             }
         )
+
+
+_UNIDADES: dict[TipoEvento, Incremento] = {
+    TipoEvento.VISTA: Incremento(vistas=1),
+    TipoEvento.CLIC: Incremento(clics=1),
+    TipoEvento.ENGAGEMENT: Incremento(engagement=1),
+    TipoEvento.COMPARTIR: Incremento(compartidos=1),
+    TipoEvento.COMENTARIO: Incremento(comentarios=1),
+}
+"""What one event of each type but a conversion adds."""

@@ -24,6 +24,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticSerializationError, to_json
 
 from alpes.paging import Posicion, cursor_u_offset
 from alpes.service import ServiceDep
@@ -86,24 +87,47 @@ def _profundidad(valor: object, nivel: int = 1) -> int:
     return max((_profundidad(hijo, nivel + 1) for hijo in hijos), default=nivel)
 
 
-def _anidado(datos: dict[str, Any]) -> bool:
-    return any(isinstance(valor, dict | list) for valor in datos.values())
+def _no_demasiado_anidado(datos: dict[str, Any]) -> None:
+    if _profundidad(datos) > MAX_PROFUNDIDAD:
+        raise ValueError(f"at most {MAX_PROFUNDIDAD} levels of nesting")
 
 
 # how JSON writes a NUL: a \u0000 escape whose backslash is not itself escaped
-_NUL_ESCAPADO = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
+_NUL_ESCAPADO = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 
 
 def _datos_validos(datos: dict[str, Any]) -> dict[str, Any]:
+    """The limits of ``datos``, measured on its JSON as ``json.dumps`` writes it (``", "`` and
+    ``": "`` separators, non-ASCII as UTF-8).
+
+    Every event pays for this check, so it first encodes ``datos`` compactly with pydantic's
+    encoder (about ten times faster than ``json.dumps``), which fails on lone surrogates and
+    writes a NUL as ``\\u0000``; ``json.dumps`` only runs when that text does not settle the
+    answer: a possible NaN or Infinity, a possible escaped NUL, or a size near the limit."""
     if len(datos) > MAX_CLAVES:
         raise ValueError(f"at most {MAX_CLAVES} keys")
-    if _anidado(datos) and _profundidad(datos) > MAX_PROFUNDIDAD:
-        raise ValueError(f"at most {MAX_PROFUNDIDAD} levels of nesting")
-    texto = json.dumps(datos, ensure_ascii=False, allow_nan=False)  # NaN/Infinity: ValueError
-    if len(_texto_valido(texto).encode("utf-8")) > MAX_BYTES_DATOS:
+    try:
+        compacto = to_json(datos)
+    except PydanticSerializationError:  # a lone surrogate, or nested beyond its recursion limit
+        _no_demasiado_anidado(datos)
+        raise ValueError("must be valid Unicode (no lone surrogates)") from None
+    # more than MAX_PROFUNDIDAD levels take at least MAX_PROFUNDIDAD nested containers, each of
+    # them an opening bracket in the text
+    anidado = b"[" in compacto or compacto.find(b"{", 1) != -1  # nested, or a brace in a text
+    if anidado and compacto.count(b"{") + compacto.count(b"[") >= MAX_PROFUNDIDAD:
+        _no_demasiado_anidado(datos)
+    if len(compacto) > MAX_BYTES_DATOS:  # json.dumps writes at least these bytes
         raise ValueError(f"at most {MAX_BYTES_DATOS} bytes as JSON")
-    if _NUL_ESCAPADO.search(texto):
+    if b"NaN" in compacto or b"Infinity" in compacto:
+        json.dumps(datos, allow_nan=False)  # a NaN or an Infinity (not in a text): ValueError
+    if b"\\u0000" in compacto and _NUL_ESCAPADO.search(compacto):
         raise ValueError("must not contain NUL characters")
+    # json.dumps's separators add one byte per item and per key; a float may take a byte or two
+    # more than here (1e-07 against 1e-7): measure it exactly only when that could matter
+    if 3 * len(compacto) > MAX_BYTES_DATOS:
+        texto = json.dumps(datos, ensure_ascii=False)
+        if len(texto.encode("utf-8")) > MAX_BYTES_DATOS:
+            raise ValueError(f"at most {MAX_BYTES_DATOS} bytes as JSON")
     return datos
 
 
@@ -141,7 +165,13 @@ class EventoIn(BaseModel):
     )
 
     def comando(self) -> RegistrarEvento:
-        return RegistrarEvento(**self.model_dump())  # the same fields
+        return RegistrarEvento(  # the same fields (without model_dump: this is the hot path)
+            id_campana=self.id_campana,
+            tipo_evento=self.tipo_evento,
+            datos=self.datos,
+            codigo=self.codigo,
+            id_evento=self.id_evento,
+        )
 
 
 class EventosIn(BaseModel):
@@ -212,9 +242,18 @@ class Error(BaseModel):
     detail: str
 
 
+class RespuestaJSON(JSONResponse):
+    """``JSONResponse`` encoded by pydantic's encoder instead of ``json.dumps`` (the same JSON,
+    about ten times faster: a bulk answer carries every event). UUIDs are written as their
+    text; datetimes must already be text (``isoformat``, as everywhere else in the API)."""
+
+    def render(self, content: Any) -> bytes:
+        return to_json(content)
+
+
 def _evento(evento: Any) -> dict[str, Any]:
     return {
-        "id": str(evento.id),
+        "id": evento.id,
         "id_campana": evento.id_campana,
         "tipo_evento": evento.tipo_evento,
         "datos": evento.datos,
@@ -252,7 +291,7 @@ async def registrar_evento(body: EventoIn, ingesta: IngestaDep) -> JSONResponse:
     except EventoRechazado as rechazo:
         raise rechazo.causa from None
     cabeceras = {REPETIDO: "true"} if registro.repetido else None
-    return JSONResponse(_evento(registro.evento), status_code=201, headers=cabeceras)
+    return RespuestaJSON(_evento(registro.evento), status_code=201, headers=cabeceras)
 
 
 @router.post("/eventos", status_code=201, response_model=LoteOut, responses=ERRORES)
@@ -272,12 +311,12 @@ async def registrar_eventos(body: EventosIn, ingesta: IngestaDep) -> JSONRespons
             status_code=DOMAIN_ERRORS[type(rechazo.causa)],
         )
     repetidos = sum(r.repetido for r in registros)
-    return JSONResponse(
+    return RespuestaJSON(
         {
             "aceptados": len(registros),
             "nuevos": len(registros) - repetidos,
             "repetidos": repetidos,
-            "ids": [str(r.evento.id) for r in registros],
+            "ids": [r.evento.id for r in registros],
             "eventos": [_evento(r.evento) for r in registros],
         },
         status_code=201,
