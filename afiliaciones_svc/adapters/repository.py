@@ -65,9 +65,7 @@ class CampanaRepository(Repository):
         return [_campana(row) for row in rows]
 
     async def add(self, campana: Campana) -> None:
-        await self.session.execute(
-            insert(campanas).values(id=campana.id, **_columnas(campana), version=campana.version)
-        )
+        await self.store(campanas, campana.id, _columnas(campana), version=campana.version)
         await self._append_timeline(campana)
         self.collect(campana)
 
