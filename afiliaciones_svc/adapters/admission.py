@@ -22,6 +22,7 @@ which gives how many left the backlog: ``left = created - (backlog_now - backlog
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import time
 from collections import deque
@@ -34,12 +35,18 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from afiliaciones_svc.adapters.orm import campanas
 from afiliaciones_svc.domain.saga import EstadoSaga
+from alpes.failures import one_line
+
+logger = logging.getLogger(__name__)
 
 EN_VUELO = (EstadoSaga.EN_PROGRESO.value, EstadoSaga.COMPENSANDO.value)
 """The saga states of the backlog: created and not yet confirmed or compensated."""
 
 DEADLINE_SHARE = 0.5
 """Admit only what the observed capacity finishes within this share of the saga's deadline."""
+
+MAXIMUM_WAIT = 0.02
+"""How long a request waits for a fresh count before it is decided on the last one."""
 
 WINDOW_SECONDS = 5.0
 """The capacity is measured over the busy intervals of this many seconds past."""
@@ -123,7 +130,8 @@ class SagaAdmission:
         self._grace = timedelta(seconds=grace_seconds)
         self._refresh = refresh_seconds
         self._clock = clock
-        self._lock = asyncio.Lock()
+        self._wait = None if refresh_seconds == 0 else min(refresh_seconds, MAXIMUM_WAIT)
+        self._counting: asyncio.Task[None] | None = None
         self._counted_at: float | None = None
         self._created_after = datetime.now(UTC)
         self._backlog = 0
@@ -161,23 +169,38 @@ class SagaAdmission:
         return max(1, min(math.ceil(self._horizon), math.ceil(excess / self.capacity)))
 
     async def _count_if_stale(self) -> None:
+        """Start a count when the last is stale (one at a time) and wait for it briefly: when
+        the database is slow to answer (its pool busy with the sagas, say), the decision is
+        taken on the stale count plus every admission since, which only overestimates."""
         if not self._stale():
             return
-        async with self._lock:  # one count at a time; those waiting use its result
-            if self._stale():
-                await self._count()
+        if self._counting is None:
+            self._counting = asyncio.create_task(self._count())
+            self._counting.add_done_callback(self._counted)
+        counting = self._counting
+        if self._counted_at is None or self._wait is None:
+            await asyncio.shield(counting)
+        else:
+            await asyncio.wait({counting}, timeout=self._wait)
+
+    def _counted(self, task: asyncio.Task[None]) -> None:
+        self._counting = None
+        if not task.cancelled() and (error := task.exception()) is not None:
+            logger.warning("saga backlog not counted: %s", one_line(error))
 
     def _stale(self) -> bool:
         return self._counted_at is None or self._clock() - self._counted_at >= self._refresh
 
     async def _count(self) -> None:
         now, created_after = self._clock(), datetime.now(UTC)
+        admitted = self._admitted
         backlog, created = await self._count_backlog(
             self._created_after, created_after - self._grace
         )
         if self._counted_at is not None and now > self._counted_at:
             self._observe(backlog, created, now - self._counted_at, now)
-        self._backlog, self._admitted = backlog, 0
+        # what was admitted while the count ran may not be in it yet
+        self._backlog, self._admitted = backlog, self._admitted - admitted
         self._counted_at, self._created_after = now, created_after
 
     def _observe(self, backlog: int, created: int, seconds: float, now: float) -> None:
