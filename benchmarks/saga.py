@@ -1,6 +1,7 @@
 """Saga latency and throughput with all four services, pulsar-lite and embedded PostgreSQL.
 
     python -m benchmarks.saga [--rate 5] [--seconds 20] [--ramp 5,10,20,40]
+    python -m benchmarks.saga --overload 20 [--ramp ...] [--overload-rate R] [--backlog-limit N]
 
 1. Latency at a steady rate: from sending ``POST /afiliaciones/campana`` to seeing the
    saga's ``CampanaConfirmada`` on the broker (a probe subscription), p50/p99.
@@ -9,6 +10,18 @@
 3. Failure to compensated: sagas whose brand is inactive; from the broker's delivery of
    ``ReservaPresupuestoRechazada`` to the last compensation event seen.
 Baseline in the same run: one broker hop (publish -> a subscriber's handler), p50.
+
+``--overload SECONDS`` measures admission control (docs/adr/0010) instead of 1 and 3: the
+highest sustained rate of the ramp (the baseline, same run), then three times that rate offered
+for SECONDS: confirmations per second during the window (and as a share of the baseline), the
+requests refused with 429 (their ``Retry-After``), POST latency of each answer, and how many
+admitted sagas were cancelled at their deadline (must be 0). The services run with the default
+saga deadline (30 s) there; ``--backlog-limit`` sets ``SAGA_BACKLOG_LIMIT`` (a huge one is
+the platform without admission control); ``--overload-rate`` offers that rate instead of 3x.
+The harness's ceiling in the same run: ``GET /health`` offered at five times the overload rate.
+
+Requests come from aiohttp, open loop (each sent at its time whether or not the earlier ones
+were answered).
 """
 
 from __future__ import annotations
@@ -22,10 +35,15 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import httpx
+import aiohttp
 
 from alpes.infra import EmbeddedPostgres, PulsarLite
-from contracts import InfluencersLiberados, ReservaPresupuestoRechazada, TrackingDeshabilitado
+from contracts import (
+    CampanaCancelada,
+    InfluencersLiberados,
+    ReservaPresupuestoRechazada,
+    TrackingDeshabilitado,
+)
 from faststream_pulsar import PulsarBroker
 from tests.e2e.api import campaign_body
 from tests.e2e.conftest import launch_platform
@@ -41,29 +59,59 @@ class Timings(EventProbe):
     def __init__(self, url: str, namespace: str) -> None:
         super().__init__(url, namespace)
         self.at: dict[tuple[str, str], float] = {}
+        self.origen: dict[str, str] = {}  # who cancelled each cancelled campaign
 
     async def _collect(self, event: Any) -> None:
         self.at.setdefault((type(event).__name__, event.id_campana), time.perf_counter())
+        if isinstance(event, CampanaCancelada):
+            self.origen.setdefault(event.id_campana, event.origen)
 
 
-async def drive(
-    client: httpx.AsyncClient, url: str, rate: float, seconds: float, **body: Any
-) -> dict[str, float]:
-    sent: dict[str, float] = {}
+class Offered:
+    """What an open-loop offer of new campaigns got back."""
+
+    def __init__(self) -> None:
+        self.sent: dict[str, float] = {}  # admitted campaign -> when its POST was sent
+        self.answers: dict[int, list[float]] = {}  # status -> POST latencies (s)
+        self.retry_after: list[int] = []
+
+    def count(self, status: int) -> int:
+        return len(self.answers.get(status, []))
+
+
+async def offer(
+    client: aiohttp.ClientSession, url: str, rate: float, seconds: float, **body: Any
+) -> Offered:
+    """POST ``rate`` new campaigns a second for ``seconds``, open loop."""
+    got = Offered()
 
     async def one() -> None:
         start = time.perf_counter()
-        r = await client.post(f"{url}/afiliaciones/campana", json=campaign_body(**body))
-        if r.status_code == 201:
-            sent[r.json()["id"]] = start
+        async with client.post(f"{url}/afiliaciones/campana", json=campaign_body(**body)) as r:
+            answer = await r.json()
+            got.answers.setdefault(r.status, []).append(time.perf_counter() - start)
+            if r.status == 201:
+                got.sent[answer["id"]] = start
+            elif r.status == 429:
+                got.retry_after.append(int(r.headers["Retry-After"]))
 
+    await paced(one, rate, seconds)
+    return got
+
+
+async def paced(send: Any, rate: float, seconds: float) -> None:
     tasks = []
     begin = time.perf_counter()
     for i in range(int(rate * seconds)):
         await asyncio.sleep(max(0.0, begin + i / rate - time.perf_counter()))  # pacing, not waiting
-        tasks.append(asyncio.create_task(one()))
+        tasks.append(asyncio.create_task(send()))
     await asyncio.gather(*tasks)
-    return sent
+
+
+async def drive(
+    client: aiohttp.ClientSession, url: str, rate: float, seconds: float, **body: Any
+) -> dict[str, float]:
+    return (await offer(client, url, rate, seconds, **body)).sent
 
 
 async def settle(probe: Timings, sent: dict[str, float], event: str, grace: float) -> list[float]:
@@ -91,18 +139,137 @@ async def hop_baseline(url: str) -> float:
     return statistics.median(samples) * 1000
 
 
-async def main(rate: float, seconds: float, ramp: list[float]) -> None:
+async def highest_sustained(
+    client: aiohttp.ClientSession, probe: Timings, url: str, ramp: list[float]
+) -> float:
+    """The highest offered rate of ``ramp`` (in turn, 10 s each) at which >= 95 % of the sagas
+    confirm within 5 s of the window and p99 stays under 1 s."""
+    best = 0.0
+    for offered in ramp:
+        sent = await drive(client, url, offered, 10)
+        lat = await settle(probe, sent, "CampanaConfirmada", 5)
+        ok = len(lat) >= 0.95 * len(sent) and pct(lat, 0.99) < 1000
+        print(
+            f"ramp {offered}/s: {len(lat)}/{len(sent)} confirmed, p99 {pct(lat, 0.99):.0f} ms"
+            f" -> {'sustained' if ok else 'not sustained'}"
+        )
+        if not ok:
+            break
+        best = offered
+    print(f"highest sustained rate: {best}/s")
+    return best
+
+
+async def ceiling(client: aiohttp.ClientSession, url: str, rate: float, seconds: float = 3) -> None:
+    """The harness's own limit: ``GET /health`` offered at ``rate``, open loop."""
+    latencies: list[float] = []
+
+    async def one() -> None:
+        start = time.perf_counter()
+        async with client.get(f"{url}/health") as r:
+            await r.read()
+            if r.status == 200:
+                latencies.append(time.perf_counter() - start)
+
+    begin = time.perf_counter()
+    await paced(one, rate, seconds)
+    took = time.perf_counter() - begin
+    print(
+        f"harness: GET /health offered {rate:.0f}/s: {len(latencies) / took:.0f}/s answered, "
+        f"p99 {pct(latencies, 0.99):.0f} ms"
+    )
+
+
+async def overload(
+    client: aiohttp.ClientSession,
+    probe: Timings,
+    url: str,
+    *,
+    baseline: float,
+    seconds: float,
+    rate: float | None,
+) -> None:
+    """Offer ``rate`` (three times ``baseline`` unless given) for ``seconds``; what the platform
+    made of it."""
+    rate = rate or 3 * baseline
+    await ceiling(client, url, 5 * rate)
+    begin = time.perf_counter()
+    got = await offer(client, url, rate, seconds)
+    end = begin + seconds
+    confirmed = [
+        t
+        for (name, _), t in list(probe.at.items())
+        if name == "CampanaConfirmada" and begin <= t < end
+    ]
+    # every admitted saga ends, confirmed or cancelled, within its 30 s deadline and then some
+    deadline = time.perf_counter() + 70
+    while time.perf_counter() < deadline and any(
+        ("CampanaConfirmada", c) not in probe.at and c not in probe.origen for c in got.sent
+    ):
+        await asyncio.sleep(0.1)
+    finished = sum(("CampanaConfirmada", c) in probe.at for c in got.sent)
+    by_deadline = sum(probe.origen.get(c) == "plazo" for c in got.sent)
+    other = sum(c in probe.origen and probe.origen[c] != "plazo" for c in got.sent)
+    open_ = len(got.sent) - finished - by_deadline - other
+    offered = int(rate * seconds)
+    rate_ok = len(confirmed) / seconds
+    print(f"overload: {rate:.0f}/s offered for {seconds:.0f} s ({offered} requests)")
+    for status, latencies in sorted(got.answers.items()):
+        print(
+            f"  {status}: {len(latencies)} answers, POST p50 {pct(latencies, 0.5):.0f} ms, "
+            f"p99 {pct(latencies, 0.99):.0f} ms"
+        )
+    if got.retry_after:
+        print(
+            f"  Retry-After: median {statistics.median(got.retry_after)} s, "
+            f"max {max(got.retry_after)} s"
+        )
+    print(
+        f"  confirmed during the window: {rate_ok:.1f}/s = {rate_ok / baseline:.2f} of the "
+        f"sustained rate {baseline}/s"
+    )
+    print(
+        f"  admitted {len(got.sent)}: {finished} confirmed, {by_deadline} cancelled at their "
+        f"deadline, {other} cancelled otherwise, {open_} still open after 70 s"
+    )
+
+
+async def main(
+    rate: float,
+    seconds: float,
+    ramp: list[float],
+    *,
+    overload_seconds: float,
+    overload_rate: float | None,
+    limit: int | None,
+) -> None:
+    env: dict[str, str] = {} if limit is None else {"SAGA_BACKLOG_LIMIT": str(limit)}
+    if not overload_seconds:
+        env["SAGA_DEADLINE_SECONDS"] = "60"
     with tempfile.TemporaryDirectory() as d:
         lite = PulsarLite.start(Path(d) / "pulsar")
         pg = EmbeddedPostgres.start(Path(d) / "pg")
-        platform = launch_platform(pg, lite.url, Path(d), SAGA_DEADLINE_SECONDS="60")
+        platform = launch_platform(pg, lite.url, Path(d), service_env={"afiliaciones": env})
         probe = Timings(lite.url, platform.namespace)
         await probe.broker.start()
+        connector = aiohttp.TCPConnector(limit=0)
+        timeout = aiohttp.ClientTimeout(total=120)
         try:
-            async with httpx.AsyncClient(timeout=60) as client:
+            async with aiohttp.ClientSession(connector=connector, timeout=timeout) as client:
                 url = platform.url("afiliaciones")
-                hop = await hop_baseline(lite.url)
                 await drive(client, url, 2, 3)  # warm-up
+                if overload_seconds:
+                    best = await highest_sustained(client, probe, url, ramp)
+                    await overload(
+                        client,
+                        probe,
+                        url,
+                        baseline=best,
+                        seconds=overload_seconds,
+                        rate=overload_rate,
+                    )
+                    return
+                hop = await hop_baseline(lite.url)
                 sent = await drive(client, url, rate, seconds)
                 lat = await settle(probe, sent, "CampanaConfirmada", 30)
                 print(f"baseline: one broker hop p50 {hop:.1f} ms")
@@ -111,29 +278,16 @@ async def main(rate: float, seconds: float, ramp: list[float]) -> None:
                     f"p50 {pct(lat, 0.5):.0f} ms, p99 {pct(lat, 0.99):.0f} ms "
                     f"(p50 = {pct(lat, 0.5) / hop:.1f} hops)"
                 )
-                best = 0.0
-                for offered in ramp:
-                    sent = await drive(client, url, offered, 10)
-                    lat = await settle(probe, sent, "CampanaConfirmada", 5)
-                    ok = len(lat) >= 0.95 * len(sent) and pct(lat, 0.99) < 1000
-                    print(
-                        f"ramp {offered}/s: {len(lat)}/{len(sent)} confirmed, p99 {pct(lat, 0.99):.0f} ms"
-                        f" -> {'sustained' if ok else 'not sustained'}"
-                    )
-                    if not ok:
-                        break
-                    best = offered
-                print(f"highest sustained rate: {best}/s")
-                brand = (
-                    await client.post(
-                        f"{platform.url('marca')}/marca/marcas",
-                        json={"nombre": "inactiva", "presupuesto_total": 1e9},
-                    )
-                ).json()
-                await client.patch(
-                    f"{platform.url('marca')}/marca/marcas/{brand['id_marca']}",
-                    json={"activa": False},
-                )
+                await highest_sustained(client, probe, url, ramp)
+                marca = platform.url("marca")
+                async with client.post(
+                    f"{marca}/marca/marcas", json={"nombre": "inactiva", "presupuesto_total": 1e9}
+                ) as r:
+                    brand = await r.json()
+                async with client.patch(
+                    f"{marca}/marca/marcas/{brand['id_marca']}", json={"activa": False}
+                ) as r:
+                    await r.read()
                 sent = await drive(client, url, 2, 10, id_marca=brand["id_marca"])
                 await settle(probe, sent, "TrackingDeshabilitado", 30)
                 await settle(probe, sent, "InfluencersLiberados", 30)
@@ -141,11 +295,12 @@ async def main(rate: float, seconds: float, ramp: list[float]) -> None:
                 for c in sent:
                     failed = probe.at.get((ReservaPresupuestoRechazada.__name__, c))
                     ends = [
-                        probe.at.get((e.__name__, c))
+                        probe.at[(e.__name__, c)]
                         for e in (InfluencersLiberados, TrackingDeshabilitado)
+                        if (e.__name__, c) in probe.at
                     ]
-                    if failed and all(ends):
-                        comp.append(max(ends) - failed)  # type: ignore[type-var]
+                    if failed is not None and len(ends) == 2:
+                        comp.append(max(ends) - failed)
                 print(
                     f"failure -> compensated: {len(comp)}/{len(sent)}, p50 {pct(comp, 0.5):.0f} ms, "
                     f"p99 {pct(comp, 0.99):.0f} ms"
@@ -165,5 +320,22 @@ if __name__ == "__main__":
     parser.add_argument("--rate", type=float, default=5)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--ramp", default="5,10,20,40")
+    parser.add_argument(
+        "--overload", type=float, default=0, metavar="SECONDS",
+        help="offer three times the highest sustained rate for SECONDS",
+    )  # fmt: skip
+    parser.add_argument(
+        "--overload-rate", type=float, default=None, help="offer this rate instead of 3x"
+    )
+    parser.add_argument("--backlog-limit", type=int, default=None, help="SAGA_BACKLOG_LIMIT")
     args = parser.parse_args()
-    asyncio.run(main(args.rate, args.seconds, [float(x) for x in args.ramp.split(",")]))
+    asyncio.run(
+        main(
+            args.rate,
+            args.seconds,
+            [float(x) for x in args.ramp.split(",")],
+            overload_seconds=args.overload,
+            overload_rate=args.overload_rate,
+            limit=args.backlog_limit,
+        )
+    )
