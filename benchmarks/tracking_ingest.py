@@ -14,11 +14,19 @@ with its codes), then drives HTTP load at a fixed concurrency from separate proc
 
 Each phase runs ``--warmup`` seconds unmeasured, then ``--duration`` seconds measured. At the end
 the campaign's counters must equal the number of events the service accepted (warm-up included).
-``--profile FILE`` records the service with py-spy (when installed) during the bulk phase: an
-SVG flame graph, or collapsed stacks for a ``.txt`` name.
+``--profile FILE`` records the service with py-spy (when installed) during the bulk phase (or
+``--profile-phase``) of the first round: an SVG flame graph, or collapsed stacks for a ``.txt``
+name.
+
+The machine is shared and noisy, so a before/after comparison runs both services in one run:
+``--baseline DIR`` starts a second tracking service from another source tree (a ``git worktree``
+of the code before a change), and every phase runs on one service, then on the other, for
+``--rounds`` rounds (alternating which goes first); the report gives medians over the rounds
+and the median of the rounds' after/before ratios.
 
     python -m benchmarks.tracking_ingest [--concurrency 16] [--duration 10] [--warmup 2]
-                                         [--batch 100] [--processes N] [--profile FILE]
+                                         [--batch 100] [--processes N] [--rounds 1]
+                                         [--baseline DIR] [--profile FILE]
 """
 
 from __future__ import annotations
@@ -35,7 +43,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -59,40 +67,37 @@ class Phase:
     events_per_request: int
     tally: Tally
 
-    def line(self) -> str:
-        ms = sorted(x * 1000 for x in self.tally.latencies)
-        p50 = statistics.median(ms) if ms else float("nan")
-        p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))] if ms else float("nan")
-        req_s = self.rate
-        return (
-            f"{self.name:<32} {req_s:>9.0f} {req_s * self.events_per_request:>10.0f} "
-            f"{p50:>8.1f} {p99:>8.1f} {self.tally.errors:>7}"
-        )
-
     @property
     def rate(self) -> float:
         return self.tally.requests / self.tally.seconds
 
+    def percentile(self, q: float) -> float:
+        ms = sorted(x * 1000 for x in self.tally.latencies)
+        return ms[min(len(ms) - 1, int(len(ms) * q))] if ms else float("nan")
+
 
 def start_service(
-    pulsar: PulsarLite, postgres: EmbeddedPostgres, log: Path
+    pulsar: PulsarLite, postgres: EmbeddedPostgres, log: Path, tree: Path, database: str
 ) -> tuple[Any, str, str]:
+    """The tracking service of the source tree ``tree`` (its own database and namespace)."""
     port = free_port()
     namespace = f"public/bench{uuid.uuid4().hex[:8]}"
-    postgres.create_database("bench_tracking")
+    postgres.create_database(database)
     env = {
         **os.environ,
         "SERVICE": "tracking",
         "PULSAR_URL": pulsar.url,
-        "DATABASE_URL": postgres.url("bench_tracking"),
+        "DATABASE_URL": postgres.url(database),
         "TOPIC_NAMESPACE": namespace,
         "PORT": str(port),
         "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": os.pathsep.join([str(tree), *filter(None, [os.environ.get("PYTHONPATH")])]),
     }
     with log.open("ab") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "alpes.cli", "serve", "tracking"],
             env=env,
+            cwd=tree,
             stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -159,114 +164,193 @@ def event(id_campana: str, codes: list[str], n: int) -> dict[str, Any]:
     return body
 
 
+@dataclass
+class Target:
+    """One tracking service under load: this tree's, or the baseline's (``--baseline``)."""
+
+    label: str
+    tree: Path
+    process: Any = None
+    url: str = ""
+    id_campana: str = ""
+    codes: list[str] = field(default_factory=list)
+    rounds: list[dict[str, Phase]] = field(default_factory=list)
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+
+HERE = Path(__file__).resolve().parents[1]
+
+
 async def run(args: argparse.Namespace) -> int:
+    targets = [Target("this tree", HERE)]
+    if args.baseline is not None:
+        targets.append(Target("baseline", args.baseline))
     with tempfile.TemporaryDirectory(prefix="bench-tracking-") as tmp:
         work = Path(tmp)
         pulsar = PulsarLite.start(work / "pulsar")
         postgres = await asyncio.to_thread(EmbeddedPostgres.start, work / "postgres")
-        process, url, namespace = start_service(pulsar, postgres, work / "tracking.log")
         try:
-            async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+            for n, target in enumerate(targets):
+                target.process, target.url, namespace = start_service(
+                    pulsar, postgres, work / f"tracking{n}.log", target.tree, f"bench_tracking{n}"
+                )
+                async with httpx.AsyncClient(base_url=target.url, timeout=30) as http:
 
-                async def ready() -> bool:
-                    return (await http.get("/ready")).status_code == 200
+                    async def ready() -> bool:
+                        return (await http.get("/ready")).status_code == 200
 
-                await wait_until(ready, "the service's readiness")
-                id_campana, codes = await provision(http, pulsar.url, namespace)
-                phases = await measure(url, process.pid, id_campana, codes, args)
-                metrics = (await http.get(f"/tracking/metricas/{id_campana}")).json()
+                    await wait_until(ready, "the service's readiness")
+                    target.id_campana, target.codes = await provision(http, pulsar.url, namespace)
+            for r in range(args.rounds):
+                # alternate which service goes first, phase by phase
+                order = targets if r % 2 == 0 else targets[::-1]
+                await measure(order, args, profile=args.profile if r == 0 else None)
+            for target in targets:
+                async with httpx.AsyncClient(base_url=target.url, timeout=30) as http:
+                    response = await http.get(f"/tracking/metricas/{target.id_campana}")
+                    target.metrics = response.json()
         finally:
-            process.terminate()
-            process.wait(20)
+            for target in targets:
+                if target.process is not None:
+                    target.process.terminate()
+                    target.process.wait(20)
             pulsar.stop()
             await asyncio.to_thread(postgres.stop)
-    return report(phases, metrics, args)
+    return report(targets, args)
 
 
 def _json(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":")).encode()
 
 
-async def measure(
-    url: str, pid: int, id_campana: str, codes: list[str], args: argparse.Namespace
-) -> list[Phase]:
-    """The four phases in turn, each from fresh load-generator processes."""
-
-    async def drive(name: str, events: int, requests: list[Request]) -> Phase:
-        tally = await asyncio.to_thread(
-            closed_loop,
-            url,
-            requests,
-            concurrency=args.concurrency,
-            warmup=args.warmup,
-            duration=args.duration,
-            processes=args.processes,
-        )
-        return Phase(name, events, tally)
-
-    health = await drive("GET /health (harness)", 1, [Request("GET", "/health", events=0)])
+def _requests(target: Target, args: argparse.Namespace) -> dict[str, tuple[int, list[Request]]]:
+    """Every phase's prepared requests (events per request, requests)."""
+    id_campana, codes = target.id_campana, target.codes
     singles = [
         Request("POST", "/tracking/evento", _json(event(id_campana, codes, n)), 1, int(has_code(n)))
         for n in range(SINGLE_BODIES)
     ]
-    single = await drive("POST /tracking/evento", 1, singles)
     batches = []
     for b in range(BULK_BODIES):
         numbers = range(b * args.batch, (b + 1) * args.batch)
         body = _json({"eventos": [event(id_campana, codes, n) for n in numbers]})
         coded = sum(has_code(n) for n in numbers)
         batches.append(Request("POST", "/tracking/eventos", body, args.batch, coded))
-    profiler = start_profiler(pid, args)
-    try:
-        bulk = await drive(f"POST /tracking/eventos x{args.batch}", args.batch, batches)
-    finally:
-        if profiler is not None:
-            profiler.wait(60)
-    page = await drive(
-        "GET /tracking/eventos ?limit=100",
-        1,
-        [Request("GET", f"/tracking/eventos/{id_campana}?limit=100", events=0)],
-    )
-    return [health, single, bulk, page]
+    return {
+        HEALTH: (1, [Request("GET", "/health", events=0)]),
+        SINGLE: (1, singles),
+        BULK: (args.batch, batches),
+        PAGE: (1, [Request("GET", f"/tracking/eventos/{id_campana}?limit=100", events=0)]),
+    }
 
 
-def start_profiler(pid: int, args: argparse.Namespace) -> subprocess.Popen[bytes] | None:
-    """py-spy sampling the service for the whole bulk phase (start-up and warm-up included)."""
-    if args.profile is None:
-        return None
+HEALTH = "GET /health (harness)"
+SINGLE = "POST /tracking/evento"
+BULK = "POST /tracking/eventos"
+PAGE = "GET /tracking/eventos ?limit=100"
+
+
+async def measure(targets: list[Target], args: argparse.Namespace, profile: Path | None) -> None:
+    """One round: each phase in turn on every target, from fresh load-generator processes."""
+    prepared = [_requests(target, args) for target in targets]
+    for target in targets:
+        target.rounds.append({})
+    for name in (HEALTH, SINGLE, BULK, PAGE):
+        for target, requests in zip(targets, prepared, strict=True):
+            events, bodies = requests[name]
+            profiler = None
+            if name == args.profile_phase and profile is not None and target.label == "this tree":
+                profiler = start_profiler(target.process.pid, profile, args)
+            try:
+                tally = await asyncio.to_thread(
+                    closed_loop,
+                    target.url,
+                    bodies,
+                    concurrency=args.concurrency,
+                    warmup=args.warmup,
+                    duration=args.duration,
+                    processes=args.processes,
+                )
+            finally:
+                if profiler is not None:
+                    profiler.wait(60)
+            target.rounds[-1][name] = Phase(name, events, tally)
+
+
+def start_profiler(pid: int, output: Path, args: argparse.Namespace) -> Any:
+    """py-spy sampling the service for a whole phase (start-up and warm-up included)."""
     py_spy = shutil.which("py-spy")
     if py_spy is None:
         print("--profile: py-spy is not installed (pip install py-spy); not profiling")
         return None
     seconds = int(args.warmup + args.duration + 2)
-    fmt = "raw" if args.profile.suffix == ".txt" else "flamegraph"
+    fmt = "raw" if output.suffix == ".txt" else "flamegraph"
     command = [py_spy, "record", "--pid", str(pid), "--duration", str(seconds), "--format", fmt]
-    return subprocess.Popen([*command, "--output", str(args.profile), "--nonblocking"])
+    return subprocess.Popen([*command, "--output", str(output), "--nonblocking"])
 
 
-def report(phases: list[Phase], metrics: dict[str, Any], args: argparse.Namespace) -> int:
-    health, single, bulk, _ = phases
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def report(targets: list[Target], args: argparse.Namespace) -> int:
     processes = args.processes or default_processes()
+    client = targets[0].rounds[0][HEALTH].tally.client
     print(f"tracking ingestion: concurrency {args.concurrency}, {args.duration:g} s after "
-          f"{args.warmup:g} s warm-up, one uvicorn worker, {os.cpu_count()} cores shared; "
-          f"load from {processes} {health.tally.client} process(es)")  # fmt: skip
-    print(
-        f"{'request':<32} {'req/s':>9} {'events/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"
-    )
-    for phase in phases:
-        print(phase.line())
-    print(f"single events / harness ceiling: {single.rate / health.rate:.2f}")
-    print(f"bulk events/s / single events/s: {bulk.rate * args.batch / single.rate:.1f}")
-    accepted = single.tally.accepted + bulk.tally.accepted
-    counted = metrics["total_eventos"]
-    per_code = sum(i["total_eventos"] for i in metrics["por_influencer"])
-    coded = single.tally.coded + bulk.tally.coded
+          f"{args.warmup:g} s warm-up per phase, {args.rounds} round(s), one uvicorn worker, "
+          f"{os.cpu_count()} cores shared; load from {processes} {client} process(es); "
+          f"medians over rounds")  # fmt: skip
+    failed = 0
+    for target in targets:
+        print(f"\n{target.label} ({target.tree})")
+        print(
+            f"{'request':<32} {'req/s':>9} {'events/s':>10} {'p50 ms':>8} {'p99 ms':>8} "
+            f"{'errors':>7}"
+        )
+        for name in (HEALTH, SINGLE, BULK, PAGE):
+            print(_line(name, [r[name] for r in target.rounds]))
+        ceiling = [r[SINGLE].rate / r[HEALTH].rate for r in target.rounds]
+        bulk = [r[BULK].rate * args.batch for r in target.rounds]
+        single = [r[SINGLE].rate for r in target.rounds]
+        print(f"single events / harness ceiling: {_median(ceiling):.2f} "
+              f"(rounds: {', '.join(f'{x:.2f}' for x in ceiling)})")  # fmt: skip
+        print(f"bulk events/s: {_median(bulk):,.0f} "
+              f"(rounds: {', '.join(f'{x:,.0f}' for x in bulk)}); "
+              f"bulk / single events/s: {_median(bulk) / _median(single):.1f}")  # fmt: skip
+        failed += not _counters_exact(target)
+    if len(targets) == 2:
+        this, base = targets
+        print("\nthis tree / baseline, median of the rounds' ratios (same run, interleaved)")
+        for name in (HEALTH, SINGLE, BULK, PAGE):
+            ratios = [
+                a[name].rate / b[name].rate for a, b in zip(this.rounds, base.rounds, strict=True)
+            ]
+            print(f"{name:<32} {_median(ratios):>6.2f}  "
+                  f"(rounds: {', '.join(f'{x:.2f}' for x in ratios)})")  # fmt: skip
+    return 1 if failed else 0
+
+
+def _line(name: str, phases: list[Phase]) -> str:
+    """Medians over the rounds: rate, and each round's p50 and p99."""
+    rate = _median([p.rate for p in phases])
+    p50 = _median([p.percentile(0.5) for p in phases])
+    p99 = _median([p.percentile(0.99) for p in phases])
+    errors = sum(p.tally.errors for p in phases)
+    events = rate * phases[0].events_per_request
+    return f"{name:<32} {rate:>9.0f} {events:>10.0f} {p50:>8.1f} {p99:>8.1f} {errors:>7}"
+
+
+def _counters_exact(target: Target) -> bool:
+    accepted = sum(r[n].tally.accepted for r in target.rounds for n in (SINGLE, BULK))
+    coded = sum(r[n].tally.coded for r in target.rounds for n in (SINGLE, BULK))
+    counted = target.metrics["total_eventos"]
+    per_code = sum(i["total_eventos"] for i in target.metrics["por_influencer"])
     print(f"counters: total_eventos {counted} (accepted {accepted}); "
           f"sum over codes {per_code} (accepted with a code {coded})")  # fmt: skip
     if (counted, per_code) != (accepted, coded):
         print("MISMATCH: the counters do not equal the accepted events")
-        return 1
-    return 0
+        return False
+    return True
 
 
 def main() -> int:
@@ -280,7 +364,21 @@ def main() -> int:
         help="load-generator processes (default: 1 with aiohttp, else 4 with httpx)",
     )  # fmt: skip
     parser.add_argument("--profile", type=Path, default=None, help="py-spy output (.svg, .txt)")
-    return asyncio.run(run(parser.parse_args()))
+    parser.add_argument(
+        "--profile-phase", default=BULK, choices=[HEALTH, SINGLE, BULK, PAGE],
+        help="the phase --profile records (default: the bulk one)",
+    )  # fmt: skip
+    parser.add_argument("--rounds", type=int, default=1, help="rounds of all phases (medians)")
+    parser.add_argument(
+        "--baseline", type=Path, default=None,
+        help="another source tree (say a git worktree of the code before a change): its "
+        "service runs beside this tree's, phase by phase in alternation, and the report "
+        "gives this tree / baseline",
+    )  # fmt: skip
+    args = parser.parse_args()
+    if args.baseline is not None:
+        args.baseline = args.baseline.resolve()
+    return asyncio.run(run(args))
 
 
 if __name__ == "__main__":
