@@ -13,7 +13,9 @@ one of another list, changed, or cut short is refused (a ``ValueError``: a 422 a
 
 ``total`` (:func:`contar`) is exact up to :data:`EXACTO_HASTA` matching rows, counted with a
 scan that stops there; past it, PostgreSQL's own estimate of the rows of the query (its
-planner's, from the table's statistics), flagged ``total_exacto: false``.
+planner's, from the table's statistics), flagged ``total_exacto: false``. An estimate is kept
+:data:`ESTIMACION_SEGUNDOS` in the process, by query: the pages of a long list asked meanwhile
+(a client walking it, many clients reading it) cost one query each, not three.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -52,6 +55,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 EXACTO_HASTA = 1000
 """Up to this many matching rows ``total`` is exact; past it, an estimate."""
+
+ESTIMACION_SEGUNDOS = 1.0
+"""How long an estimated total is answered again without asking the database."""
 
 LARGO_CURSOR = 512
 """The longest cursor accepted (one of ours is a fraction of that)."""
@@ -164,14 +170,31 @@ async def contar(session: AsyncSession, filas: Select[Any]) -> Total:
     todas: Select[Any] = filas.with_only_columns(
         literal_column("1"), maintain_column_froms=True
     ).order_by(None)
+    forma = todas._generate_cache_key()  # what SQLAlchemy's own statement cache keys by
+    clave = None
+    if forma is not None:  # else a statement SQLAlchemy cannot key: no estimate is kept
+        valores = tuple(repr(p.value) for p in forma.bindparams)
+        clave = (str(session.get_bind().engine.url), forma.key, valores)
+    ahora = time.monotonic()
+    if clave is not None and (guardada := _estimaciones.get(clave)) and guardada[0] > ahora:
+        return guardada[1]
     tope = todas.limit(EXACTO_HASTA + 1)
     n = int((await session.execute(select(func.count()).select_from(tope.subquery()))).scalar_one())
     if n <= EXACTO_HASTA:
         return Total(n, exacto=True)
     compilada = todas.compile(dialect=_CON_NOMBRES)
     plan = await session.execute(text(f"EXPLAIN (FORMAT JSON) {compilada}"), compilada.params)
-    estimadas = int(plan.scalar_one()[0]["Plan"]["Plan Rows"])
-    return Total(max(estimadas, n), exacto=False)
+    total = Total(max(int(plan.scalar_one()[0]["Plan"]["Plan Rows"]), n), exacto=False)
+    if clave is not None:
+        if len(_estimaciones) >= _ESTIMACIONES_MAXIMAS:
+            _estimaciones.clear()
+        _estimaciones[clave] = (ahora + ESTIMACION_SEGUNDOS, total)
+    return total
+
+
+_estimaciones: dict[tuple[Any, ...], tuple[float, Total]] = {}
+"""Estimated totals by database, query and parameters, with when they expire."""
+_ESTIMACIONES_MAXIMAS = 1024
 
 
 # --- the key's values in JSON ---

@@ -28,7 +28,7 @@ _CAMPOS_INFLUENCER = ("nombre", "plataforma", "seguidores", "categoria")
 
 async def obtener_campana(session: AsyncSession, id_campana: str) -> dict[str, Any]:
     row = (
-        (await session.execute(select(campanas).where(campanas.c.id == id_campana)))
+        (await session.execute(select(*_VISTA).where(campanas.c.id == id_campana)))
         .mappings()
         .first()
     )
@@ -54,7 +54,7 @@ async def listar_campanas(
     if id_marca is not None:
         condiciones.append(campanas.c.id_marca == id_marca)
     pagina = await _recientes(
-        session, CAMPANAS, [campanas], condiciones, limit=limit, offset=offset, despues=despues
+        session, CAMPANAS, _VISTA, condiciones, limit=limit, offset=offset, despues=despues
     )
     return {"campanas": [_vista_campana(row) for row in pagina.filas], **pagina.resto}
 
@@ -293,6 +293,16 @@ async def _pagina(
     return _Pagina(
         rows[:limit], {"total": total.n, "total_exacto": total.exacto, "siguiente": siguiente}
     )
+
+
+_VISTA = tuple(
+    campanas.c[nombre]
+    for nombre in (
+        "id", "id_marca", "nombre_marca", "nombre", "descripcion", "tipo", "estado",
+        "fecha_creacion", "fecha_inicio", "fecha_fin", "presupuesto", "influencers", "id_saga",
+    )
+)  # fmt: skip
+"""The columns a campaign's view shows (no saga progress: it is read only for the sagas')."""
 
 
 def _vista_campana(row: Any) -> dict[str, Any]:

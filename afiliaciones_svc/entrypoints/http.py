@@ -17,9 +17,9 @@ from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Body, Depends, Header, HTTPException, Path, Query, Request, status
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
-from pydantic_core import PydanticCustomError
+from pydantic_core import PydanticCustomError, to_json
 
 from afiliaciones_svc.adapters import queries
 from afiliaciones_svc.adapters.admission import SagaAdmission
@@ -350,6 +350,14 @@ _429: Respuestas = {
 }
 
 
+def _pagina(pagina: dict[str, Any]) -> Response:
+    """A list's page as JSON. The read side builds it in its response model's shape, so it is
+    encoded as it is (by the encoder FastAPI uses for the model: the same bytes) instead of
+    validated field by field first: on a page of 50 campaigns that validation was a tenth of
+    the request's time."""
+    return Response(to_json(pagina), media_type="application/json")
+
+
 def _crear(request: Request, body: CampanaIn, uow: SqlAfiliacionesUnitOfWork) -> Awaitable[Campana]:
     plazo = timedelta(seconds=service_of(request).settings.saga_deadline_seconds)
     return handlers.crear_campana(body.comando(request.state.correlation_id), uow, plazo=plazo)
@@ -389,13 +397,15 @@ async def listar_campanas(
     limit: Limit = 50,
     offset: Offset = 0,
     despues: DespuesDeCampana = None,
-) -> dict[str, Any]:
+) -> Response:
     """Campaigns, newest first; ``total`` counts every match. ``siguiente`` is the cursor of
     the next page: pass it as ``cursor`` (with the same filters) to read on; a page read by
     cursor costs the same however deep it is, where one read by ``offset`` does not."""
     cursor_u_offset(despues, offset)
-    return await queries.listar_campanas(
-        lectura, estado=estado, id_marca=id_marca, limit=limit, offset=offset, despues=despues
+    return _pagina(
+        await queries.listar_campanas(
+            lectura, estado=estado, id_marca=id_marca, limit=limit, offset=offset, despues=despues
+        )
     )
 
 
@@ -533,11 +543,13 @@ async def listar_sagas(
     limit: Limit = 50,
     offset: Offset = 0,
     despues: DespuesDeSaga = None,
-) -> dict[str, Any]:
+) -> Response:
     """Sagas, newest first; paged as ``/campanas``."""
     cursor_u_offset(despues, offset)
-    return await queries.listar_sagas(
-        lectura, estado=estado, limit=limit, offset=offset, despues=despues
+    return _pagina(
+        await queries.listar_sagas(
+            lectura, estado=estado, limit=limit, offset=offset, despues=despues
+        )
     )
 
 
@@ -546,10 +558,10 @@ async def historial_de_sagas(
     lectura: ReadSession,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     despues: DespuesEnHistorial = None,
-) -> dict[str, Any]:
+) -> Response:
     """The latest timeline lines of every saga, newest first; ``siguiente`` is the cursor of
     the older lines that follow."""
-    return await queries.historial_de_sagas(lectura, limit=limit, despues=despues)
+    return _pagina(await queries.historial_de_sagas(lectura, limit=limit, despues=despues))
 
 
 @router.get("/sagas/estadisticas", response_model=EstadisticasOut)
