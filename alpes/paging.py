@@ -38,6 +38,7 @@ from sqlalchemy import (
     ColumnElement,
     DateTime,
     Integer,
+    RowMapping,
     Select,
     String,
     Uuid,
@@ -161,6 +162,41 @@ _CON_NOMBRES = PGDialect(paramstyle="named")  # type: ignore[no-untyped-call]
 class Total:
     n: int
     exacto: bool
+
+
+@dataclass(frozen=True)
+class Pagina:
+    filas: Sequence[RowMapping]
+    total: Total
+    siguiente: str | None
+    """The cursor of the next page; None on the last."""
+
+    def resto(self) -> dict[str, Any]:
+        """An answer's fields besides its items: ``total``, ``total_exacto``, ``siguiente``."""
+        return {
+            "total": self.total.n,
+            "total_exacto": self.total.exacto,
+            "siguiente": self.siguiente,
+        }
+
+
+async def leer_pagina(
+    session: AsyncSession,
+    keyset: Keyset,
+    filas: Select[Any],
+    *,
+    limit: int,
+    offset: int = 0,
+    despues: Posicion | None = None,
+) -> Pagina:
+    """The page of ``filas`` (a ``SELECT`` with the key's columns among its own) in
+    ``keyset``'s order after ``despues``, or ``offset`` rows in; and their :func:`contar`."""
+    pagina = filas.order_by(*keyset.order_by()).limit(limit + 1).offset(offset or None)
+    if despues is not None:
+        pagina = pagina.where(keyset.despues(despues))
+    rows = (await session.execute(pagina)).mappings().all()
+    siguiente = keyset.cursor(rows[limit - 1]) if len(rows) > limit else None
+    return Pagina(rows[:limit], await contar(session, filas), siguiente)
 
 
 async def contar(session: AsyncSession, filas: Select[Any]) -> Total:

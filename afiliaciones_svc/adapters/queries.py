@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, RowMapping, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from afiliaciones_svc.adapters.orm import campanas, linea_de_tiempo_saga
 from afiliaciones_svc.application.errors import CampanaNoEncontrada, SagaNoEncontrada
 from afiliaciones_svc.domain.saga import EstadoSaga, Participante
 from afiliaciones_svc.domain.values import EstadoCampana
-from alpes.paging import Keyset, Posicion, contar
+from alpes.paging import Keyset, Pagina, Posicion, leer_pagina
 
 _CAMPOS_INFLUENCER = ("nombre", "plataforma", "seguidores", "categoria")
 
@@ -56,7 +55,7 @@ async def listar_campanas(
     pagina = await _recientes(
         session, CAMPANAS, _VISTA, condiciones, limit=limit, offset=offset, despues=despues
     )
-    return {"campanas": [_vista_campana(row) for row in pagina.filas], **pagina.resto}
+    return {"campanas": [_vista_campana(row) for row in pagina.filas], **pagina.resto()}
 
 
 async def saga_de_campana(session: AsyncSession, id_campana: str) -> dict[str, Any]:
@@ -82,7 +81,7 @@ async def listar_sagas(
         session, SAGAS, columnas, condiciones, limit=limit, offset=offset, despues=despues
     )
     filas = [{k: row[k] for k in _CAMPOS_RESUMEN} for row in pagina.filas]
-    return {"sagas": filas, **pagina.resto}
+    return {"sagas": filas, **pagina.resto()}
 
 
 async def historial_de_sagas(
@@ -92,11 +91,11 @@ async def historial_de_sagas(
     there are and the cursor of the next page."""
     t = linea_de_tiempo_saga
     columnas = (t.c.id_saga, t.c.id_campana, t.c.evento, t.c.origen, t.c.ocurrido_en, t.c.motivo)
-    pagina = await _pagina(
-        session, HISTORIAL, select(*columnas, t.c.id), limit=limit, offset=0, despues=despues
+    pagina = await leer_pagina(
+        session, HISTORIAL, select(*columnas, t.c.id), limit=limit, despues=despues
     )
     filas = [{c.key: row[c.key] for c in columnas} for row in pagina.filas]
-    return {"historial": filas, **pagina.resto}
+    return {"historial": filas, **pagina.resto()}
 
 
 async def estadisticas_de_sagas(
@@ -251,13 +250,6 @@ HISTORIAL = Keyset(
 """The timeline's, newest first (the index ``ix_linea_de_tiempo_saga_ocurrido_en``)."""
 
 
-@dataclass(frozen=True)
-class _Pagina:
-    filas: Sequence[RowMapping]
-    resto: dict[str, Any]
-    """``total``, ``total_exacto`` and ``siguiente`` of the answer."""
-
-
 async def _recientes(
     session: AsyncSession,
     keyset: Keyset,
@@ -267,32 +259,10 @@ async def _recientes(
     limit: int,
     offset: int,
     despues: Posicion | None,
-) -> _Pagina:
+) -> Pagina:
     """A page of ``columnas`` of the campaigns that meet ``condiciones``, newest first."""
     filas = select(*columnas).select_from(campanas).where(*condiciones)
-    return await _pagina(session, keyset, filas, limit=limit, offset=offset, despues=despues)
-
-
-async def _pagina(
-    session: AsyncSession,
-    keyset: Keyset,
-    filas: Select[Any],
-    *,
-    limit: int,
-    offset: int,
-    despues: Posicion | None,
-) -> _Pagina:
-    """The page of ``filas`` in ``keyset``'s order after ``despues`` (or ``offset`` rows in),
-    with one row more to know whether a next page exists, and the total of ``filas``."""
-    pagina = filas.order_by(*keyset.order_by()).limit(limit + 1).offset(offset or None)
-    if despues is not None:
-        pagina = pagina.where(keyset.despues(despues))
-    rows = (await session.execute(pagina)).mappings().all()
-    total = await contar(session, filas)
-    siguiente = keyset.cursor(rows[limit - 1]) if len(rows) > limit else None
-    return _Pagina(
-        rows[:limit], {"total": total.n, "total_exacto": total.exacto, "siguiente": siguiente}
-    )
+    return await leer_pagina(session, keyset, filas, limit=limit, offset=offset, despues=despues)
 
 
 _VISTA = tuple(

@@ -44,7 +44,7 @@ influencers = Table(
     Column("campanas_activas", Integer, nullable=False),
     version_column(),
     CheckConstraint("campanas_activas >= 0", name="ck_influencers_campanas_activas"),
-    Index("ix_influencers_nombre", "nombre"),
+    Index("ix_influencers_nombre_id", "nombre", "id_influencer"),  # the list's order
 )
 
 asignaciones = Table(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, func, select
 
+from alpes.paging import Keyset, Posicion, leer_pagina
 from influencer_svc.adapters.orm import asignaciones, influencers
 
 if TYPE_CHECKING:
@@ -42,40 +43,51 @@ def _contiene(texto: str) -> str:
     return f"%{escapado}%"
 
 
+INFLUENCERS = Keyset(
+    "influencers", ((influencers.c.nombre, False), (influencers.c.id_influencer, False))
+)
+"""The influencers' order, by name (the index ``ix_influencers_nombre_id``)."""
+CAMPANAS = Keyset("campanas_de_influencer", ((asignaciones.c.id_campana, False),))
+"""An influencer's campaigns' order, by id."""
+
+
 async def influencers_filtrados(
-    session: AsyncSession, *, nombre: str | None, plataforma: str | None, limit: int, offset: int
-) -> tuple[list[dict[str, Any]], int]:
+    session: AsyncSession,
+    *,
+    nombre: str | None,
+    plataforma: str | None,
+    limit: int,
+    offset: int,
+    despues: Posicion | None = None,
+) -> dict[str, Any]:
     """Influencers whose nombre contains ``nombre`` and whose plataforma is ``plataforma``
-    (both case-insensitive), by nombre; and how many there are in all."""
+    (both case-insensitive), by nombre (after ``despues``); with ``total`` and the cursor of
+    the next page (``alpes.paging``)."""
     condiciones: list[ColumnElement[bool]] = []
     if nombre:
         condiciones.append(influencers.c.nombre.ilike(_contiene(nombre), escape="\\"))
     if plataforma:
         condiciones.append(func.lower(influencers.c.plataforma) == plataforma.strip().lower())
-    pagina = (
-        select(*COLUMNAS)
-        .where(*condiciones)
-        .order_by(influencers.c.nombre, influencers.c.id_influencer)
-        .limit(limit)
-        .offset(offset)
+    filas = select(*COLUMNAS).where(*condiciones)
+    pagina = await leer_pagina(
+        session, INFLUENCERS, filas, limit=limit, offset=offset, despues=despues
     )
-    total = select(func.count()).select_from(influencers).where(*condiciones)
-    rows = (await session.execute(pagina)).all()
-    return [dict(row._mapping) for row in rows], (await session.execute(total)).scalar_one()
+    return {"influencers": [dict(row) for row in pagina.filas], **pagina.resto()}
 
 
 async def campanas_de(
-    session: AsyncSession, id_influencer: str, *, limit: int, offset: int
-) -> tuple[list[dict[str, Any]], int]:
-    """The campaigns that assigned the influencer (any state since), by id; and the total."""
-    condicion = asignaciones.c.ids_influencer.contains([id_influencer])
-    pagina = (
-        select(asignaciones.c.id_campana, asignaciones.c.estado)
-        .where(condicion)
-        .order_by(asignaciones.c.id_campana)
-        .limit(limit)
-        .offset(offset)
+    session: AsyncSession,
+    id_influencer: str,
+    *,
+    limit: int,
+    offset: int,
+    despues: Posicion | None = None,
+) -> dict[str, Any]:
+    """The campaigns that assigned the influencer (any state since), by id, paged as
+    :func:`influencers_filtrados`."""
+    a = asignaciones.c
+    filas = select(a.id_campana, a.estado).where(a.ids_influencer.contains([id_influencer]))
+    pagina = await leer_pagina(
+        session, CAMPANAS, filas, limit=limit, offset=offset, despues=despues
     )
-    total = select(func.count()).select_from(asignaciones).where(condicion)
-    rows = (await session.execute(pagina)).all()
-    return [dict(row._mapping) for row in rows], (await session.execute(total)).scalar_one()
+    return {"campanas": [dict(row) for row in pagina.filas], **pagina.resto()}

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from alpes.idempotency import Escritura
+from alpes.paging import Posicion, cursor_u_offset
 from alpes.service import ServiceDep
 from contracts import limites
 from influencer_svc.adapters import queries
@@ -62,9 +63,20 @@ class InfluencerVista(BaseModel):
     campanas_activas: int
 
 
-class InfluencersPagina(BaseModel):
+class Pagina(BaseModel):
+    """What a page of a list says besides its items (``alpes.paging``)."""
+
+    total: int = Field(
+        description="how many match in all: exact up to 1,000, an estimate past that"
+    )
+    total_exacto: bool = Field(description="false when ``total`` is an estimate")
+    siguiente: str | None = Field(
+        description="the cursor of the next page (pass it as ``cursor``); null on the last"
+    )
+
+
+class InfluencersPagina(Pagina):
     influencers: list[InfluencerVista]
-    total: int
 
 
 class CampanaVista(BaseModel):
@@ -72,13 +84,14 @@ class CampanaVista(BaseModel):
     estado: str
 
 
-class CampanasPagina(BaseModel):
+class CampanasPagina(Pagina):
     campanas: list[CampanaVista]
-    total: int
 
 
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=2**31 - 1)]
+DespuesDeInfluencer = Annotated[Posicion | None, Depends(queries.INFLUENCERS.dependencia)]
+DespuesDeCampana = Annotated[Posicion | None, Depends(queries.CAMPANAS.dependencia)]
 
 
 def _id(id_influencer: str) -> str:
@@ -102,17 +115,25 @@ async def registrar_influencer(body: InfluencerNuevo, escritura: Escritura) -> J
 @router.get("/influencers", response_model=InfluencersPagina)
 async def listar_influencers(
     service: ServiceDep,
+    *,
     nombre: Annotated[Texto | None, Query(max_length=LONGITUD_MAXIMA_NOMBRE)] = None,
     plataforma: Annotated[Texto | None, Query(max_length=LONGITUD_MAXIMA_PLATAFORMA)] = None,
     limit: Limit = 100,
     offset: Offset = 0,
+    despues: DespuesDeInfluencer = None,
 ) -> dict[str, Any]:
-    """Influencers whose nombre contains ``nombre`` (case-insensitive), on ``plataforma``."""
+    """Influencers whose nombre contains ``nombre`` (case-insensitive), on ``plataforma``;
+    ``siguiente`` is the cursor of the next page (pass it as ``cursor``)."""
+    cursor_u_offset(despues, offset)
     async with service.db.sessions() as session:
-        encontrados, total = await queries.influencers_filtrados(
-            session, nombre=nombre, plataforma=plataforma, limit=limit, offset=offset
+        return await queries.influencers_filtrados(
+            session,
+            nombre=nombre,
+            plataforma=plataforma,
+            limit=limit,
+            offset=offset,
+            despues=despues,
         )
-    return {"influencers": encontrados, "total": total}
 
 
 @router.get("/influencers/{id_influencer}", response_model=InfluencerVista)
@@ -139,13 +160,18 @@ async def cambiar_influencer(
 
 @router.get("/influencers/{id_influencer}/campanas", response_model=CampanasPagina)
 async def campanas_de_influencer(
-    id_influencer: str, service: ServiceDep, limit: Limit = 100, offset: Offset = 0
+    id_influencer: str,
+    service: ServiceDep,
+    limit: Limit = 100,
+    offset: Offset = 0,
+    despues: DespuesDeCampana = None,
 ) -> dict[str, Any]:
-    """The campaigns that assigned the influencer, with the assignment's state."""
+    """The campaigns that assigned the influencer, with the assignment's state; paged as
+    ``/influencers``."""
+    cursor_u_offset(despues, offset)
     async with service.db.sessions() as session:
         if await queries.influencer(session, _id(id_influencer)) is None:
             raise InfluencerNoEncontrado(id_influencer)
-        campanas, total = await queries.campanas_de(
-            session, id_influencer, limit=limit, offset=offset
+        return await queries.campanas_de(
+            session, id_influencer, limit=limit, offset=offset, despues=despues
         )
-    return {"campanas": campanas, "total": total}

@@ -30,7 +30,7 @@ marcas = Table(
     CheckConstraint(
         "presupuesto_reservado <= presupuesto_total", name="ck_marcas_reservado_hasta_total"
     ),
-    Index("ix_marcas_nombre", "nombre"),
+    Index("ix_marcas_nombre_id", "nombre", "id_marca"),  # the list's order (keyset paging)
 )
 
 reservas = Table(
@@ -44,7 +44,7 @@ reservas = Table(
     version_column(),
     *tombstone_time("reservas"),
     CheckConstraint("monto >= 0", name="ck_reservas_monto_no_negativo"),
-    Index("ix_reservas_id_marca", "id_marca"),
+    Index("ix_reservas_id_marca_campana", "id_marca", "id_campana"),  # a brand's campaigns
 )
 
 LAPIDAS = Pruning.tombstones(reservas)

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from alpes.paging import Keyset, Posicion, leer_pagina
 from marca_svc.adapters.orm import marcas, reservas
 from marca_svc.application.errors import MarcaNoEncontrada
 from marca_svc.domain import Marca
@@ -33,49 +35,52 @@ async def obtener_marca(session: AsyncSession, id_marca: str) -> dict[str, Any]:
     return vista_marca(row)
 
 
+MARCAS = Keyset("marcas", ((marcas.c.nombre, False), (marcas.c.id_marca, False)))
+"""The brands' order, by name (the index ``ix_marcas_nombre_id``)."""
+CAMPANAS = Keyset("campanas_de_marca", ((reservas.c.id_campana, False),))
+"""A brand's campaigns' order, by id (the index ``ix_reservas_id_marca_campana``)."""
+
+
 async def listar_marcas(
-    session: AsyncSession, *, activa: bool | None, limit: int, offset: int
+    session: AsyncSession,
+    *,
+    activa: bool | None,
+    limit: int,
+    offset: int,
+    despues: Posicion | None = None,
 ) -> dict[str, Any]:
-    """Brands by name; ``total`` counts every match."""
+    """Brands by name (after ``despues``); ``total`` counts every match (``alpes.paging``)."""
     filtro = [] if activa is None else [marcas.c.activa == activa]
-    query = (
-        select(marcas)
-        .where(*filtro)
-        .order_by(marcas.c.nombre, marcas.c.id_marca)
-        .limit(limit)
-        .offset(offset)
-    )
-    rows = (await session.execute(query)).all()
-    total = (
-        await session.execute(select(func.count()).select_from(marcas).where(*filtro))
-    ).scalar()
-    return {"marcas": [vista_marca(row) for row in rows], "total": total or 0}
+    filas = select(marcas).where(*filtro)
+    pagina = await leer_pagina(session, MARCAS, filas, limit=limit, offset=offset, despues=despues)
+    return {
+        "marcas": [vista_marca(SimpleNamespace(**row)) for row in pagina.filas],
+        **pagina.resto(),
+    }
 
 
 async def campanas_de_marca(
-    session: AsyncSession, id_marca: str, *, limit: int, offset: int
+    session: AsyncSession,
+    id_marca: str,
+    *,
+    limit: int,
+    offset: int,
+    despues: Posicion | None = None,
 ) -> dict[str, Any]:
-    """The brand's campaign projection: what marca did for each of its campaigns."""
+    """The brand's campaign projection: what marca did for each of its campaigns, by id."""
     await obtener_marca(session, id_marca)
-    de_la_marca = reservas.c.id_marca == id_marca
-    query = (
-        select(reservas.c.id_campana, reservas.c.monto, reservas.c.estado, reservas.c.motivo)
-        .where(de_la_marca)
-        .order_by(reservas.c.id_campana)
-        .limit(limit)
-        .offset(offset)
+    r = reservas.c
+    filas = select(r.id_campana, r.monto, r.estado, r.motivo).where(r.id_marca == id_marca)
+    pagina = await leer_pagina(
+        session, CAMPANAS, filas, limit=limit, offset=offset, despues=despues
     )
-    rows = (await session.execute(query)).all()
-    total = (
-        await session.execute(select(func.count()).select_from(reservas).where(de_la_marca))
-    ).scalar()
     campanas = [
         {
-            "id_campana": r.id_campana,
-            "monto": float(r.monto),
-            "estado": r.estado,
-            "motivo": r.motivo,
+            "id_campana": f["id_campana"],
+            "monto": float(f["monto"]),
+            "estado": f["estado"],
+            "motivo": f["motivo"],
         }
-        for r in rows
+        for f in pagina.filas
     ]
-    return {"campanas": campanas, "total": total or 0}
+    return {"campanas": campanas, **pagina.resto()}

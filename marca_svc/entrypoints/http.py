@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from alpes.idempotency import Escritura
+from alpes.paging import Posicion, cursor_u_offset
 from alpes.service import ReadSession
 from contracts import limites
 from marca_svc.adapters import queries
@@ -91,9 +92,20 @@ class MarcaOut(BaseModel):
     activa: bool
 
 
-class MarcasOut(BaseModel):
+class PaginaOut(BaseModel):
+    """What a page of a list says besides its items (``alpes.paging``)."""
+
+    total: int = Field(
+        description="how many match in all: exact up to 1,000, an estimate past that"
+    )
+    total_exacto: bool = Field(description="false when ``total`` is an estimate")
+    siguiente: str | None = Field(
+        description="the cursor of the next page (pass it as ``cursor``); null on the last"
+    )
+
+
+class MarcasOut(PaginaOut):
     marcas: list[MarcaOut]
-    total: int
 
 
 class CampanaMarcaOut(BaseModel):
@@ -105,9 +117,8 @@ class CampanaMarcaOut(BaseModel):
     motivo: str | None
 
 
-class CampanasMarcaOut(BaseModel):
+class CampanasMarcaOut(PaginaOut):
     campanas: list[CampanaMarcaOut]
-    total: int
 
 
 class ErrorOut(BaseModel):
@@ -126,6 +137,8 @@ def _id_marca(id_marca: Annotated[str, Path()]) -> str:
 IdMarca = Annotated[str, Depends(_id_marca)]
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000_000)]
+DespuesDeMarca = Annotated[Posicion | None, Depends(queries.MARCAS.dependencia)]
+DespuesDeCampana = Annotated[Posicion | None, Depends(queries.CAMPANAS.dependencia)]
 
 _404: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut}}
 
@@ -150,10 +163,18 @@ async def registrar_marca(body: MarcaIn, escritura: Escritura) -> JSONResponse:
 
 @router.get("/marcas", response_model=MarcasOut)
 async def listar_marcas(
-    lectura: ReadSession, activa: bool | None = None, limit: Limit = 50, offset: Offset = 0
+    lectura: ReadSession,
+    activa: bool | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    despues: DespuesDeMarca = None,
 ) -> dict[str, Any]:
-    """Brands by name; ``total`` counts every match."""
-    return await queries.listar_marcas(lectura, activa=activa, limit=limit, offset=offset)
+    """Brands by name; ``total`` counts every match; ``siguiente`` is the cursor of the next
+    page (pass it as ``cursor``)."""
+    cursor_u_offset(despues, offset)
+    return await queries.listar_marcas(
+        lectura, activa=activa, limit=limit, offset=offset, despues=despues
+    )
 
 
 @router.get("/marcas/{id_marca}", response_model=MarcaOut, responses=_404)
@@ -177,7 +198,15 @@ async def actualizar_marca(
 
 @router.get("/marcas/{id_marca}/campanas", response_model=CampanasMarcaOut, responses=_404)
 async def campanas_de_marca(
-    id_marca: IdMarca, lectura: ReadSession, limit: Limit = 100, offset: Offset = 0
+    id_marca: IdMarca,
+    lectura: ReadSession,
+    limit: Limit = 100,
+    offset: Offset = 0,
+    despues: DespuesDeCampana = None,
 ) -> dict[str, Any]:
-    """What marca did for each campaign of the brand: reserved, released, rejected, spent."""
-    return await queries.campanas_de_marca(lectura, id_marca, limit=limit, offset=offset)
+    """What marca did for each campaign of the brand: reserved, released, rejected, spent;
+    paged as ``/marcas``."""
+    cursor_u_offset(despues, offset)
+    return await queries.campanas_de_marca(
+        lectura, id_marca, limit=limit, offset=offset, despues=despues
+    )

@@ -54,12 +54,12 @@ async def test_the_messaging_tables_keep_their_rows_when_renamed_to_english(
     service = (await start_service("marca")).service
     cfg = config(service.migrations)
 
-    def migrate(connection: Any, target: str) -> None:
+    def migrate(connection: Any, target: str, down: bool = False) -> None:
         cfg.attributes["connection"] = connection
-        (command.downgrade if target.startswith("-") else command.upgrade)(cfg, target)
+        (command.downgrade if down else command.upgrade)(cfg, target)
 
     async with service.db.engine.begin() as conn:
-        await conn.run_sync(migrate, "-1")
+        await conn.run_sync(migrate, "0003_retention", True)  # the revision before the rename
         await conn.execute(
             text("INSERT INTO inbox (consumidor, id_mensaje) VALUES ('marca', 'm-1')")
         )

@@ -181,7 +181,8 @@ async def test_an_influencer_without_campaigns_has_an_empty_list(
 ) -> None:
     ana = await registrar(influencer, "Ana García")
     response = await influencer.http.get(f"{URL}/{ana['id_influencer']}/campanas")
-    assert (response.status_code, response.json()) == (200, {"campanas": [], "total": 0})
+    vacia = {"campanas": [], "total": 0, "total_exacto": True, "siguiente": None}
+    assert (response.status_code, response.json()) == (200, vacia)
 
 
 async def test_health_ready_and_asyncapi(influencer: RunningService) -> None:

@@ -73,6 +73,8 @@ async def test_creation_assigns_every_influencer_and_registers_the_unknown_ones(
         assert response.json() == {
             "campanas": [{"id_campana": id_campana, "estado": "asignada"}],
             "total": 1,
+            "total_exacto": True,
+            "siguiente": None,
         }
     await outbox_vacio(influencer)
     assert len(probe.of(c.InfluencersAsignados, id_campana)) == 1

@@ -175,7 +175,7 @@ async def test_a_new_brand_has_no_campaigns(marca: RunningService) -> None:
 
     response = await marca.http.get(f"/marca/marcas/{creada['id_marca']}/campanas")
 
-    assert response.json() == {"campanas": [], "total": 0}
+    assert response.json() == {"campanas": [], "total": 0, "total_exacto": True, "siguiente": None}
 
 
 async def test_health_and_readiness(marca: RunningService) -> None:
