@@ -202,9 +202,26 @@ async def posiciones(
 
 
 def cpu(pid: int) -> float:
-    """CPU seconds (user + system) process ``pid`` has used so far."""
-    campos = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    """CPU seconds (user + system) process ``pid`` has used so far (0 once it is gone)."""
+    try:
+        campos = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
     return (int(campos[11]) + int(campos[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_postgres(postgres: EmbeddedPostgres) -> float:
+    """CPU seconds the server's processes (the postmaster's children) have used so far."""
+    postmaster = int((postgres.data_dir / "postmaster.pid").read_text().split()[0])
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            campos = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(campos[1]) == postmaster:
+            total += cpu(int(stat.parent.name))
+    return total
 
 
 @dataclass
@@ -213,6 +230,8 @@ class Fase:
     tally: Tally
     cpu_ms: float
     """The service's CPU time per answered request, warm-up included (ms)."""
+    cpu_pg_ms: float
+    """PostgreSQL's, the same way."""
 
     @property
     def rate(self) -> float:
@@ -225,6 +244,7 @@ class Fase:
         return (
             f"{self.nombre:<52} {self.rate:>8.0f} {p50:>8.1f} {p99:>8.1f} "
             f"{self.tally.errors:>7} {self.rate / techo:>8.2f} {self.cpu_ms:>7.2f}"
+            f" {self.cpu_pg_ms:>7.2f}"
         )
 
 
@@ -234,12 +254,16 @@ def get(path: str, **query: Any) -> Request:
 
 
 async def medir(
-    afiliaciones: Servicio, tracking: Servicio, motores: dict[str, AsyncEngine], args: Any
+    afiliaciones: Servicio,
+    tracking: Servicio,
+    postgres: EmbeddedPostgres,
+    motores: dict[str, AsyncEngine],
+    args: Any,
 ) -> list[Fase]:
     rnd = random.Random(9)
 
     def fase(nombre: str, servicio: Servicio, requests: list[Request]) -> Fase:
-        antes = cpu(servicio.process.pid)
+        antes, antes_pg = cpu(servicio.process.pid), cpu_postgres(postgres)
         tally = closed_loop(
             servicio.url,
             requests,
@@ -249,8 +273,10 @@ async def medir(
             processes=args.processes,
         )
         segundos = cpu(servicio.process.pid) - antes
+        segundos_pg = cpu_postgres(postgres) - antes_pg
+        respondidas = max(tally.accepted, 1)
         print(f"  {nombre}: {tally.requests / tally.seconds:.0f} req/s", flush=True)
-        return Fase(nombre, tally, 1000 * segundos / max(tally.accepted, 1))
+        return Fase(nombre, tally, 1000 * segundos / respondidas, 1000 * segundos_pg / respondidas)
 
     a, t = afiliaciones, tracking
     fases = [fase("GET /health (harness ceiling)", a, [get("/health")])]
@@ -305,9 +331,9 @@ async def medir(
 
 
 def informe(fases: list[Fase], args: Any, siembra: float) -> None:
-    """One line per phase; ``cpu ms`` is the service process's CPU time per request (the
-    machine's other load does not inflate it as it does latency: 1000 / it is the rate one
-    free core would serve)."""
+    """One line per phase; ``cpu ms`` is the service process's CPU time per request and
+    ``pg ms`` PostgreSQL's (the machine's other load does not inflate them as it does
+    latency: 1000 / ``cpu ms`` is the rate one free core would serve)."""
     techo = fases[0].rate
     procesos = args.processes or default_processes()
     print(
@@ -319,7 +345,7 @@ def informe(fases: list[Fase], args: Any, siembra: float) -> None:
     )
     print(
         f"{'request':<52} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'/ceil':>8}"
-        f" {'cpu ms':>7}"
+        f" {'cpu ms':>7} {'pg ms':>7}"
     )
     for f in fases:
         print(f.linea(techo))
@@ -339,7 +365,7 @@ async def ejecutar(args: Any) -> int:
                 await asyncio.to_thread(listo, s)
                 motores[s.nombre] = create_async_engine(s.database)
             siembra = await sembrar(motores["afiliaciones"], motores["tracking"], args)
-            fases = await medir(servicios[0], servicios[1], motores, args)
+            fases = await medir(servicios[0], servicios[1], postgres, motores, args)
         finally:
             for engine in motores.values():
                 await engine.dispose()
