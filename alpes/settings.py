@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     # rate they have been finishing; the count is read from the database at most every
     # ``saga_backlog_refresh_seconds`` (each replica adds its own admissions in between; 0
     # counts on every request)
-    saga_backlog_limit: int = Field(default=200, ge=1)
+    saga_backlog_limit: int = Field(default=100, ge=1)
     saga_backlog_refresh_seconds: float = Field(default=0.25, ge=0)
     marca_credito_inicial: float = 100_000.0
     influencer_max_campanas: int = 3
