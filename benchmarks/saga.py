@@ -224,9 +224,18 @@ async def overload(
             f"  Retry-After: median {statistics.median(got.retry_after)} s, "
             f"max {max(got.retry_after)} s"
         )
+    share = f"{rate_ok / baseline:.2f}" if baseline else "n/a"
     print(
-        f"  confirmed during the window: {rate_ok:.1f}/s = {rate_ok / baseline:.2f} of the "
+        f"  confirmed during the window: {rate_ok:.1f}/s = {share} of the "
         f"sustained rate {baseline}/s"
+    )
+    saga = [
+        probe.at[("CampanaConfirmada", c)] - t
+        for c, t in got.sent.items()
+        if ("CampanaConfirmada", c) in probe.at
+    ]
+    print(
+        f"  admitted sagas, creation to confirmed: p50 {pct(saga, 0.5):.0f} ms, p99 {pct(saga, 0.99):.0f} ms"
     )
     print(
         f"  admitted {len(got.sent)}: {finished} confirmed, {by_deadline} cancelled at their "
