@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
+from pathlib import Path
 from typing import Any
 
 HAVE_AIOHTTP = importlib.util.find_spec("aiohttp") is not None
@@ -173,3 +175,25 @@ async def _drive(spec: _Spec, send: Any, client: str) -> Tally:
     await asyncio.gather(*(worker() for _ in range(spec.concurrency)))
     tally.seconds = time.perf_counter() - measure_from
     return tally
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) process ``pid`` has used so far (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_seconds(parent: int) -> float:
+    """CPU seconds the children of ``parent`` (say PostgreSQL's postmaster) have used so far."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:
+            total += cpu_seconds(int(stat.parent.name))
+    return total

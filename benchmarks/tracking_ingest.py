@@ -53,7 +53,14 @@ import httpx
 import contracts as c
 from alpes.infra import EmbeddedPostgres, PulsarLite, free_port
 from alpes.messaging import AvroCodec
-from benchmarks.load import Request, Tally, closed_loop, default_processes
+from benchmarks.load import (
+    Request,
+    Tally,
+    children_cpu_seconds,
+    closed_loop,
+    cpu_seconds,
+    default_processes,
+)
 from faststream_pulsar import PulsarBroker
 
 TIPOS = ("vista", "clic", "conversion", "engagement", "compartir", "comentario")
@@ -66,6 +73,8 @@ class Phase:
     name: str
     events_per_request: int
     tally: Tally
+    cpu_us: float = float("nan")  # the service's CPU time per accepted event (POST phases)
+    pg_us: float = float("nan")  # PostgreSQL's
 
     @property
     def rate(self) -> float:
@@ -204,7 +213,7 @@ async def run(args: argparse.Namespace) -> int:
             for r in range(args.rounds):
                 # alternate which service goes first, phase by phase
                 order = targets if r % 2 == 0 else targets[::-1]
-                await measure(order, args, profile=args.profile if r == 0 else None)
+                await measure(order, postgres, args, profile=args.profile if r == 0 else None)
             for target in targets:
                 async with httpx.AsyncClient(base_url=target.url, timeout=30) as http:
                     response = await http.get(f"/tracking/metricas/{target.id_campana}")
@@ -250,9 +259,17 @@ BULK = "POST /tracking/eventos"
 PAGE = "GET /tracking/eventos ?limit=100"
 
 
-async def measure(targets: list[Target], args: argparse.Namespace, profile: Path | None) -> None:
-    """One round: each phase in turn on every target, from fresh load-generator processes."""
+async def measure(
+    targets: list[Target],
+    postgres: EmbeddedPostgres,
+    args: argparse.Namespace,
+    profile: Path | None,
+) -> None:
+    """One round: each phase in turn on every target, from fresh load-generator processes.
+    The CPU time the service and PostgreSQL spend on a phase is read from /proc around it:
+    per accepted event, a figure that the machine's other load moves far less than a rate."""
     prepared = [_requests(target, args) for target in targets]
+    postmaster = int((postgres.data_dir / "postmaster.pid").read_text().split()[0])
     for target in targets:
         target.rounds.append({})
     for name in (HEALTH, SINGLE, BULK, PAGE):
@@ -261,6 +278,7 @@ async def measure(targets: list[Target], args: argparse.Namespace, profile: Path
             profiler = None
             if name == args.profile_phase and profile is not None and target.label == "this tree":
                 profiler = start_profiler(target.process.pid, profile, args)
+            before, before_pg = cpu_seconds(target.process.pid), children_cpu_seconds(postmaster)
             try:
                 tally = await asyncio.to_thread(
                     closed_loop,
@@ -274,7 +292,10 @@ async def measure(targets: list[Target], args: argparse.Namespace, profile: Path
             finally:
                 if profiler is not None:
                     profiler.wait(60)
-            target.rounds[-1][name] = Phase(name, events, tally)
+            phase = target.rounds[-1][name] = Phase(name, events, tally)
+            if tally.accepted:
+                phase.cpu_us = 1e6 * (cpu_seconds(target.process.pid) - before) / tally.accepted
+                phase.pg_us = 1e6 * (children_cpu_seconds(postmaster) - before_pg) / tally.accepted
 
 
 def start_profiler(pid: int, output: Path, args: argparse.Namespace) -> Any:
@@ -305,7 +326,7 @@ def report(targets: list[Target], args: argparse.Namespace) -> int:
         print(f"\n{target.label} ({target.tree})")
         print(
             f"{'request':<32} {'req/s':>9} {'events/s':>10} {'p50 ms':>8} {'p99 ms':>8} "
-            f"{'errors':>7}"
+            f"{'errors':>7} {'cpu µs/ev':>9} {'pg µs/ev':>9}"
         )
         for name in (HEALTH, SINGLE, BULK, PAGE):
             print(_line(name, [r[name] for r in target.rounds]))
@@ -314,6 +335,9 @@ def report(targets: list[Target], args: argparse.Namespace) -> int:
         single = [r[SINGLE].rate for r in target.rounds]
         print(f"single events / harness ceiling: {_median(ceiling):.2f} "
               f"(rounds: {', '.join(f'{x:.2f}' for x in ceiling)})")  # fmt: skip
+        cpu_bulk = _median([r[BULK].cpu_us for r in target.rounds])
+        print(f"bulk: one free core of the service would ingest {1e6 / cpu_bulk:,.0f} events/s "
+              f"(1 / its CPU time per event)")  # fmt: skip
         print(f"bulk events/s: {_median(bulk):,.0f} "
               f"(rounds: {', '.join(f'{x:,.0f}' for x in bulk)}); "
               f"bulk / single events/s: {_median(bulk) / _median(single):.1f}")  # fmt: skip
@@ -327,6 +351,13 @@ def report(targets: list[Target], args: argparse.Namespace) -> int:
             ]
             print(f"{name:<32} {_median(ratios):>6.2f}  "
                   f"(rounds: {', '.join(f'{x:.2f}' for x in ratios)})")  # fmt: skip
+        for name in (SINGLE, BULK):
+            ratios = [
+                b[name].cpu_us / a[name].cpu_us
+                for a, b in zip(this.rounds, base.rounds, strict=True)
+            ]
+            print(f"{name + ' (1 / CPU per event)':<32} {_median(ratios):>6.2f}  "
+                  f"(rounds: {', '.join(f'{x:.2f}' for x in ratios)})")  # fmt: skip
     return 1 if failed else 0
 
 
@@ -337,7 +368,12 @@ def _line(name: str, phases: list[Phase]) -> str:
     p99 = _median([p.percentile(0.99) for p in phases])
     errors = sum(p.tally.errors for p in phases)
     events = rate * phases[0].events_per_request
-    return f"{name:<32} {rate:>9.0f} {events:>10.0f} {p50:>8.1f} {p99:>8.1f} {errors:>7}"
+    cpu_us = _median([p.cpu_us for p in phases])
+    pg_us = _median([p.pg_us for p in phases])
+    return (
+        f"{name:<32} {rate:>9.0f} {events:>10.0f} {p50:>8.1f} {p99:>8.1f} {errors:>7} "
+        f"{cpu_us:>9.1f} {pg_us:>9.1f}"
+    )
 
 
 def _counters_exact(target: Target) -> bool:
