@@ -7,8 +7,8 @@ them at their deadline: a congestion collapse. Instead a saga is refused at the 
 
 - ``saga_backlog_limit`` (about the sustainable rate times an acceptable wait), and
 - what can finish within half the saga's deadline at the rate sagas have been leaving the
-  backlog while it was busy (the **capacity**): a campaign admitted now is not cancelled for
-  lack of time even when the platform has slowed down (a participant away, say).
+  backlog while it was busy, over the last half deadline (the **capacity**): a campaign
+  admitted now is not cancelled for lack of time even when the platform has slowed down.
 
 Compensations still unanswered past the grace period (``atascadas``, the sweeper's: a
 participant is away) are not counted: they wait, they do not load the platform.
@@ -47,9 +47,6 @@ DEADLINE_SHARE = 0.5
 
 MAXIMUM_WAIT = 0.02
 """How long a request waits for a fresh count before it is decided on the last one."""
-
-WINDOW_SECONDS = 5.0
-"""The capacity is measured over the busy intervals of this many seconds past."""
 
 MINIMUM_BUSY_SECONDS = 1.0
 """How much busy time the window needs before its rate is trusted as the capacity."""
@@ -138,17 +135,18 @@ class SagaAdmission:
         """As last counted in the database."""
         self._admitted = 0
         """Admitted by this process since that count."""
+        self._longest = max(1.0, 4 * refresh_seconds)
         self._busy: deque[tuple[float, float, int]] = deque()
         """The busy intervals of the window: (ended at, seconds, sagas that left)."""
         self.capacity: float | None = None
-        """Sagas per second leaving the backlog while it was busy (over the window); None
-        until it was busy long enough to tell."""
+        """Sagas per second leaving the backlog while it was busy, over the last half
+        deadline; None until it was busy long enough to tell."""
 
     @property
     def limit(self) -> int:
         """The backlog limit now: the setting, or less when the observed capacity could not
         finish that many within the deadline's share (never below 1: an empty backlog always
-        admits, so a recovered platform is noticed)."""
+        admits)."""
         if self.capacity is None:
             return self._limit
         return max(1, min(self._limit, int(self.capacity * self._horizon)))
@@ -204,16 +202,22 @@ class SagaAdmission:
         self._counted_at, self._created_after = now, created_after
 
     def _observe(self, backlog: int, created: int, seconds: float, now: float) -> None:
-        """Measure the capacity over the window's busy intervals: those that began with more
-        in flight than they drained and ended with some still in flight, so the platform was
-        working on sagas throughout and their rate is what it can do."""
+        """Measure the capacity over the busy intervals of the last half deadline: those that
+        began with more in flight than left during them, ended with some still in flight,
+        and saw some leave. The platform had sagas queued throughout and was finishing them:
+        their rate is what it can do. A light load measures none (the setting alone limits);
+        neither does a stall, nothing leaving at all (a broker or a database away: a fault,
+        whose sagas the outbox and the retries carry on once it is over, ADR 6 and 7, so it
+        is not a reason to refuse more than the setting). An interval much longer than the
+        refresh period (the database did not answer) counts as a few refresh periods only:
+        when in it the sagas left is not known."""
         left = max(0, created - (backlog - self._backlog))
-        if self._backlog > left and backlog > 0:
-            self._busy.append((now, seconds, left))
-        while self._busy and self._busy[0][0] < now - WINDOW_SECONDS:
+        if self._backlog > left > 0 and backlog > 0:
+            self._busy.append((now, min(seconds, self._longest), left))
+        while self._busy and self._busy[0][0] < now - self._horizon:
             self._busy.popleft()
-        busy_seconds = sum(s for _, s, _ in self._busy)
-        if busy_seconds >= MINIMUM_BUSY_SECONDS:
-            self.capacity = sum(n for _, _, n in self._busy) / busy_seconds
+        busy = sum(s for _, s, _ in self._busy)
+        if busy >= MINIMUM_BUSY_SECONDS:
+            self.capacity = sum(n for _, _, n in self._busy) / busy
         elif not self._busy:
             self.capacity = None
