@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -184,3 +185,15 @@ async def _detail(read: Callable[[], Awaitable[Any]]) -> Any:
     except Exception as exc:  # a detail informs; it never fails readiness
         logger.debug("readiness detail unavailable: %s", exc)
         return None
+
+
+class PaginaOut(BaseModel):
+    """What a page of a list says besides its items (``alpes.paging``)."""
+
+    total: int = Field(
+        description="how many match in all: exact up to 1,000, an estimate past that"
+    )
+    total_exacto: bool = Field(description="false when ``total`` is an estimate")
+    siguiente: str | None = Field(
+        description="the cursor of the next page (pass it as ``cursor``); null on the last"
+    )

@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
+import inspect
 import json
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
@@ -121,17 +123,7 @@ class Keyset:
             raise ValueError(f"not a cursor of this list ({self.nombre})")
         return tuple(_de_json(v, c) for v, (c, _) in zip(valor[1:], self.orden, strict=True))
 
-    def dependencia(
-        self,
-        cursor: Annotated[
-            str | None,
-            Query(
-                max_length=LARGO_CURSOR,
-                description="the 'siguiente' of the previous page, to get the page after it "
-                "(keyset paging: the fast way through a long list; offset must then be 0)",
-            ),
-        ] = None,
-    ) -> Posicion | None:
+    def dependencia(self, cursor: Cursor = None) -> Posicion | None:
         """FastAPI dependency: the ``cursor`` query parameter of this list, as its key (a 422
         when it is not a cursor of this list)."""
         if cursor is None:
@@ -140,6 +132,49 @@ class Keyset:
             return self.posicion(cursor)
         except ValueError as error:
             raise _invalido("cursor", str(error)) from None
+
+    def pedido(self, *, limite: int = 50) -> Callable[..., PedidoDePagina]:
+        """FastAPI dependency: the page of this list a request asks for, from its ``limit``
+        (default ``limite``), ``offset`` and ``cursor`` query parameters (422s: a limit out of
+        1..500, a cursor that is not one of this list, a cursor with an offset)."""
+
+        def pedido(limit: int, offset: int, cursor: str | None) -> PedidoDePagina:
+            despues = self.dependencia(cursor)
+            cursor_u_offset(despues, offset)
+            return PedidoDePagina(limit=limit, offset=offset, despues=despues)
+
+        parametro = functools.partial(inspect.Parameter, kind=inspect.Parameter.KEYWORD_ONLY)
+        pedido.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+            [
+                parametro("limit", default=limite, annotation=Limit),
+                parametro("offset", default=0, annotation=Offset),
+                parametro("cursor", default=None, annotation=Cursor),
+            ],
+            return_annotation=PedidoDePagina,
+        )
+        return pedido
+
+
+@dataclass(frozen=True)
+class PedidoDePagina:
+    """The page a request asks for: ``limit`` rows after ``despues`` (a cursor's position)
+    or, the slow way, after skipping ``offset`` rows."""
+
+    limit: int
+    offset: int
+    despues: Posicion | None
+
+
+Limit = Annotated[int, Query(ge=1, le=500)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000_000)]
+Cursor = Annotated[
+    str | None,
+    Query(
+        max_length=LARGO_CURSOR,
+        description="the 'siguiente' of the previous page, to get the page after it "
+        "(keyset paging: the fast way through a long list; offset must then be 0)",
+    ),
+]
 
 
 def cursor_u_offset(cursor: object, offset: int) -> None:
@@ -184,16 +219,15 @@ async def leer_pagina(
     session: AsyncSession,
     keyset: Keyset,
     filas: Select[Any],
-    *,
-    limit: int,
-    offset: int = 0,
-    despues: Posicion | None = None,
+    pedido: PedidoDePagina,
 ) -> Pagina:
-    """The page of ``filas`` (a ``SELECT`` with the key's columns among its own) in
-    ``keyset``'s order after ``despues``, or ``offset`` rows in; and their :func:`contar`."""
-    pagina = filas.order_by(*keyset.order_by()).limit(limit + 1).offset(offset or None)
-    if despues is not None:
-        pagina = pagina.where(keyset.despues(despues))
+    """The page ``pedido`` of ``filas`` (a ``SELECT`` with the key's columns among its own)
+    in ``keyset``'s order: after its cursor's position, or its ``offset`` rows in; and how many
+    rows ``filas`` has in all (:func:`contar`)."""
+    limit = pedido.limit
+    pagina = filas.order_by(*keyset.order_by()).limit(limit + 1).offset(pedido.offset or None)
+    if pedido.despues is not None:
+        pagina = pagina.where(keyset.despues(pedido.despues))
     rows = (await session.execute(pagina)).mappings().all()
     siguiente = keyset.cursor(rows[limit - 1]) if len(rows) > limit else None
     return Pagina(rows[:limit], await contar(session, filas), siguiente)

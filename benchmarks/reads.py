@@ -49,7 +49,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from afiliaciones_svc.adapters.queries import CAMPANAS
 from alpes.infra import EmbeddedPostgres, PulsarLite, free_port
-from benchmarks.load import Request, Tally, closed_loop, default_processes
+from benchmarks import load
+from benchmarks.load import Request, Tally
 from tracking_svc.adapters.queries import EVENTOS
 
 PROFUNDIDADES = 400
@@ -201,27 +202,10 @@ async def posiciones(
 # --- the phases ---
 
 
-def cpu(pid: int) -> float:
-    """CPU seconds (user + system) process ``pid`` has used so far (0 once it is gone)."""
-    try:
-        campos = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    except OSError:
-        return 0.0
-    return (int(campos[11]) + int(campos[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def cpu_postgres(postgres: EmbeddedPostgres) -> float:
     """CPU seconds the server's processes (the postmaster's children) have used so far."""
     postmaster = int((postgres.data_dir / "postmaster.pid").read_text().split()[0])
-    total = 0.0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            campos = stat.read_text().rpartition(")")[2].split()
-        except OSError:
-            continue
-        if int(campos[1]) == postmaster:
-            total += cpu(int(stat.parent.name))
-    return total
+    return load.children_cpu_seconds(postmaster)
 
 
 @dataclass
@@ -263,8 +247,8 @@ async def medir(
     rnd = random.Random(9)
 
     def fase(nombre: str, servicio: Servicio, requests: list[Request]) -> Fase:
-        antes, antes_pg = cpu(servicio.process.pid), cpu_postgres(postgres)
-        tally = closed_loop(
+        antes, antes_pg = load.cpu_seconds(servicio.process.pid), cpu_postgres(postgres)
+        tally = load.closed_loop(
             servicio.url,
             requests,
             concurrency=args.concurrency,
@@ -272,7 +256,7 @@ async def medir(
             duration=args.duration,
             processes=args.processes,
         )
-        segundos = cpu(servicio.process.pid) - antes
+        segundos = load.cpu_seconds(servicio.process.pid) - antes
         segundos_pg = cpu_postgres(postgres) - antes_pg
         respondidas = max(tally.accepted, 1)
         print(f"  {nombre}: {tally.requests / tally.seconds:.0f} req/s", flush=True)
@@ -335,7 +319,7 @@ def informe(fases: list[Fase], args: Any, siembra: float) -> None:
     ``pg ms`` PostgreSQL's (the machine's other load does not inflate them as it does
     latency: 1000 / ``cpu ms`` is the rate one free core would serve)."""
     techo = fases[0].rate
-    procesos = args.processes or default_processes()
+    procesos = args.processes or load.default_processes()
     print(
         f"\nreads: {args.campanas:,} campaigns, {args.eventos:,} events over "
         f"{args.campanas_tracking:,} campaigns (seeded in {siembra:.0f} s); concurrency "

@@ -20,7 +20,7 @@ from afiliaciones_svc.adapters.orm import campanas, linea_de_tiempo_saga
 from afiliaciones_svc.application.errors import CampanaNoEncontrada, SagaNoEncontrada
 from afiliaciones_svc.domain.saga import EstadoSaga, Participante
 from afiliaciones_svc.domain.values import EstadoCampana
-from alpes.paging import Keyset, Pagina, Posicion, leer_pagina
+from alpes.paging import Keyset, Pagina, PedidoDePagina, Posicion, leer_pagina
 
 _CAMPOS_INFLUENCER = ("nombre", "plataforma", "seguidores", "categoria")
 
@@ -41,9 +41,7 @@ async def listar_campanas(
     *,
     estado: EstadoCampana | None = None,
     id_marca: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
-    despues: Posicion | None = None,
+    pedido: PedidoDePagina,
 ) -> dict[str, Any]:
     """A page of campaigns, newest first (after ``despues`` when given), how many match in all
     (``alpes.paging.contar``) and the cursor of the next page (None on the last)."""
@@ -52,9 +50,7 @@ async def listar_campanas(
         condiciones.append(campanas.c.estado == estado.value)
     if id_marca is not None:
         condiciones.append(campanas.c.id_marca == id_marca)
-    pagina = await _recientes(
-        session, CAMPANAS, _VISTA, condiciones, limit=limit, offset=offset, despues=despues
-    )
+    pagina = await _recientes(session, CAMPANAS, _VISTA, condiciones, pedido)
     return {"campanas": [_vista_campana(row) for row in pagina.filas], **pagina.resto()}
 
 
@@ -70,16 +66,12 @@ async def listar_sagas(
     session: AsyncSession,
     *,
     estado: EstadoSaga | None = None,
-    limit: int = 50,
-    offset: int = 0,
-    despues: Posicion | None = None,
+    pedido: PedidoDePagina,
 ) -> dict[str, Any]:
     """A page of saga summaries, newest first, as :func:`listar_campanas`."""
     condiciones = [campanas.c.estado_saga == estado.value] if estado is not None else []
     columnas = [*_RESUMEN, campanas.c.id]
-    pagina = await _recientes(
-        session, SAGAS, columnas, condiciones, limit=limit, offset=offset, despues=despues
-    )
+    pagina = await _recientes(session, SAGAS, columnas, condiciones, pedido)
     filas = [{k: row[k] for k in _CAMPOS_RESUMEN} for row in pagina.filas]
     return {"sagas": filas, **pagina.resto()}
 
@@ -91,9 +83,8 @@ async def historial_de_sagas(
     there are and the cursor of the next page."""
     t = linea_de_tiempo_saga
     columnas = (t.c.id_saga, t.c.id_campana, t.c.evento, t.c.origen, t.c.ocurrido_en, t.c.motivo)
-    pagina = await leer_pagina(
-        session, HISTORIAL, select(*columnas, t.c.id), limit=limit, despues=despues
-    )
+    pedido = PedidoDePagina(limit=limit, offset=0, despues=despues)
+    pagina = await leer_pagina(session, HISTORIAL, select(*columnas, t.c.id), pedido)
     filas = [{c.key: row[c.key] for c in columnas} for row in pagina.filas]
     return {"historial": filas, **pagina.resto()}
 
@@ -255,14 +246,11 @@ async def _recientes(
     keyset: Keyset,
     columnas: Sequence[Any],
     condiciones: Sequence[ColumnElement[bool]],
-    *,
-    limit: int,
-    offset: int,
-    despues: Posicion | None,
+    pedido: PedidoDePagina,
 ) -> Pagina:
     """A page of ``columnas`` of the campaigns that meet ``condiciones``, newest first."""
     filas = select(*columnas).select_from(campanas).where(*condiciones)
-    return await leer_pagina(session, keyset, filas, limit=limit, offset=offset, despues=despues)
+    return await leer_pagina(session, keyset, filas, pedido)
 
 
 _VISTA = tuple(

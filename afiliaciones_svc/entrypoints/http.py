@@ -42,8 +42,9 @@ from afiliaciones_svc.domain.values import (
 )
 from alpes.commands import CampanaCommand
 from alpes.failures import one_line
+from alpes.http import PaginaOut
 from alpes.idempotency import Escritura
-from alpes.paging import Posicion, cursor_u_offset
+from alpes.paging import PedidoDePagina, Posicion
 from alpes.prefer import wait_preference
 from alpes.service import ReadSession, ServiceDep, service_of
 from contracts import limites
@@ -192,18 +193,6 @@ class CampanaOut(BaseModel):
     id_saga: str
 
 
-class PaginaOut(BaseModel):
-    """What a page of a list says besides its items (``alpes.paging``)."""
-
-    total: int = Field(
-        description="how many match in all: exact up to 1,000, an estimate past that"
-    )
-    total_exacto: bool = Field(description="false when ``total`` is an estimate")
-    siguiente: str | None = Field(
-        description="the cursor of the next page (pass it as ``cursor``); null on the last"
-    )
-
-
 class CampanasOut(PaginaOut):
     campanas: list[CampanaOut]
 
@@ -314,10 +303,8 @@ def _id_saga(id_saga: Annotated[str, Path()]) -> str:
 
 IdCampana = Annotated[str, Depends(_id_campana)]
 IdSaga = Annotated[str, Depends(_id_saga)]
-Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0, le=1_000_000_000)]
-DespuesDeCampana = Annotated[Posicion | None, Depends(queries.CAMPANAS.dependencia)]
-DespuesDeSaga = Annotated[Posicion | None, Depends(queries.SAGAS.dependencia)]
+PaginaDeCampanas = Annotated[PedidoDePagina, Depends(queries.CAMPANAS.pedido())]
+PaginaDeSagas = Annotated[PedidoDePagina, Depends(queries.SAGAS.pedido())]
 DespuesEnHistorial = Annotated[Posicion | None, Depends(queries.HISTORIAL.dependencia)]
 
 Respuestas = dict[int | str, dict[str, Any]]
@@ -394,17 +381,17 @@ async def listar_campanas(
     *,
     estado: EstadoCampana | None = None,
     id_marca: Annotated[str | None, Query(max_length=200, pattern=_SIN_NUL)] = None,
-    limit: Limit = 50,
-    offset: Offset = 0,
-    despues: DespuesDeCampana = None,
+    pagina: PaginaDeCampanas,
 ) -> Response:
     """Campaigns, newest first; ``total`` counts every match. ``siguiente`` is the cursor of
     the next page: pass it as ``cursor`` (with the same filters) to read on; a page read by
     cursor costs the same however deep it is, where one read by ``offset`` does not."""
-    cursor_u_offset(despues, offset)
     return _pagina(
         await queries.listar_campanas(
-            lectura, estado=estado, id_marca=id_marca, limit=limit, offset=offset, despues=despues
+            lectura,
+            estado=estado,
+            id_marca=id_marca,
+            pedido=pagina,
         )
     )
 
@@ -539,18 +526,11 @@ async def estado_de_saga(id_saga: IdSaga, lectura: ReadSession) -> dict[str, Any
 @router.get("/sagas", response_model=SagasOut)
 async def listar_sagas(
     lectura: ReadSession,
+    pagina: PaginaDeSagas,
     estado: EstadoSaga | None = None,
-    limit: Limit = 50,
-    offset: Offset = 0,
-    despues: DespuesDeSaga = None,
 ) -> Response:
     """Sagas, newest first; paged as ``/campanas``."""
-    cursor_u_offset(despues, offset)
-    return _pagina(
-        await queries.listar_sagas(
-            lectura, estado=estado, limit=limit, offset=offset, despues=despues
-        )
-    )
+    return _pagina(await queries.listar_sagas(lectura, estado=estado, pedido=pagina))
 
 
 @router.get("/sagas/historial", response_model=HistorialOut)

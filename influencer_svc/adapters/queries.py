@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, func, select
 
-from alpes.paging import Keyset, Posicion, leer_pagina
+from alpes.paging import Keyset, PedidoDePagina, leer_pagina
 from influencer_svc.adapters.orm import asignaciones, influencers
 
 if TYPE_CHECKING:
@@ -56,9 +56,7 @@ async def influencers_filtrados(
     *,
     nombre: str | None,
     plataforma: str | None,
-    limit: int,
-    offset: int,
-    despues: Posicion | None = None,
+    pedido: PedidoDePagina,
 ) -> dict[str, Any]:
     """Influencers whose nombre contains ``nombre`` and whose plataforma is ``plataforma``
     (both case-insensitive), by nombre (after ``despues``); with ``total`` and the cursor of
@@ -69,9 +67,7 @@ async def influencers_filtrados(
     if plataforma:
         condiciones.append(func.lower(influencers.c.plataforma) == plataforma.strip().lower())
     filas = select(*COLUMNAS).where(*condiciones)
-    pagina = await leer_pagina(
-        session, INFLUENCERS, filas, limit=limit, offset=offset, despues=despues
-    )
+    pagina = await leer_pagina(session, INFLUENCERS, filas, pedido)
     return {"influencers": [dict(row) for row in pagina.filas], **pagina.resto()}
 
 
@@ -79,15 +75,11 @@ async def campanas_de(
     session: AsyncSession,
     id_influencer: str,
     *,
-    limit: int,
-    offset: int,
-    despues: Posicion | None = None,
+    pedido: PedidoDePagina,
 ) -> dict[str, Any]:
     """The campaigns that assigned the influencer (any state since), by id, paged as
     :func:`influencers_filtrados`."""
     a = asignaciones.c
     filas = select(a.id_campana, a.estado).where(a.ids_influencer.contains([id_influencer]))
-    pagina = await leer_pagina(
-        session, CAMPANAS, filas, limit=limit, offset=offset, despues=despues
-    )
+    pagina = await leer_pagina(session, CAMPANAS, filas, pedido)
     return {"campanas": [dict(row) for row in pagina.filas], **pagina.resto()}

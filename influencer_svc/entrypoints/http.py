@@ -8,8 +8,9 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
+from alpes.http import PaginaOut
 from alpes.idempotency import Escritura
-from alpes.paging import Posicion, cursor_u_offset
+from alpes.paging import PedidoDePagina
 from alpes.service import ServiceDep
 from contracts import limites
 from influencer_svc.adapters import queries
@@ -63,19 +64,7 @@ class InfluencerVista(BaseModel):
     campanas_activas: int
 
 
-class Pagina(BaseModel):
-    """What a page of a list says besides its items (``alpes.paging``)."""
-
-    total: int = Field(
-        description="how many match in all: exact up to 1,000, an estimate past that"
-    )
-    total_exacto: bool = Field(description="false when ``total`` is an estimate")
-    siguiente: str | None = Field(
-        description="the cursor of the next page (pass it as ``cursor``); null on the last"
-    )
-
-
-class InfluencersPagina(Pagina):
+class InfluencersPagina(PaginaOut):
     influencers: list[InfluencerVista]
 
 
@@ -84,14 +73,12 @@ class CampanaVista(BaseModel):
     estado: str
 
 
-class CampanasPagina(Pagina):
+class CampanasPagina(PaginaOut):
     campanas: list[CampanaVista]
 
 
-Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0, le=2**31 - 1)]
-DespuesDeInfluencer = Annotated[Posicion | None, Depends(queries.INFLUENCERS.dependencia)]
-DespuesDeCampana = Annotated[Posicion | None, Depends(queries.CAMPANAS.dependencia)]
+PaginaDeInfluencers = Annotated[PedidoDePagina, Depends(queries.INFLUENCERS.pedido(limite=100))]
+PaginaDeCampanas = Annotated[PedidoDePagina, Depends(queries.CAMPANAS.pedido(limite=100))]
 
 
 def _id(id_influencer: str) -> str:
@@ -118,21 +105,16 @@ async def listar_influencers(
     *,
     nombre: Annotated[Texto | None, Query(max_length=LONGITUD_MAXIMA_NOMBRE)] = None,
     plataforma: Annotated[Texto | None, Query(max_length=LONGITUD_MAXIMA_PLATAFORMA)] = None,
-    limit: Limit = 100,
-    offset: Offset = 0,
-    despues: DespuesDeInfluencer = None,
+    pagina: PaginaDeInfluencers,
 ) -> dict[str, Any]:
     """Influencers whose nombre contains ``nombre`` (case-insensitive), on ``plataforma``;
     ``siguiente`` is the cursor of the next page (pass it as ``cursor``)."""
-    cursor_u_offset(despues, offset)
     async with service.db.sessions() as session:
         return await queries.influencers_filtrados(
             session,
             nombre=nombre,
             plataforma=plataforma,
-            limit=limit,
-            offset=offset,
-            despues=despues,
+            pedido=pagina,
         )
 
 
@@ -162,16 +144,11 @@ async def cambiar_influencer(
 async def campanas_de_influencer(
     id_influencer: str,
     service: ServiceDep,
-    limit: Limit = 100,
-    offset: Offset = 0,
-    despues: DespuesDeCampana = None,
+    pagina: PaginaDeCampanas,
 ) -> dict[str, Any]:
     """The campaigns that assigned the influencer, with the assignment's state; paged as
     ``/influencers``."""
-    cursor_u_offset(despues, offset)
     async with service.db.sessions() as session:
         if await queries.influencer(session, _id(id_influencer)) is None:
             raise InfluencerNoEncontrado(id_influencer)
-        return await queries.campanas_de(
-            session, id_influencer, limit=limit, offset=offset, despues=despues
-        )
+        return await queries.campanas_de(session, id_influencer, pedido=pagina)

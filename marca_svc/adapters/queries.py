@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alpes.paging import Keyset, Posicion, leer_pagina
+from alpes.paging import Keyset, PedidoDePagina, leer_pagina
 from marca_svc.adapters.orm import marcas, reservas
 from marca_svc.application.errors import MarcaNoEncontrada
 from marca_svc.domain import Marca
@@ -45,14 +45,12 @@ async def listar_marcas(
     session: AsyncSession,
     *,
     activa: bool | None,
-    limit: int,
-    offset: int,
-    despues: Posicion | None = None,
+    pedido: PedidoDePagina,
 ) -> dict[str, Any]:
     """Brands by name (after ``despues``); ``total`` counts every match (``alpes.paging``)."""
     filtro = [] if activa is None else [marcas.c.activa == activa]
     filas = select(marcas).where(*filtro)
-    pagina = await leer_pagina(session, MARCAS, filas, limit=limit, offset=offset, despues=despues)
+    pagina = await leer_pagina(session, MARCAS, filas, pedido)
     return {
         "marcas": [vista_marca(SimpleNamespace(**row)) for row in pagina.filas],
         **pagina.resto(),
@@ -63,17 +61,13 @@ async def campanas_de_marca(
     session: AsyncSession,
     id_marca: str,
     *,
-    limit: int,
-    offset: int,
-    despues: Posicion | None = None,
+    pedido: PedidoDePagina,
 ) -> dict[str, Any]:
     """The brand's campaign projection: what marca did for each of its campaigns, by id."""
     await obtener_marca(session, id_marca)
     r = reservas.c
     filas = select(r.id_campana, r.monto, r.estado, r.motivo).where(r.id_marca == id_marca)
-    pagina = await leer_pagina(
-        session, CAMPANAS, filas, limit=limit, offset=offset, despues=despues
-    )
+    pagina = await leer_pagina(session, CAMPANAS, filas, pedido)
     campanas = [
         {
             "id_campana": f["id_campana"],

@@ -10,12 +10,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, status
+from fastapi import APIRouter, Depends, Path, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from alpes.http import PaginaOut
 from alpes.idempotency import Escritura
-from alpes.paging import Posicion, cursor_u_offset
+from alpes.paging import PedidoDePagina
 from alpes.service import ReadSession
 from contracts import limites
 from marca_svc.adapters import queries
@@ -92,18 +93,6 @@ class MarcaOut(BaseModel):
     activa: bool
 
 
-class PaginaOut(BaseModel):
-    """What a page of a list says besides its items (``alpes.paging``)."""
-
-    total: int = Field(
-        description="how many match in all: exact up to 1,000, an estimate past that"
-    )
-    total_exacto: bool = Field(description="false when ``total`` is an estimate")
-    siguiente: str | None = Field(
-        description="the cursor of the next page (pass it as ``cursor``); null on the last"
-    )
-
-
 class MarcasOut(PaginaOut):
     marcas: list[MarcaOut]
 
@@ -135,10 +124,8 @@ def _id_marca(id_marca: Annotated[str, Path()]) -> str:
 
 
 IdMarca = Annotated[str, Depends(_id_marca)]
-Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0, le=1_000_000_000)]
-DespuesDeMarca = Annotated[Posicion | None, Depends(queries.MARCAS.dependencia)]
-DespuesDeCampana = Annotated[Posicion | None, Depends(queries.CAMPANAS.dependencia)]
+PaginaDeMarcas = Annotated[PedidoDePagina, Depends(queries.MARCAS.pedido())]
+PaginaDeCampanas = Annotated[PedidoDePagina, Depends(queries.CAMPANAS.pedido(limite=100))]
 
 _404: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut}}
 
@@ -164,17 +151,12 @@ async def registrar_marca(body: MarcaIn, escritura: Escritura) -> JSONResponse:
 @router.get("/marcas", response_model=MarcasOut)
 async def listar_marcas(
     lectura: ReadSession,
+    pagina: PaginaDeMarcas,
     activa: bool | None = None,
-    limit: Limit = 50,
-    offset: Offset = 0,
-    despues: DespuesDeMarca = None,
 ) -> dict[str, Any]:
     """Brands by name; ``total`` counts every match; ``siguiente`` is the cursor of the next
     page (pass it as ``cursor``)."""
-    cursor_u_offset(despues, offset)
-    return await queries.listar_marcas(
-        lectura, activa=activa, limit=limit, offset=offset, despues=despues
-    )
+    return await queries.listar_marcas(lectura, activa=activa, pedido=pagina)
 
 
 @router.get("/marcas/{id_marca}", response_model=MarcaOut, responses=_404)
@@ -200,13 +182,8 @@ async def actualizar_marca(
 async def campanas_de_marca(
     id_marca: IdMarca,
     lectura: ReadSession,
-    limit: Limit = 100,
-    offset: Offset = 0,
-    despues: DespuesDeCampana = None,
+    pagina: PaginaDeCampanas,
 ) -> dict[str, Any]:
     """What marca did for each campaign of the brand: reserved, released, rejected, spent;
     paged as ``/marcas``."""
-    cursor_u_offset(despues, offset)
-    return await queries.campanas_de_marca(
-        lectura, id_marca, limit=limit, offset=offset, despues=despues
-    )
+    return await queries.campanas_de_marca(lectura, id_marca, pedido=pagina)
