@@ -15,6 +15,7 @@ benchmark can check its counters against ``Tally.accepted``.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import importlib.util
 import os
@@ -101,6 +102,30 @@ def closed_loop(
     for tally in tallies:
         total.merge(tally)
     return total
+
+
+def add_load_options(parser: argparse.ArgumentParser, *, duration: float) -> None:
+    """The options :func:`closed_loop_as_asked` reads: the load's shape."""
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--duration", type=float, default=duration)
+    parser.add_argument("--warmup", type=float, default=2.0)
+    parser.add_argument(
+        "--processes", type=int, default=None,
+        help="load-generator processes (default: 1 with aiohttp, else 4 with httpx)",
+    )  # fmt: skip
+
+
+def closed_loop_as_asked(base_url: str, requests: list[Request], args: Any) -> Tally:
+    """:func:`closed_loop` with the benchmarks' common options (``--concurrency``,
+    ``--warmup``, ``--duration``, ``--processes``)."""
+    return closed_loop(
+        base_url,
+        requests,
+        concurrency=args.concurrency,
+        warmup=args.warmup,
+        duration=args.duration,
+        processes=args.processes,
+    )
 
 
 def _run(spec: _Spec) -> Tally:

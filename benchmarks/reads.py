@@ -248,14 +248,7 @@ async def medir(
 
     def fase(nombre: str, servicio: Servicio, requests: list[Request]) -> Fase:
         antes, antes_pg = load.cpu_seconds(servicio.process.pid), cpu_postgres(postgres)
-        tally = load.closed_loop(
-            servicio.url,
-            requests,
-            concurrency=args.concurrency,
-            warmup=args.warmup,
-            duration=args.duration,
-            processes=args.processes,
-        )
+        tally = load.closed_loop_as_asked(servicio.url, requests, args)
         segundos = load.cpu_seconds(servicio.process.pid) - antes
         segundos_pg = cpu_postgres(postgres) - antes_pg
         respondidas = max(tally.accepted, 1)
@@ -364,14 +357,11 @@ async def ejecutar(args: Any) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--duration", type=float, default=8.0)
-    parser.add_argument("--warmup", type=float, default=2.0)
+    load.add_load_options(parser, duration=8.0)
     parser.add_argument("--campanas", type=int, default=100_000)
     parser.add_argument("--marcas", type=int, default=1_000)
     parser.add_argument("--eventos", type=int, default=1_000_000)
     parser.add_argument("--campanas-tracking", type=int, default=100)
-    parser.add_argument("--processes", type=int, default=None, help="load-generator processes")
     parser.add_argument("--arbol", type=Path, default=Path.cwd(), help="the services' work tree")
     parser.add_argument("--sin-cursor", action="store_true", help="leave out cursor phases")
     return asyncio.run(ejecutar(parser.parse_args()))

@@ -56,8 +56,9 @@ from alpes.messaging import AvroCodec
 from benchmarks.load import (
     Request,
     Tally,
+    add_load_options,
     children_cpu_seconds,
-    closed_loop,
+    closed_loop_as_asked,
     cpu_seconds,
     default_processes,
 )
@@ -280,15 +281,7 @@ async def measure(
                 profiler = start_profiler(target.process.pid, profile, args)
             before, before_pg = cpu_seconds(target.process.pid), children_cpu_seconds(postmaster)
             try:
-                tally = await asyncio.to_thread(
-                    closed_loop,
-                    target.url,
-                    bodies,
-                    concurrency=args.concurrency,
-                    warmup=args.warmup,
-                    duration=args.duration,
-                    processes=args.processes,
-                )
+                tally = await asyncio.to_thread(closed_loop_as_asked, target.url, bodies, args)
             finally:
                 if profiler is not None:
                     profiler.wait(60)
@@ -391,14 +384,8 @@ def _counters_exact(target: Target) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--duration", type=float, default=10.0)
-    parser.add_argument("--warmup", type=float, default=2.0)
+    add_load_options(parser, duration=10.0)
     parser.add_argument("--batch", type=int, default=100)
-    parser.add_argument(
-        "--processes", type=int, default=None,
-        help="load-generator processes (default: 1 with aiohttp, else 4 with httpx)",
-    )  # fmt: skip
     parser.add_argument("--profile", type=Path, default=None, help="py-spy output (.svg, .txt)")
     parser.add_argument(
         "--profile-phase", default=BULK, choices=[HEALTH, SINGLE, BULK, PAGE],
