@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     pulsar_tls_validate_hostname: bool = True
     pulsar_operation_timeout_seconds: float = 30.0
     database_url: str = "postgresql+asyncpg://postgres@localhost/alpes"
-    database_pool_size: int = 10
+    database_pool_size: int = 20
     topic_namespace: str = "public/default"
     host: str = "127.0.0.1"
     port: int | None = None

@@ -211,6 +211,11 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def postmaster(postgres: Any) -> int:
+    """The process id of an embedded PostgreSQL's postmaster (the parent of its backends)."""
+    return int((postgres.data_dir / "postmaster.pid").read_text().split()[0])
+
+
 def children_cpu_seconds(parent: int) -> float:
     """CPU seconds the children of ``parent`` (say PostgreSQL's postmaster) have used so far."""
     total = 0.0

@@ -204,7 +204,7 @@ async def posiciones(
 
 def cpu_postgres(postgres: EmbeddedPostgres) -> float:
     """CPU seconds the server's processes (the postmaster's children) have used so far."""
-    postmaster = int((postgres.data_dir / "postmaster.pid").read_text().split()[0])
+    postmaster = load.postmaster(postgres)
     return load.children_cpu_seconds(postmaster)
 
 

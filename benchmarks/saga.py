@@ -9,7 +9,12 @@
    sagas confirm within the window plus 5 s and p99 stays under 1 s.
 3. Failure to compensated: sagas whose brand is inactive; from the broker's delivery of
    ``ReservaPresupuestoRechazada`` to the last compensation event seen.
-Baseline in the same run: one broker hop (publish -> a subscriber's handler), p50.
+Baselines in the same run: one broker hop (publish -> a subscriber's handler), p50, and the
+harness's ceiling (``GET /health`` offered at five times the ramp's top rate). During the steady
+phase it reads each process's CPU time from /proc: milliseconds of CPU per confirmed saga for
+every service, pulsar-lite and PostgreSQL, and the rate two cores could reach at that cost.
+``--chart PATH`` draws the ramp's latency (p50, p99) and confirmations against the offered rate
+as a PNG (docs/saga-latency.png).
 
 ``--overload SECONDS`` measures admission control (docs/adr/0010) instead of 1 and 3: the
 highest sustained rate of the ramp (the baseline, same run), then three times that rate offered
@@ -32,12 +37,14 @@ import statistics
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 
 from alpes.infra import EmbeddedPostgres, PulsarLite
+from benchmarks import load
 from contracts import (
     CampanaCancelada,
     InfluencersLiberados,
@@ -139,25 +146,105 @@ async def hop_baseline(url: str) -> float:
     return statistics.median(samples) * 1000
 
 
+@dataclass
+class Step:
+    """One offered rate of the ramp and what it got."""
+
+    offered: float
+    confirmed_per_s: float
+    p50_ms: float
+    p99_ms: float
+    sustained: bool
+
+
 async def highest_sustained(
-    client: aiohttp.ClientSession, probe: Timings, url: str, ramp: list[float]
-) -> float:
+    client: aiohttp.ClientSession,
+    probe: Timings,
+    url: str,
+    ramp: list[float],
+    meter: CpuMeter | None = None,
+) -> tuple[float, list[Step]]:
     """The highest offered rate of ``ramp`` (in turn, 10 s each) at which >= 95 % of the sagas
-    confirm within 5 s of the window and p99 stays under 1 s."""
+    confirm within 5 s of the window and p99 stays under 1 s; and every step measured (with
+    ``meter``, the CPU each process spent per confirmed saga)."""
     best = 0.0
+    steps = []
+    window = 10
     for offered in ramp:
-        sent = await drive(client, url, offered, 10)
+        used = meter.read() if meter else {}
+        begin = time.perf_counter()
+        sent = await drive(client, url, offered, window)
         lat = await settle(probe, sent, "CampanaConfirmada", 5)
+        in_window = sum(
+            begin <= probe.at[("CampanaConfirmada", c)] < begin + window
+            for c in sent
+            if ("CampanaConfirmada", c) in probe.at
+        )
         ok = len(lat) >= 0.95 * len(sent) and pct(lat, 0.99) < 1000
+        steps.append(Step(offered, in_window / window, pct(lat, 0.5), pct(lat, 0.99), ok))
         print(
-            f"ramp {offered}/s: {len(lat)}/{len(sent)} confirmed, p99 {pct(lat, 0.99):.0f} ms"
+            f"ramp {offered}/s: {len(lat)}/{len(sent)} confirmed ({in_window / window:.1f}/s in "
+            f"the window), p50 {pct(lat, 0.5):.0f} ms, p99 {pct(lat, 0.99):.0f} ms"
             f" -> {'sustained' if ok else 'not sustained'}"
         )
+        if meter:
+            meter.report(used, len(lat))
         if not ok:
             break
         best = offered
     print(f"highest sustained rate: {best}/s")
-    return best
+    return best, steps
+
+
+def draw(steps: list[Step], path: Path, title: str) -> None:
+    """Latency (p50, p99) and confirmations per second against the offered rate, as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    offered = [s.offered for s in steps]
+    fig, latency = plt.subplots(figsize=(8, 4.5), dpi=110)
+    latency.plot(offered, [s.p50_ms for s in steps], "o-", label="p50, creation to confirmed")
+    latency.plot(offered, [s.p99_ms for s in steps], "s-", label="p99")
+    latency.axhline(1000, color="grey", linestyle=":", linewidth=1)
+    latency.text(offered[-1], 1100, "p99 1 s: the limit of sustained", fontsize=8, ha="right")
+    latency.set_yscale("log")
+    latency.set_xlabel("offered sagas/s (open loop, 10 s per step)")
+    latency.set_ylabel("latency, ms (log)")
+    rate = latency.twinx()
+    rate.plot(offered, [s.confirmed_per_s for s in steps], "^--", color="tab:green",
+              label="confirmed/s in the window")  # fmt: skip
+    rate.plot(offered, offered, ":", color="tab:green", linewidth=1)
+    rate.set_ylabel("confirmed sagas/s")
+    lines = latency.get_legend_handles_labels()
+    more = rate.get_legend_handles_labels()
+    latency.legend(lines[0] + more[0], lines[1] + more[1], loc="center left", fontsize=8)
+    latency.set_title(title, fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path)
+    print(f"chart: {path}")
+
+
+class CpuMeter:
+    """CPU seconds used by each process of the platform between :meth:`start` and :meth:`stop`."""
+
+    def __init__(self, pids: dict[str, int], postmaster: int) -> None:
+        self.pids = pids
+        self.postmaster = postmaster
+
+    def read(self) -> dict[str, float]:
+        used = {name: load.cpu_seconds(pid) for name, pid in self.pids.items()}
+        used["postgresql"] = load.children_cpu_seconds(self.postmaster)
+        return used
+
+    def report(self, before: dict[str, float], sagas: int) -> None:
+        after = self.read()
+        per_saga = {name: (after[name] - before[name]) * 1000 / max(1, sagas) for name in after}
+        total = sum(per_saga.values())
+        parts = ", ".join(f"{name} {ms:.1f}" for name, ms in per_saga.items())
+        print(f"  CPU ms per confirmed saga: {parts}; total {total:.1f}")
+        print(f"  (two cores at that cost: at most {2000 / total:.0f} sagas/s)")
 
 
 async def ceiling(client: aiohttp.ClientSession, url: str, rate: float, seconds: float = 3) -> None:
@@ -243,6 +330,36 @@ async def overload(
     )
 
 
+async def compensation(client: aiohttp.ClientSession, probe: Timings, url: str, marca: str) -> None:
+    """Failure to compensated: sagas of an inactive brand, from the rejection to the last
+    compensation event."""
+    async with client.post(
+        f"{marca}/marca/marcas", json={"nombre": "inactiva", "presupuesto_total": 1e9}
+    ) as r:
+        brand = await r.json()
+    async with client.patch(
+        f"{marca}/marca/marcas/{brand['id_marca']}", json={"activa": False}
+    ) as r:
+        await r.read()
+    sent = await drive(client, url, 2, 10, id_marca=brand["id_marca"])
+    await settle(probe, sent, "TrackingDeshabilitado", 30)
+    await settle(probe, sent, "InfluencersLiberados", 30)
+    comp = []
+    for c in sent:
+        failed = probe.at.get((ReservaPresupuestoRechazada.__name__, c))
+        ends = [
+            probe.at[(e.__name__, c)]
+            for e in (InfluencersLiberados, TrackingDeshabilitado)
+            if (e.__name__, c) in probe.at
+        ]
+        if failed is not None and len(ends) == 2:
+            comp.append(max(ends) - failed)
+    print(
+        f"failure -> compensated: {len(comp)}/{len(sent)}, p50 {pct(comp, 0.5):.0f} ms, "
+        f"p99 {pct(comp, 0.99):.0f} ms"
+    )
+
+
 async def main(
     rate: float,
     seconds: float,
@@ -251,6 +368,7 @@ async def main(
     overload_seconds: float,
     overload_rate: float | None,
     limit: int | None,
+    chart: Path | None = None,
 ) -> None:
     env: dict[str, str] = {} if limit is None else {"SAGA_BACKLOG_LIMIT": str(limit)}
     if not overload_seconds:
@@ -268,7 +386,7 @@ async def main(
                 url = platform.url("afiliaciones")
                 await drive(client, url, 2, 3)  # warm-up
                 if overload_seconds:
-                    best = await highest_sustained(client, probe, url, ramp)
+                    best, _ = await highest_sustained(client, probe, url, ramp)
                     await overload(
                         client,
                         probe,
@@ -279,6 +397,16 @@ async def main(
                     )
                     return
                 hop = await hop_baseline(lite.url)
+                await ceiling(client, url, 5 * max(150, *ramp))  # 5x the target rate
+                assert lite.process is not None
+                meter = CpuMeter(
+                    {
+                        **{n: s.process.pid for n, s in platform.services.items() if s.process},
+                        "pulsar-lite": lite.process.pid,
+                    },
+                    postmaster=load.postmaster(pg),
+                )
+                before = meter.read()
                 sent = await drive(client, url, rate, seconds)
                 lat = await settle(probe, sent, "CampanaConfirmada", 30)
                 print(f"baseline: one broker hop p50 {hop:.1f} ms")
@@ -287,33 +415,16 @@ async def main(
                     f"p50 {pct(lat, 0.5):.0f} ms, p99 {pct(lat, 0.99):.0f} ms "
                     f"(p50 = {pct(lat, 0.5) / hop:.1f} hops)"
                 )
-                await highest_sustained(client, probe, url, ramp)
-                marca = platform.url("marca")
-                async with client.post(
-                    f"{marca}/marca/marcas", json={"nombre": "inactiva", "presupuesto_total": 1e9}
-                ) as r:
-                    brand = await r.json()
-                async with client.patch(
-                    f"{marca}/marca/marcas/{brand['id_marca']}", json={"activa": False}
-                ) as r:
-                    await r.read()
-                sent = await drive(client, url, 2, 10, id_marca=brand["id_marca"])
-                await settle(probe, sent, "TrackingDeshabilitado", 30)
-                await settle(probe, sent, "InfluencersLiberados", 30)
-                comp = []
-                for c in sent:
-                    failed = probe.at.get((ReservaPresupuestoRechazada.__name__, c))
-                    ends = [
-                        probe.at[(e.__name__, c)]
-                        for e in (InfluencersLiberados, TrackingDeshabilitado)
-                        if (e.__name__, c) in probe.at
-                    ]
-                    if failed is not None and len(ends) == 2:
-                        comp.append(max(ends) - failed)
-                print(
-                    f"failure -> compensated: {len(comp)}/{len(sent)}, p50 {pct(comp, 0.5):.0f} ms, "
-                    f"p99 {pct(comp, 0.99):.0f} ms"
-                )
+                meter.report(before, len(lat))
+                best, steps = await highest_sustained(client, probe, url, ramp, meter)
+                if chart is not None:
+                    draw(
+                        steps,
+                        chart,
+                        f"Saga, creation to CampanaConfirmada: sustained {best:.0f}/s "
+                        f"(python -m benchmarks.saga, {time.strftime('%Y-%m-%d')})",
+                    )
+                await compensation(client, probe, url, platform.url("marca"))
         finally:
             await probe.broker.stop()
             for service in platform.services.values():
@@ -337,6 +448,7 @@ if __name__ == "__main__":
         "--overload-rate", type=float, default=None, help="offer this rate instead of 3x"
     )
     parser.add_argument("--backlog-limit", type=int, default=None, help="SAGA_BACKLOG_LIMIT")
+    parser.add_argument("--chart", type=Path, default=None, help="draw the ramp as this PNG")
     args = parser.parse_args()
     asyncio.run(
         main(
@@ -346,5 +458,6 @@ if __name__ == "__main__":
             overload_seconds=args.overload,
             overload_rate=args.overload_rate,
             limit=args.backlog_limit,
+            chart=args.chart,
         )
     )

@@ -61,6 +61,7 @@ from benchmarks.load import (
     closed_loop_as_asked,
     cpu_seconds,
     default_processes,
+    postmaster,
 )
 from faststream_pulsar import PulsarBroker
 
@@ -270,7 +271,7 @@ async def measure(
     The CPU time the service and PostgreSQL spend on a phase is read from /proc around it:
     per accepted event, a figure that the machine's other load moves far less than a rate."""
     prepared = [_requests(target, args) for target in targets]
-    postmaster = int((postgres.data_dir / "postmaster.pid").read_text().split()[0])
+    pg_pid = postmaster(postgres)
     for target in targets:
         target.rounds.append({})
     for name in (HEALTH, SINGLE, BULK, PAGE):
@@ -279,7 +280,7 @@ async def measure(
             profiler = None
             if name == args.profile_phase and profile is not None and target.label == "this tree":
                 profiler = start_profiler(target.process.pid, profile, args)
-            before, before_pg = cpu_seconds(target.process.pid), children_cpu_seconds(postmaster)
+            before, before_pg = cpu_seconds(target.process.pid), children_cpu_seconds(pg_pid)
             try:
                 tally = await asyncio.to_thread(closed_loop_as_asked, target.url, bodies, args)
             finally:
@@ -288,7 +289,7 @@ async def measure(
             phase = target.rounds[-1][name] = Phase(name, events, tally)
             if tally.accepted:
                 phase.cpu_us = 1e6 * (cpu_seconds(target.process.pid) - before) / tally.accepted
-                phase.pg_us = 1e6 * (children_cpu_seconds(postmaster) - before_pg) / tally.accepted
+                phase.pg_us = 1e6 * (children_cpu_seconds(pg_pid) - before_pg) / tally.accepted
 
 
 def start_profiler(pid: int, output: Path, args: argparse.Namespace) -> Any:
