@@ -142,11 +142,14 @@ class Database:
     ) -> Database:
         # No pool_pre_ping: with asyncpg it costs three round trips per checkout. A dead
         # connection fails its transaction instead, which a message retry or the client
-        # repeats; pool_recycle keeps connections from outliving server-side timeouts. No
-        # overflow: a connection opened past the pool is closed as soon as it comes back, so a
-        # saturated service would fork a PostgreSQL backend per transaction; beyond the pool a
-        # transaction waits for a connection instead (docs/benchmarks.md).
-        engine = create_async_engine(url, pool_size=pool_size, max_overflow=0, pool_recycle=1800)
+        # repeats; pool_recycle keeps connections from outliving server-side timeouts. A
+        # connection opened past the pool is closed as soon as it comes back (a PostgreSQL
+        # backend forked per transaction at saturation), so the pool is sized for a service's
+        # usual concurrency; the overflow stays, since a request may hold two connections at
+        # once (its idempotency key and its work), and a pool without one could deadlock.
+        engine = create_async_engine(
+            url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800
+        )
         return cls(
             engine=engine,
             outbox=metadata.tables["outbox"],
