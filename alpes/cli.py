@@ -1,8 +1,13 @@
 """The ``alpes`` command.
 
-alpes dev            the whole platform on this machine: embedded broker and PostgreSQL,
-                     the four services on ports 8001-8004, logs prefixed by service
-alpes serve SERVICE  one service against PULSAR_URL and DATABASE_URL (compose, production)
+alpes dev [--no-auth] the whole platform on this machine: embedded broker and PostgreSQL,
+                     the four services on ports 8001-8004, logs prefixed by service; prints
+                     an admin token (--no-auth: no authentication at all, for the seed's clients)
+alpes serve SERVICE  one service against PULSAR_URL and DATABASE_URL (compose, production);
+                     refuses to start without AUTH_HS256_SECRET or AUTH_JWKS_URL
+alpes token --admin | --marca ID | --tracker CAMPAIGN [CAMPAIGN...]
+                     a bearer token signed with AUTH_HS256_SECRET, else with the development
+                     key in the data directory (the one `alpes dev` uses)
 alpes asyncapi       write every service's AsyncAPI document to docs/asyncapi/
 alpes dead-letters list [--service S] [--json]
                      the dead letters not yet replayed (PULSAR_URL, TOPIC_NAMESPACE)
@@ -37,11 +42,15 @@ def create_app(service: str, settings: Settings | None = None) -> Any:
 def serve(service: str) -> None:
     import uvicorn
 
+    from .auth import AuthNotConfigured
     from .logs import configure
 
     settings = Settings(service=service)
     configure(service, settings.log_level)
-    app = create_app(service, settings)
+    try:
+        app = create_app(service, settings)
+    except AuthNotConfigured as exc:
+        sys.exit(f"alpes serve {service}: {exc}")
     _tune_garbage_collector()
     uvicorn.run(
         app,
@@ -81,11 +90,27 @@ async def _pump(name: str, stream: asyncio.StreamReader) -> None:
         _say(name, line.decode(errors="replace").rstrip())
 
 
-async def _dev(data_dir: Path, host: str) -> int:
+async def _dev(data_dir: Path, host: str, *, auth: bool = True) -> int:
+    from .auth import Role, dev_key, issue
     from .infra import EmbeddedPostgres, PulsarLite
 
     data_dir.mkdir(parents=True, exist_ok=True)
     _say("alpes", f"data under {data_dir.resolve()}")
+    if auth:
+        key = dev_key(data_dir)
+        auth_env = {"AUTH_HS256_SECRET": key, "AUTH_DISABLED": "false"}
+        _say("alpes", "authentication on; an admin token for the next 12 hours:")
+        _say("alpes", f"  export ALPES_TOKEN={issue(key, Role.ADMIN)}")
+        _say("alpes", "  (more with: alpes token --admin | --marca ID | --tracker CAMPAIGN)")
+    else:
+        auth_env = {"AUTH_DISABLED": "true"}
+        for line in (
+            "!" * 72,
+            "AUTHENTICATION IS OFF (--no-auth): anyone who reaches these ports is an admin.",
+            "Use it only for clients without credentials (the seed's Postman collection).",
+            "!" * 72,
+        ):
+            _say("alpes", line)
     broker = PulsarLite.start(data_dir / "pulsar", port=_port_file(data_dir / "pulsar.port"))
     _say("alpes", f"broker (pulsar-lite) on {broker.url}")
     postgres = await asyncio.to_thread(
@@ -106,6 +131,7 @@ async def _dev(data_dir: Path, host: str) -> int:
                 "DATABASE_URL": postgres.url(f"alpes_{name}"),
                 "HOST": host,
                 "PORT": str(port),
+                **auth_env,
             }
             proc = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "alpes.cli", "serve", name,
@@ -162,12 +188,29 @@ def _port_file(path: Path) -> int | None:
     return port
 
 
+def _token(args: argparse.Namespace) -> str:
+    from .auth import Role, dev_key, issue
+
+    settings = Settings()
+    key = settings.auth_hs256_secret or dev_key(args.data_dir)
+    common = {
+        "ttl_seconds": args.hours * 3600,
+        "audience": settings.auth_audience,
+        "issuer": settings.auth_issuer,
+    }
+    if args.marca:
+        return issue(key, Role.MARCA, id_marca=args.marca, **common)
+    if args.tracker:
+        return issue(key, Role.TRACKER, campanas=args.tracker, **common)
+    return issue(key, Role.ADMIN, **common)
+
+
 def write_asyncapi(out: Path) -> list[Path]:
     """Generate each service's AsyncAPI document (no broker or database is touched)."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name in SERVICES:
-        app = create_app(name, Settings(service=name))
+        app = create_app(name, Settings(service=name, auth_disabled=True))  # no route is served
         doc = app.state.service.asyncapi()
         path = out / f"{name}.json"
         path.write_text(json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
@@ -185,6 +228,20 @@ def main(argv: list[str] | None = None) -> int:
         "--data-dir", type=Path, default=Path(os.environ.get("ALPES_DATA_DIR", ".alpes"))
     )
     dev.add_argument("--host", default="127.0.0.1")
+    dev.add_argument(
+        "--no-auth", action="store_true", help="no authentication (for clients without tokens)"
+    )
+    token = sub.add_parser("token", help="print a bearer token (development key)")
+    who = token.add_mutually_exclusive_group(required=True)
+    who.add_argument("--admin", action="store_true", help="operates the platform")
+    who.add_argument("--marca", metavar="ID_MARCA", help="one brand")
+    who.add_argument(
+        "--tracker", metavar="ID_CAMPANA", nargs="+", help="posts these campaigns' events"
+    )
+    token.add_argument(
+        "--data-dir", type=Path, default=Path(os.environ.get("ALPES_DATA_DIR", ".alpes"))
+    )
+    token.add_argument("--hours", type=float, default=12, help="how long it is valid")
     serve_p = sub.add_parser("serve", help="run one service (PULSAR_URL, DATABASE_URL)")
     serve_p.add_argument("service", choices=sorted(SERVICES))
     docs = sub.add_parser("asyncapi", help="write the AsyncAPI documents")
@@ -204,10 +261,13 @@ def main(argv: list[str] | None = None) -> int:
                 " (scripts/setup does, or pip install 'alpes-partners[dev-infra]')\n",
             )
         with contextlib.suppress(KeyboardInterrupt):
-            return asyncio.run(_dev(args.data_dir, args.host))
+            return asyncio.run(_dev(args.data_dir, args.host, auth=not args.no_auth))
         return 0
     if args.command == "serve":
         serve(args.service)
+        return 0
+    if args.command == "token":
+        print(_token(args))
         return 0
     for path in write_asyncapi(args.out):
         print(path)

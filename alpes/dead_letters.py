@@ -128,7 +128,8 @@ def dead_letter_topics(settings: Settings, service: str | None = None) -> list[D
         raise ValueError(f"unknown service {service!r}; expected one of {sorted(SERVICES)}")
     found: list[DeadLetterTopic] = []
     for name in [service] if service else list(SERVICES):
-        app = create_app(name, settings.model_copy(update={"service": name}))
+        # only its subscriptions are read: no route is served
+        app = create_app(name, settings.model_copy(update={"service": name, "auth_disabled": True}))
         for sub in app.state.service.broker.subscribers:
             if not isinstance(sub, PulsarSubscriber) or sub.dead_letter_policy is None:
                 continue

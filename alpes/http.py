@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .auth import PUBLIC
 from .failures import Failure, FailurePolicy, one_line
 from .logs import saga_context
 
@@ -163,12 +164,12 @@ def install_health(
     add information to ``/ready``'s body (the outbox lag, say) that never makes it false:
     a detail that cannot be read is ``null``."""
 
-    @app.get("/health", tags=["health"])
+    @app.get("/health", tags=["health"], openapi_extra=PUBLIC)
     async def health() -> dict[str, str]:
         """Liveness: the process answers."""
         return {"status": "ok"}
 
-    @app.get("/ready", tags=["health"])
+    @app.get("/ready", tags=["health"], openapi_extra=PUBLIC)
     async def ready() -> JSONResponse:
         """Readiness: every dependency really answers (database, broker); ``details`` inform."""
         results = {name: await check() for name, check in checks.items()}

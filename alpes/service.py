@@ -31,6 +31,7 @@ from contracts import Context, IntegrationEvent, subscription, topic
 from faststream_pulsar import PulsarBroker
 
 from .asyncapi import document
+from .auth import Authenticator
 from .db import Database, UnitOfWork
 from .failures import Failure, FailurePolicy, one_line
 from .http import BodyLimitMiddleware, CorrelationMiddleware, install_error_handlers, install_health
@@ -249,6 +250,12 @@ def build_app(
 ) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if app.state.auth.disabled:
+            logger.warning(
+                "AUTHENTICATION IS DISABLED (AUTH_DISABLED=true): anyone who reaches %s can "
+                "act as an admin; never run it like this outside a developer's machine",
+                service.name,
+            )
         await service.start()
         try:
             yield
@@ -257,6 +264,7 @@ def build_app(
 
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
     app.state.service = service
+    app.state.auth = Authenticator.from_settings(service.settings)
     from .idempotency import ClaveReutilizada
 
     errors = {**service.domain_errors, ClaveReutilizada: 422, ConcurrencyConflict: 409}

@@ -28,6 +28,14 @@ class Settings(BaseSettings):
     pulsar_tls_validate_hostname: bool = True
     pulsar_operation_timeout_seconds: float = 30.0
     database_url: str = "postgresql+asyncpg://postgres@localhost/alpes"
+    # who may call the HTTP APIs (alpes.auth, docs/security.md): a JWT signed with the HS256
+    # key (development) or by a key of the JWKS URL (production, RS256); without either a
+    # service refuses to start unless auth_disabled (alpes dev --no-auth)
+    auth_hs256_secret: str | None = Field(default=None, repr=False)
+    auth_jwks_url: str | None = None
+    auth_audience: str = "alpes-partners"
+    auth_issuer: str = "alpes-partners"
+    auth_disabled: bool = False
     database_pool_size: int = 20
     topic_namespace: str = "public/default"
     host: str = "127.0.0.1"

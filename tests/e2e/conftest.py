@@ -20,6 +20,7 @@ import pytest
 
 from alpes.infra import EmbeddedPostgres, PulsarLite, free_port
 from alpes.settings import SERVICES
+from tests.auth import ADMIN, TEST_KEY
 from tests.e2e.api import Api
 
 
@@ -128,6 +129,7 @@ def launch_platform(
                 "NACK_DELAY_MS": "200",
                 "MAX_REDELIVERIES": "3",
                 "DATABASE_POOL_SIZE": "10",
+                "AUTH_HS256_SECRET": TEST_KEY,
                 **env,
                 **(service_env or {}).get(name, {}),
             },
@@ -218,5 +220,5 @@ def platform(
 
 @pytest.fixture
 async def api(platform: Platform) -> AsyncIterator[Api]:
-    async with httpx.AsyncClient(timeout=30) as client:
+    async with httpx.AsyncClient(timeout=30, headers=ADMIN) as client:
         yield Api(platform, client)

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from tests.auth import ADMIN
 from tests.e2e.conftest import (
     Platform,
     platform,
@@ -42,5 +43,5 @@ def suite_settings() -> dict[str, str]:
 @pytest.fixture
 async def api(platform: Platform) -> AsyncIterator[FaultApi]:
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
-    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+    async with httpx.AsyncClient(timeout=30, limits=limits, headers=ADMIN) as client:
         yield FaultApi(platform, client)

@@ -19,6 +19,7 @@ from alpes.cli import create_app
 from alpes.infra import EmbeddedPostgres, PulsarLite
 from alpes.service import Service
 from alpes.settings import Settings
+from tests.auth import ADMIN, TEST_KEY
 from tests.helpers import eventually, started
 
 
@@ -60,12 +61,14 @@ async def start_service(
                 database_pool_size=5,
                 nack_delay_ms=100,
                 max_redeliveries=2,
-                **overrides,
+                **{"auth_hs256_secret": TEST_KEY, **overrides},
             )
             app = create_app(name, settings)
             await stack.enter_async_context(app.router.lifespan_context(app))
             http = await stack.enter_async_context(
-                httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+                httpx.AsyncClient(
+                    transport=httpx.ASGITransport(app=app), base_url="http://test", headers=ADMIN
+                )
             )
             return RunningService(name=name, app=app, http=http, settings=settings)
 

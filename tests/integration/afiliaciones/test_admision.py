@@ -12,6 +12,7 @@ import httpx
 
 import contracts as c
 from alpes.cli import create_app
+from tests.auth import ADMIN
 from tests.helpers import eventually
 from tests.integration.afiliaciones.conftest import crear, cuerpo, exitos
 from tests.integration.conftest import EventProbe, RunningService, StartService
@@ -90,7 +91,7 @@ async def test_the_backlog_counts_what_other_replicas_admitted(
     async with (
         otra_app.router.lifespan_context(otra_app),
         httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=otra_app), base_url="http://test"
+            transport=httpx.ASGITransport(app=otra_app), base_url="http://test", headers=ADMIN
         ) as otra,
     ):
         assert (await otra.post("/afiliaciones/campana", json=cuerpo())).status_code == 201

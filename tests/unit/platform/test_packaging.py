@@ -135,7 +135,7 @@ class Refuse(importlib.abc.MetaPathFinder):
 
 sys.meta_path.insert(0, Refuse())
 from alpes.cli import create_app
-from alpes.settings import SERVICES
+from alpes.settings import SERVICES, Settings
 
 for root in ("faststream_pulsar", "contracts", "alpes", *(f"{s}_svc" for s in SERVICES)):
     package = importlib.import_module(root)
@@ -143,7 +143,8 @@ for root in ("faststream_pulsar", "contracts", "alpes", *(f"{s}_svc" for s in SE
         if ".migrations" not in info.name:
             importlib.import_module(info.name)
 for service in SERVICES:
-    assert create_app(service).state.service.asyncapi()["channels"]
+    settings = Settings(service=service, auth_hs256_secret="k" * 32)
+    assert create_app(service, settings).state.service.asyncapi()["channels"]
 print("ok")
 """
 
