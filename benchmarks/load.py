@@ -39,6 +39,8 @@ class Request:
     body: bytes | None = None
     events: int = 1
     coded: int = 0
+    headers: tuple[tuple[str, str], ...] = ()
+    """Besides ``Content-Type: application/json``: credentials, say."""
 
 
 @dataclass
@@ -139,10 +141,11 @@ async def _drive_aiohttp(spec: _Spec) -> Tally:
 
     connector = aiohttp.TCPConnector(limit=spec.concurrency, force_close=False)
     timeout = aiohttp.ClientTimeout(total=60)
-    headers = {"Content-Type": "application/json"}
+    json_body = {"Content-Type": "application/json"}
     async with aiohttp.ClientSession(spec.base_url, connector=connector, timeout=timeout) as s:
 
         async def send(request: Request) -> int:
+            headers = {**json_body, **dict(request.headers)} if request.headers else json_body
             async with s.request(
                 request.method, request.path, data=request.body, headers=headers
             ) as response:
@@ -158,10 +161,11 @@ async def _drive_httpx(spec: _Spec) -> Tally:
     limits = httpx.Limits(
         max_connections=spec.concurrency, max_keepalive_connections=spec.concurrency
     )
-    headers = {"Content-Type": "application/json"}
+    json_body = {"Content-Type": "application/json"}
     async with httpx.AsyncClient(base_url=spec.base_url, limits=limits, timeout=60) as client:
 
         async def send(request: Request) -> int:
+            headers = {**json_body, **dict(request.headers)} if request.headers else json_body
             response = await client.request(
                 request.method, request.path, content=request.body, headers=headers
             )

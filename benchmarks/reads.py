@@ -51,6 +51,7 @@ from afiliaciones_svc.adapters.queries import CAMPANAS
 from alpes.infra import EmbeddedPostgres, PulsarLite, free_port
 from benchmarks import load
 from benchmarks.load import Request, Tally
+from tests.auth import ADMIN, TEST_KEY
 from tracking_svc.adapters.queries import EVENTOS
 
 PROFUNDIDADES = 400
@@ -84,6 +85,7 @@ def arrancar(
         "TOPIC_NAMESPACE": f"public/reads{uuid.uuid4().hex[:8]}",
         "PORT": str(port),
         "LOG_LEVEL": "WARNING",
+        "AUTH_HS256_SECRET": TEST_KEY,
         # the tree's own packages first (its broker package too), whatever the venv installed
         "PYTHONPATH": os.pathsep.join([str(arbol), str(arbol / "packages" / "faststream-pulsar")]),
     }
@@ -234,7 +236,8 @@ class Fase:
 
 def get(path: str, **query: Any) -> Request:
     # one "event" a request: Tally.accepted then counts the answered ones, warm-up included
-    return Request("GET", f"{path}?{urllib.parse.urlencode(query)}" if query else path, events=1)
+    target = f"{path}?{urllib.parse.urlencode(query)}" if query else path
+    return Request("GET", target, events=1, headers=tuple(ADMIN.items()))
 
 
 async def medir(

@@ -52,6 +52,7 @@ from contracts import (
     TrackingDeshabilitado,
 )
 from faststream_pulsar import PulsarBroker
+from tests.auth import ADMIN
 from tests.e2e.api import campaign_body
 from tests.e2e.conftest import launch_platform
 from tests.integration.conftest import EventProbe
@@ -379,10 +380,12 @@ async def main(
         platform = launch_platform(pg, lite.url, Path(d), service_env={"afiliaciones": env})
         probe = Timings(lite.url, platform.namespace)
         await probe.broker.start()
-        connector = aiohttp.TCPConnector(limit=0)
+        connector = aiohttp.TCPConnector(limit=0)  # as an admin (tests.auth's key)
         timeout = aiohttp.ClientTimeout(total=120)
         try:
-            async with aiohttp.ClientSession(connector=connector, timeout=timeout) as client:
+            async with aiohttp.ClientSession(
+                connector=connector, timeout=timeout, headers=ADMIN
+            ) as client:
                 url = platform.url("afiliaciones")
                 await drive(client, url, 2, 3)  # warm-up
                 if overload_seconds:
