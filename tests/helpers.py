@@ -5,6 +5,8 @@ for a block."""
 from __future__ import annotations
 
 import asyncio
+import importlib.machinery
+import importlib.util
 import inspect
 import json
 import time
@@ -126,3 +128,16 @@ async def started(broker: PulsarBroker) -> AsyncIterator[PulsarBroker]:
     async with broker:
         await broker.start()
         yield broker
+
+
+def load_script(path: Path) -> Any:
+    """A Python script of the repository (``scripts/broker-tokens``, ``deploy/pulsar/init.py``),
+    loaded as a module without running its ``main``."""
+    loader = importlib.machinery.SourceFileLoader(
+        path.name.replace("-", "_").removesuffix(".py"), str(path)
+    )
+    spec = importlib.util.spec_from_loader(loader.name, loader)
+    assert spec is not None
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -27,29 +28,102 @@ def test_every_service_runs_on_the_seeds_port_against_its_own_database() -> None
         assert svc["ports"] == [f"{port}:{port}"]
         assert env["PORT"] == str(port) and env["SERVICE"] == name
         assert env["PULSAR_URL"] == "pulsar://pulsar:6650"
+        # its own broker role (deploy/pulsar/grants.txt), its token from .env
+        assert interpolated(env["PULSAR_AUTH_TOKEN"]) == [f"PULSAR_TOKEN_{name.upper()}"]
         host = env["DATABASE_URL"].split("@", 1)[1].split(":", 1)[0]
         assert host == f"{name}-db" and host in services
         databases.add(host)
-        assert set(svc["depends_on"]) == {"pulsar", f"{name}-db"}
+        assert set(svc["depends_on"]) == {"pulsar", "pulsar-init", f"{name}-db"}
+        assert svc["depends_on"]["pulsar-init"]["condition"] == "service_completed_successfully"
+        del svc["depends_on"]["pulsar-init"]
         assert all(d["condition"] == "service_healthy" for d in svc["depends_on"].values())
         assert "/ready" in " ".join(svc["healthcheck"]["test"])
     assert len(databases) == len(SERVICES), "one database per service"
 
 
+AUTH_SETTINGS = {"AUTH_HS256_SECRET", "TRACKING_CODE_KEY"}
+"""The HTTP authentication settings of issue 10 (part 1 and 3), which compose passes already;
+once ``Settings`` declares them this set adds nothing."""
+
+
 def test_every_setting_compose_passes_is_one_the_services_read() -> None:
-    known = {name.upper() for name in Settings.model_fields}
+    known = {name.upper() for name in Settings.model_fields} | AUTH_SETTINGS
     for name in SERVICES:
         env = compose()["services"][name]["environment"]
         assert set(env) <= known, set(env) - known
-        settings = Settings(**{k.lower(): v for k, v in env.items()})
+        settings = Settings(**{k.lower(): v for k, v in env.items() if k not in AUTH_SETTINGS})
         assert settings.http_port == SERVICES[name]
 
 
 def test_broker_is_apache_pulsar_standalone_with_a_healthcheck() -> None:
     pulsar = compose()["services"]["pulsar"]
     assert pulsar["image"].startswith("apachepulsar/pulsar:")
-    assert "standalone" in pulsar["command"]
+    assert pulsar["command"] == ["/alpes/pulsar/standalone.sh"]
+    assert "bin/pulsar standalone" in (ROOT / "deploy/pulsar/standalone.sh").read_text()
     assert "healthcheck" in pulsar
+
+
+def interpolated(value: str) -> list[str]:
+    """The variables a compose value takes from the environment (``.env``)."""
+    return re.findall(r"\$\{([A-Z0-9_]+)(?::?[?-][^}]*)?\}", value)
+
+
+SECRET = re.compile(r"PASSWORD|TOKEN|SECRET|_KEY$")
+
+
+def test_the_broker_runs_with_token_authentication_and_authorization() -> None:
+    services = compose()["services"]
+    pulsar, init = services["pulsar"], services["pulsar-init"]
+    assert interpolated(pulsar["environment"]["PULSAR_TOKEN_SECRET_KEY"]) == [
+        "PULSAR_TOKEN_SECRET_KEY"
+    ]
+    script = (ROOT / "deploy/pulsar/standalone.sh").read_text()
+    assert "tokenSecretKey=data:;base64,$PULSAR_TOKEN_SECRET_KEY" in script
+    conf = dict(
+        line.split("=", 1)
+        for line in (ROOT / "deploy/pulsar/auth.conf").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    assert conf["authenticationEnabled"] == conf["authorizationEnabled"] == "true"
+    assert conf["authenticationProviders"].endswith(".AuthenticationProviderToken")
+    assert conf["superUserRoles"] == "admin"
+    assert "anonymousUserRole" not in conf
+    # the grants are applied once, as the superuser, before any service starts
+    assert init["image"] == pulsar["image"] and init["restart"] == "no"
+    assert "/alpes/pulsar/init.py" in init["command"]
+    assert interpolated(init["environment"]["PULSAR_ADMIN_TOKEN"]) == ["PULSAR_ADMIN_TOKEN"]
+    assert all(
+        "PULSAR_ADMIN_TOKEN" not in str(services[name]["environment"]) for name in SERVICES
+    ), "no service is the superuser"
+
+
+def test_no_password_key_or_token_is_written_in_compose() -> None:
+    example = (ROOT / ".env.example").read_text()
+    declared = {
+        line.split("=", 1)[0] for line in example.splitlines() if "=" in line and line[0] != "#"
+    }
+    used: set[str] = set()
+    for name, service in compose()["services"].items():
+        env = service.get("environment", {})
+        for key, value in env.items():
+            variables = interpolated(str(value))
+            used.update(variables)
+            if SECRET.search(key):
+                assert variables, f"{name}: {key} is written in compose.yml"
+        if "DATABASE_URL" in env:
+            password = env["DATABASE_URL"].split("://", 1)[1].split("@", 1)[0].split(":", 1)[1]
+            assert interpolated(password) and password.startswith("${"), name
+    assert used <= declared, "every variable compose reads is in .env.example"
+    for line in example.splitlines():
+        name, _, value = line.partition("=")
+        if not line.startswith("#") and SECRET.search(name):
+            assert not value, f".env.example gives {name} a value"
+
+
+def test_the_env_file_stays_out_of_git_and_of_the_image() -> None:
+    assert ".env" in (ROOT / ".gitignore").read_text().splitlines()
+    assert ".env" in (ROOT / ".dockerignore").read_text().splitlines()
+    assert (ROOT / ".env.example").exists()
 
 
 def test_the_image_serves_any_service() -> None:
