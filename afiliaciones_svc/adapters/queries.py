@@ -25,12 +25,13 @@ from alpes.paging import Keyset, Pagina, PedidoDePagina, Posicion, leer_pagina
 _CAMPOS_INFLUENCER = ("nombre", "plataforma", "seguidores", "categoria")
 
 
-async def obtener_campana(session: AsyncSession, id_campana: str) -> dict[str, Any]:
-    row = (
-        (await session.execute(select(*_VISTA).where(campanas.c.id == id_campana)))
-        .mappings()
-        .first()
-    )
+async def obtener_campana(
+    session: AsyncSession, id_campana: str, *, id_marca: str | None = None
+) -> dict[str, Any]:
+    """The campaign; :class:`CampanaNoEncontrada` when there is none, or when ``id_marca`` is
+    given and the campaign is another brand's (to a brand, another's campaign does not exist)."""
+    query = select(*_VISTA).where(campanas.c.id == id_campana, *_de_la_marca(id_marca))
+    row = (await session.execute(query)).mappings().first()
     if row is None:
         raise CampanaNoEncontrada(id_campana)
     return _vista_campana(row)
@@ -54,22 +55,42 @@ async def listar_campanas(
     return {"campanas": [_vista_campana(row) for row in pagina.filas], **pagina.resto()}
 
 
-async def saga_de_campana(session: AsyncSession, id_campana: str) -> dict[str, Any]:
-    return await _saga(session, campanas.c.id == id_campana, CampanaNoEncontrada(id_campana))
+async def marca_de_campana(session: AsyncSession, id_campana: str) -> str:
+    """The brand of a campaign (:class:`CampanaNoEncontrada` when there is none)."""
+    query = select(campanas.c.id_marca).where(campanas.c.id == id_campana)
+    id_marca = (await session.execute(query)).scalar_one_or_none()
+    if id_marca is None:
+        raise CampanaNoEncontrada(id_campana)
+    return str(id_marca)
 
 
-async def obtener_saga(session: AsyncSession, id_saga: str) -> dict[str, Any]:
-    return await _saga(session, campanas.c.id_saga == id_saga, SagaNoEncontrada(id_saga))
+async def saga_de_campana(
+    session: AsyncSession, id_campana: str, *, id_marca: str | None = None
+) -> dict[str, Any]:
+    """The saga of a campaign (of brand ``id_marca`` when given), as :func:`obtener_campana`."""
+    donde = and_(campanas.c.id == id_campana, *_de_la_marca(id_marca))
+    return await _saga(session, donde, CampanaNoEncontrada(id_campana))
+
+
+async def obtener_saga(
+    session: AsyncSession, id_saga: str, *, id_marca: str | None = None
+) -> dict[str, Any]:
+    """A saga by its id (of a campaign of brand ``id_marca`` when given)."""
+    donde = and_(campanas.c.id_saga == id_saga, *_de_la_marca(id_marca))
+    return await _saga(session, donde, SagaNoEncontrada(id_saga))
 
 
 async def listar_sagas(
     session: AsyncSession,
     *,
     estado: EstadoSaga | None = None,
+    id_marca: str | None = None,
     pedido: PedidoDePagina,
 ) -> dict[str, Any]:
-    """A page of saga summaries, newest first, as :func:`listar_campanas`."""
+    """A page of saga summaries (of brand ``id_marca``'s campaigns when given), newest first,
+    as :func:`listar_campanas`."""
     condiciones = [campanas.c.estado_saga == estado.value] if estado is not None else []
+    condiciones += _de_la_marca(id_marca)
     columnas = [*_RESUMEN, campanas.c.id]
     pagina = await _recientes(session, SAGAS, columnas, condiciones, pedido)
     filas = [{k: row[k] for k in _CAMPOS_RESUMEN} for row in pagina.filas]
@@ -77,22 +98,31 @@ async def listar_sagas(
 
 
 async def historial_de_sagas(
-    session: AsyncSession, *, limit: int = 100, despues: Posicion | None = None
+    session: AsyncSession,
+    *,
+    limit: int = 100,
+    despues: Posicion | None = None,
+    id_marca: str | None = None,
 ) -> dict[str, Any]:
-    """The latest timeline lines of every saga, newest first (after ``despues``), how many
-    there are and the cursor of the next page."""
+    """The latest timeline lines of every saga (of brand ``id_marca``'s campaigns when given),
+    newest first (after ``despues``), how many there are and the cursor of the next page."""
     t = linea_de_tiempo_saga
     columnas = (t.c.id_saga, t.c.id_campana, t.c.evento, t.c.origen, t.c.ocurrido_en, t.c.motivo)
     pedido = PedidoDePagina(limit=limit, offset=0, despues=despues)
-    pagina = await leer_pagina(session, HISTORIAL, select(*columnas, t.c.id), pedido)
+    lineas = select(*columnas, t.c.id)
+    if id_marca is not None:  # a line is its campaign's brand's
+        lineas = lineas.join(campanas, campanas.c.id == t.c.id_campana).where(
+            campanas.c.id_marca == id_marca
+        )
+    pagina = await leer_pagina(session, HISTORIAL, lineas, pedido)
     filas = [{c.key: row[c.key] for c in columnas} for row in pagina.filas]
     return {"historial": filas, **pagina.resto()}
 
 
 async def estadisticas_de_sagas(
-    session: AsyncSession, ahora: datetime, gracia: timedelta
+    session: AsyncSession, ahora: datetime, gracia: timedelta, *, id_marca: str | None = None
 ) -> dict[str, Any]:
-    """How many sagas are in each state; ``tasa_exito`` is the percentage of finished sagas
+    """How many sagas (of brand ``id_marca``'s campaigns when given) are in each state; ``tasa_exito`` is the percentage of finished sagas
     (completed or cancelled) that completed, 0.0 while none finished; ``atascadas`` counts
     the sagas still waiting ``gracia`` past their deadline (``en_progreso``) or their
     cancellation (``compensando``): the ones the sweeper is chasing."""
@@ -106,8 +136,10 @@ async def estadisticas_de_sagas(
             func.coalesce(campanas.c.cancelada_en, campanas.c.fecha_creacion) <= ahora - gracia,
         ),
     )
-    query = select(campanas.c.estado_saga, func.count(), func.count().filter(atascada)).group_by(
-        campanas.c.estado_saga
+    query = (
+        select(campanas.c.estado_saga, func.count(), func.count().filter(atascada))
+        .where(*_de_la_marca(id_marca))
+        .group_by(campanas.c.estado_saga)
     )
     filas = (await session.execute(query)).all()
     cuentas = {estado: n for estado, n, _ in filas}
@@ -213,6 +245,11 @@ _RESUMEN = (
     campanas.c.origen_cancelacion,
 )
 _CAMPOS_RESUMEN = tuple(c.key for c in _RESUMEN)
+
+
+def _de_la_marca(id_marca: str | None) -> list[ColumnElement[bool]]:
+    """The condition of the campaigns of brand ``id_marca``; none for None (every brand)."""
+    return [] if id_marca is None else [campanas.c.id_marca == id_marca]
 
 
 async def _saga(session: AsyncSession, donde: Any, si_no: Exception) -> dict[str, Any]:

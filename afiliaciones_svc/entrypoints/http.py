@@ -5,6 +5,12 @@ its own transaction: its unit of work is the SQL one (``SqlAfiliacionesUnitOfWor
 
 Errors (mapped in ``bootstrap``): invalid request 422, unknown campaign or saga 404 (an id that is
 not a UUID is unknown too), a lifecycle action the campaign's state forbids 409 with ``estado``.
+
+Who may call (``alpes.auth``): every route, an admin or a brand (``marca`` token). A brand works
+within its own brand only: another brand's campaign or saga is a 404 exactly like an unknown id,
+its lists, totals and statistics count its own campaigns only (the filter is in the query), and it
+creates campaigns for its own ``id_marca`` only (403 otherwise; so an unknown brand is registered
+on the fly only for an admin or for that very brand). An admin sees and does everything.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from fastapi import APIRouter, Body, Depends, Header, HTTPException, Path, Query
 from fastapi.responses import JSONResponse, Response
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError, to_json
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from afiliaciones_svc.adapters import queries
 from afiliaciones_svc.adapters.admission import SagaAdmission
@@ -40,6 +47,7 @@ from afiliaciones_svc.domain.values import (
     MarcaRef,
     SolicitudCampana,
 )
+from alpes.auth import AdminOrMarca, Principal, forbidden_unless
 from alpes.commands import CampanaCommand
 from alpes.failures import one_line
 from alpes.http import PaginaOut
@@ -327,7 +335,6 @@ async def _admitir(request: Request, escritura: Escritura) -> None:
         )
 
 
-Admitida = Depends(_admitir)
 _429: Respuestas = {
     429: {
         "model": ErrorOut,
@@ -345,6 +352,41 @@ def _pagina(pagina: dict[str, Any]) -> Response:
     return Response(to_json(pagina), media_type="application/json")
 
 
+async def _puede_crear(
+    request: Request, quien: Principal, body: CampanaIn, escritura: Escritura
+) -> None:
+    """A brand creates campaigns for itself only (403), and only then is the saga admitted
+    (``_admitir``): the campaign's brand is registered on the fly when unknown, so a brand
+    naming another would squat its id or spend its budget."""
+    forbidden_unless(
+        quien.owns(body.marca.id_marca),
+        f"a marca token may only create campaigns for its own brand ({quien.id_marca}), "
+        f"not for {body.marca.id_marca}",
+    )
+    await _admitir(request, escritura)
+
+
+async def _propia(lectura: AsyncSession, quien: Principal, id_campana: str) -> None:
+    """To a brand, another brand's campaign does not exist: the same 404 as an unknown id
+    (checked before the write, so no stored answer of another's request is replayed to it)."""
+    if quien.brand is None:
+        return
+    if await queries.marca_de_campana(lectura, id_campana) != quien.brand:
+        raise CampanaNoEncontrada(id_campana)
+
+
+def _marca_del_filtro(quien: Principal, id_marca: str | None) -> str | None:
+    """The brand a list is confined to: a brand's own (403 when it filters by another);
+    for an admin, the ``id_marca`` filter it asked for, if any."""
+    if quien.brand is None:
+        return id_marca
+    forbidden_unless(
+        id_marca is None or id_marca == quien.brand,
+        f"a marca token may only list its own brand ({quien.brand}), not {id_marca}",
+    )
+    return quien.brand
+
+
 def _crear(request: Request, body: CampanaIn, uow: SqlAfiliacionesUnitOfWork) -> Awaitable[Campana]:
     plazo = timedelta(seconds=service_of(request).settings.saga_deadline_seconds)
     return handlers.crear_campana(body.comando(request.state.correlation_id), uow, plazo=plazo)
@@ -357,11 +399,14 @@ def _crear(request: Request, body: CampanaIn, uow: SqlAfiliacionesUnitOfWork) ->
     "/campana",
     status_code=status.HTTP_201_CREATED,
     response_model=CampanaOut,
-    responses={422: {"model": ErrorOut}, **_429},
-    dependencies=[Admitida],
+    responses={403: {"model": ErrorOut}, 422: {"model": ErrorOut}, **_429},
 )
-async def crear_campana(request: Request, body: CampanaIn, escritura: Escritura) -> JSONResponse:
-    """Creates the campaign (``creada``) and starts its saga (``CampanaCreada``)."""
+async def crear_campana(
+    quien: AdminOrMarca, request: Request, body: CampanaIn, escritura: Escritura
+) -> JSONResponse:
+    """Creates the campaign (``creada``) and starts its saga (``CampanaCreada``); a brand, for
+    itself only."""
+    await _puede_crear(request, quien, body, escritura)
 
     async def crear(uow: SqlAfiliacionesUnitOfWork) -> dict[str, Any]:
         campana = await _crear(request, body, uow)
@@ -371,12 +416,15 @@ async def crear_campana(request: Request, body: CampanaIn, escritura: Escritura)
 
 
 @router.get("/campana/{id_campana}", response_model=CampanaOut, responses=_404)
-async def obtener_campana(id_campana: IdCampana, lectura: ReadSession) -> dict[str, Any]:
-    return await queries.obtener_campana(lectura, id_campana)
+async def obtener_campana(
+    quien: AdminOrMarca, id_campana: IdCampana, lectura: ReadSession
+) -> dict[str, Any]:
+    return await queries.obtener_campana(lectura, id_campana, id_marca=quien.brand)
 
 
-@router.get("/campanas", response_model=CampanasOut)
+@router.get("/campanas", response_model=CampanasOut, responses={403: {"model": ErrorOut}})
 async def listar_campanas(
+    quien: AdminOrMarca,
     lectura: ReadSession,
     *,
     estado: EstadoCampana | None = None,
@@ -385,32 +433,44 @@ async def listar_campanas(
 ) -> Response:
     """Campaigns, newest first; ``total`` counts every match. ``siguiente`` is the cursor of
     the next page: pass it as ``cursor`` (with the same filters) to read on; a page read by
-    cursor costs the same however deep it is, where one read by ``offset`` does not."""
+    cursor costs the same however deep it is, where one read by ``offset`` does not. A brand
+    sees its own campaigns only (an ``id_marca`` of another brand is a 403)."""
     return _pagina(
         await queries.listar_campanas(
             lectura,
             estado=estado,
-            id_marca=id_marca,
+            id_marca=_marca_del_filtro(quien, id_marca),
             pedido=pagina,
         )
     )
 
 
 @router.post("/campana/{id_campana}/iniciar", response_model=CampanaOut, responses=_409)
-async def iniciar_campana(id_campana: IdCampana, escritura: Escritura) -> JSONResponse:
+async def iniciar_campana(
+    quien: AdminOrMarca, id_campana: IdCampana, escritura: Escritura, lectura: ReadSession
+) -> JSONResponse:
+    await _propia(lectura, quien, id_campana)
     return await _cambiar(escritura, handlers.iniciar, IniciarCampana(id_campana))
 
 
 @router.post("/campana/{id_campana}/finalizar", response_model=CampanaOut, responses=_409)
-async def finalizar_campana(id_campana: IdCampana, escritura: Escritura) -> JSONResponse:
+async def finalizar_campana(
+    quien: AdminOrMarca, id_campana: IdCampana, escritura: Escritura, lectura: ReadSession
+) -> JSONResponse:
+    await _propia(lectura, quien, id_campana)
     return await _cambiar(escritura, handlers.finalizar, FinalizarCampana(id_campana))
 
 
 @router.post("/campana/{id_campana}/cancelar", response_model=CampanaOut, responses=_409)
 async def cancelar_campana(
-    id_campana: IdCampana, escritura: Escritura, body: Annotated[CancelarIn | None, Body()] = None
+    quien: AdminOrMarca,
+    id_campana: IdCampana,
+    escritura: Escritura,
+    lectura: ReadSession,
+    body: Annotated[CancelarIn | None, Body()] = None,
 ) -> JSONResponse:
     """Cancels the campaign; the participants compensate what they did for it."""
+    await _propia(lectura, quien, id_campana)
     comando = CancelarCampana(id_campana, body.motivo) if body else CancelarCampana(id_campana)
     return await _cambiar(escritura, handlers.cancelar, comando, body=body)
 
@@ -436,8 +496,10 @@ async def _cambiar(
 
 
 @router.get("/campana/{id_campana}/saga", response_model=SagaOut, responses=_404)
-async def saga_de_campana(id_campana: IdCampana, lectura: ReadSession) -> dict[str, Any]:
-    return await queries.saga_de_campana(lectura, id_campana)
+async def saga_de_campana(
+    quien: AdminOrMarca, id_campana: IdCampana, lectura: ReadSession
+) -> dict[str, Any]:
+    return await queries.saga_de_campana(lectura, id_campana, id_marca=quien.brand)
 
 
 # --- the seed's saga views ---
@@ -455,13 +517,15 @@ ESPERA_SAGA_MAXIMA_SEGUNDOS = 30
     responses={
         202: {"model": SagaIniciadaOut, "description": "The saga runs on (or the request "
               "carried an Idempotency-Key): follow it at /afiliaciones/saga/{id_saga}/estado"},
+        403: {"model": ErrorOut},
         422: {"model": ErrorOut},
         **_429,
     },
-    dependencies=[Admitida],
 )  # fmt: skip
 async def crear_campana_saga(
+    quien: AdminOrMarca,
     request: Request,
+    *,
     body: CampanaIn,
     escritura: Escritura,
     service: ServiceDep,
@@ -483,7 +547,9 @@ async def crear_campana_saga(
     The wait holds no database connection: it looks at the saga with a fresh short read every
     50 ms. With an ``Idempotency-Key`` the answer is the 202 at once, what every replay of the
     request answers too (a replay answers the first answer); ``Prefer`` is not applied then.
+    A brand creates campaigns for itself only, as with ``POST /campana``.
     """
+    await _puede_crear(request, quien, body, escritura)
     iniciada: dict[str, Any] = {}
 
     async def crear(uow: SqlAfiliacionesUnitOfWork) -> dict[str, Any]:
@@ -519,32 +585,47 @@ async def crear_campana_saga(
 
 
 @router.get("/saga/{id_saga}/estado", response_model=SagaOut, responses=_404)
-async def estado_de_saga(id_saga: IdSaga, lectura: ReadSession) -> dict[str, Any]:
-    return await queries.obtener_saga(lectura, id_saga)
+async def estado_de_saga(
+    quien: AdminOrMarca, id_saga: IdSaga, lectura: ReadSession
+) -> dict[str, Any]:
+    return await queries.obtener_saga(lectura, id_saga, id_marca=quien.brand)
 
 
 @router.get("/sagas", response_model=SagasOut)
 async def listar_sagas(
+    quien: AdminOrMarca,
     lectura: ReadSession,
     pagina: PaginaDeSagas,
     estado: EstadoSaga | None = None,
 ) -> Response:
-    """Sagas, newest first; paged as ``/campanas``."""
-    return _pagina(await queries.listar_sagas(lectura, estado=estado, pedido=pagina))
+    """Sagas, newest first; paged as ``/campanas``. A brand sees its campaigns' sagas only."""
+    return _pagina(
+        await queries.listar_sagas(lectura, estado=estado, id_marca=quien.brand, pedido=pagina)
+    )
 
 
 @router.get("/sagas/historial", response_model=HistorialOut)
 async def historial_de_sagas(
+    quien: AdminOrMarca,
     lectura: ReadSession,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     despues: DespuesEnHistorial = None,
 ) -> Response:
     """The latest timeline lines of every saga, newest first; ``siguiente`` is the cursor of
-    the older lines that follow."""
-    return _pagina(await queries.historial_de_sagas(lectura, limit=limit, despues=despues))
+    the older lines that follow. A brand sees its campaigns' sagas' lines only."""
+    return _pagina(
+        await queries.historial_de_sagas(
+            lectura, limit=limit, despues=despues, id_marca=quien.brand
+        )
+    )
 
 
 @router.get("/sagas/estadisticas", response_model=EstadisticasOut)
-async def estadisticas_de_sagas(lectura: ReadSession, service: ServiceDep) -> dict[str, Any]:
+async def estadisticas_de_sagas(
+    quien: AdminOrMarca, lectura: ReadSession, service: ServiceDep
+) -> dict[str, Any]:
+    """How the sagas are doing; a brand's, of its own campaigns only."""
     gracia = timedelta(seconds=service.settings.saga_grace_seconds)
-    return await queries.estadisticas_de_sagas(lectura, datetime.now(UTC), gracia)
+    return await queries.estadisticas_de_sagas(
+        lectura, datetime.now(UTC), gracia, id_marca=quien.brand
+    )

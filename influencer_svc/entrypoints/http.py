@@ -1,4 +1,9 @@
-"""The HTTP API of influencer: requests become commands or queries, nothing more."""
+"""The HTTP API of influencer: requests become commands or queries, nothing more.
+
+Who may call (``alpes.auth``): registering and (de)activating influencers are an admin's; brands
+read the influencers (they choose whom to hire); an influencer's campaigns, which are other
+brands' too, are an admin's only.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
+from alpes.auth import Admin, AdminOrMarca
 from alpes.http import PaginaOut
 from alpes.idempotency import Escritura
 from alpes.paging import PedidoDePagina
@@ -89,7 +95,9 @@ def _id(id_influencer: str) -> str:
 
 
 @router.post("/influencers", status_code=201, response_model=InfluencerVista)
-async def registrar_influencer(body: InfluencerNuevo, escritura: Escritura) -> JSONResponse:
+async def registrar_influencer(
+    quien: Admin, body: InfluencerNuevo, escritura: Escritura
+) -> JSONResponse:
     """Register an influencer; 409 if (nombre, plataforma) exists (case-insensitive)."""
 
     async def registrar(uow: InfluencerUnitOfWork) -> dict[str, Any]:
@@ -101,6 +109,7 @@ async def registrar_influencer(body: InfluencerNuevo, escritura: Escritura) -> J
 
 @router.get("/influencers", response_model=InfluencersPagina)
 async def listar_influencers(
+    quien: AdminOrMarca,
     service: ServiceDep,
     *,
     nombre: Annotated[Texto | None, Query(max_length=LONGITUD_MAXIMA_NOMBRE)] = None,
@@ -119,7 +128,9 @@ async def listar_influencers(
 
 
 @router.get("/influencers/{id_influencer}", response_model=InfluencerVista)
-async def obtener_influencer(id_influencer: str, service: ServiceDep) -> dict[str, Any]:
+async def obtener_influencer(
+    quien: AdminOrMarca, id_influencer: str, service: ServiceDep
+) -> dict[str, Any]:
     async with service.db.sessions() as session:
         encontrado = await queries.influencer(session, _id(id_influencer))
     if encontrado is None:
@@ -129,7 +140,7 @@ async def obtener_influencer(id_influencer: str, service: ServiceDep) -> dict[st
 
 @router.patch("/influencers/{id_influencer}", response_model=InfluencerVista)
 async def cambiar_influencer(
-    id_influencer: str, body: CambioInfluencer, escritura: Escritura
+    quien: Admin, id_influencer: str, body: CambioInfluencer, escritura: Escritura
 ) -> JSONResponse:
     """``{"activo": false}`` deactivates: no new campaigns (current ones keep it)."""
     comando = CambiarActividad(id_influencer=_id(id_influencer), activo=body.activo)
@@ -142,6 +153,7 @@ async def cambiar_influencer(
 
 @router.get("/influencers/{id_influencer}/campanas", response_model=CampanasPagina)
 async def campanas_de_influencer(
+    quien: Admin,
     id_influencer: str,
     service: ServiceDep,
     pagina: PaginaDeCampanas,

@@ -45,10 +45,14 @@ async def listar_marcas(
     session: AsyncSession,
     *,
     activa: bool | None,
+    id_marca: str | None = None,
     pedido: PedidoDePagina,
 ) -> dict[str, Any]:
-    """Brands by name (after ``despues``); ``total`` counts every match (``alpes.paging``)."""
+    """Brands by name (after ``despues``), only brand ``id_marca`` when given; ``total``
+    counts every match (``alpes.paging``)."""
     filtro = [] if activa is None else [marcas.c.activa == activa]
+    if id_marca is not None:
+        filtro.append(marcas.c.id_marca == id_marca)
     filas = select(marcas).where(*filtro)
     pagina = await leer_pagina(session, MARCAS, filas, pedido)
     return {

@@ -3,6 +3,10 @@ response. Pydantic lives here and nowhere else in the service.
 
 Errors (mapped in ``bootstrap``): invalid request 422, unknown brand 404, an id that exists already
 or a total below what is reserved 409.
+
+Who may call (``alpes.auth``): registering a brand and changing its budget or activation are an
+admin's (operator actions); a brand (``marca`` token) reads its own brand only: the list shows it
+alone, and another brand is a 404 exactly like an unknown id.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from fastapi import APIRouter, Depends, Path, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from alpes.auth import Admin, AdminOrMarca, Principal
 from alpes.http import PaginaOut
 from alpes.idempotency import Escritura
 from alpes.paging import PedidoDePagina
@@ -124,6 +129,14 @@ def _id_marca(id_marca: Annotated[str, Path()]) -> str:
 
 
 IdMarca = Annotated[str, Depends(_id_marca)]
+
+
+def _propia(quien: Principal, id_marca: str) -> None:
+    """To a brand, another brand does not exist: the same 404 as an unknown id."""
+    if not quien.owns(id_marca):
+        raise MarcaNoEncontrada(id_marca)
+
+
 PaginaDeMarcas = Annotated[PedidoDePagina, Depends(queries.MARCAS.pedido())]
 PaginaDeCampanas = Annotated[PedidoDePagina, Depends(queries.CAMPANAS.pedido(limite=100))]
 
@@ -139,7 +152,7 @@ _404: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut}}
     response_model=MarcaOut,
     responses={409: {"model": ErrorOut}, 422: {"model": ErrorOut}},
 )
-async def registrar_marca(body: MarcaIn, escritura: Escritura) -> JSONResponse:
+async def registrar_marca(quien: Admin, body: MarcaIn, escritura: Escritura) -> JSONResponse:
     """Registers an active brand with its total budget."""
 
     async def registrar(uow: MarcaUnitOfWork) -> dict[str, Any]:
@@ -150,17 +163,21 @@ async def registrar_marca(body: MarcaIn, escritura: Escritura) -> JSONResponse:
 
 @router.get("/marcas", response_model=MarcasOut)
 async def listar_marcas(
+    quien: AdminOrMarca,
     lectura: ReadSession,
     pagina: PaginaDeMarcas,
     activa: bool | None = None,
 ) -> dict[str, Any]:
     """Brands by name; ``total`` counts every match; ``siguiente`` is the cursor of the next
-    page (pass it as ``cursor``)."""
-    return await queries.listar_marcas(lectura, activa=activa, pedido=pagina)
+    page (pass it as ``cursor``). A brand sees itself only."""
+    return await queries.listar_marcas(lectura, activa=activa, id_marca=quien.brand, pedido=pagina)
 
 
 @router.get("/marcas/{id_marca}", response_model=MarcaOut, responses=_404)
-async def obtener_marca(id_marca: IdMarca, lectura: ReadSession) -> dict[str, Any]:
+async def obtener_marca(
+    quien: AdminOrMarca, id_marca: IdMarca, lectura: ReadSession
+) -> dict[str, Any]:
+    _propia(quien, id_marca)
     return await queries.obtener_marca(lectura, id_marca)
 
 
@@ -170,8 +187,10 @@ async def obtener_marca(id_marca: IdMarca, lectura: ReadSession) -> dict[str, An
     responses={404: {"model": ErrorOut}, 409: {"model": ErrorOut}, 422: {"model": ErrorOut}},
 )
 async def actualizar_marca(
-    id_marca: IdMarca, body: MarcaPatch, escritura: Escritura
+    quien: Admin, id_marca: IdMarca, body: MarcaPatch, escritura: Escritura
 ) -> JSONResponse:
+    """Deactivates the brand or changes its total budget: an operator's action."""
+
     async def actualizar(uow: MarcaUnitOfWork) -> dict[str, Any]:
         return queries.vista_marca(await handlers.actualizar_marca(body.comando(id_marca), uow))
 
@@ -180,10 +199,12 @@ async def actualizar_marca(
 
 @router.get("/marcas/{id_marca}/campanas", response_model=CampanasMarcaOut, responses=_404)
 async def campanas_de_marca(
+    quien: AdminOrMarca,
     id_marca: IdMarca,
     lectura: ReadSession,
     pagina: PaginaDeCampanas,
 ) -> dict[str, Any]:
     """What marca did for each campaign of the brand: reserved, released, rejected, spent;
     paged as ``/marcas``."""
+    _propia(quien, id_marca)
     return await queries.campanas_de_marca(lectura, id_marca, pedido=pagina)
