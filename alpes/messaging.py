@@ -11,6 +11,11 @@ dead-lettered inside it; a permanent one is dead-lettered at once with one ERROR
 unknown one is redelivered ``max_redeliveries`` times, then dead-lettered. A handler may
 name a fallback that records a technical failure before its event is dead-lettered
 (docs/saga.md: a saga never waits on a broken consumer).
+
+A consumer accepts an event only from the topic of the context that owns its type
+(``contracts.topic_for``): the broker lets each service's role publish on its own topic only
+(docs/deployment-security.md), so an event found on another topic did not come from its
+owner. It is logged (WARNING) and acknowledged without running any reaction.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from weakref import WeakKeyDictionary
 from faststream import Context
 from faststream.message import StreamMessage
 
-from contracts import IntegrationEvent, dead_letter_topic
+from contracts import IntegrationEvent, dead_letter_topic, topic_for
 from contracts import decode as decode_event
 from contracts import encode as encode_event
 from faststream_pulsar import (
@@ -163,7 +168,9 @@ def subscribe(
     settings: Settings,
     failures: FailurePolicy | None = None,
 ) -> None:
-    """Consume ``topic`` on ``subscription``, running each event's reaction exactly once."""
+    """Consume ``topic`` on ``subscription``, running each event's reaction exactly once.
+
+    An event whose type another context owns is ignored (one WARNING line, acknowledged)."""
     table = {
         event_type: r if isinstance(r, Reaction) else Reaction(r)
         for event_type, r in reactions.items()
@@ -190,6 +197,13 @@ def subscribe(
     @subscriber
     async def on_message(message: PulsarMessage = Context()) -> None:
         event: IntegrationEvent = await message.decode()  # type: ignore[assignment]
+        if topic_for(event, settings.topic_namespace) != topic:
+            logger.warning(
+                "ignored %s %s on %s: its owner publishes on %s, not here",
+                type(event).__name__, event.id_evento, topic,
+                topic_for(event, settings.topic_namespace),
+            )  # fmt: skip
+            return  # acknowledged: neither handled nor retried
         reaction = table.get(type(event))
         if reaction is None:
             return  # an event of this topic that this service does not react to
