@@ -14,11 +14,18 @@ from tracking_svc.adapters.repository import EventoTrackingRepository
 from tracking_svc.adapters.unit_of_work import SqlTrackingUnitOfWork
 from tracking_svc.application.batcher import EventoBatcher
 from tracking_svc.entrypoints import http, subscribers
+from tracking_svc.entrypoints.acceso import Acceso
+from tracking_svc.settings import TrackingSettings
 
 
 def _ingesta(service: Service) -> EventoBatcher:
     """Ingestion, the hot path, works outside the unit of work (docs/adr/0005)."""
     return EventoBatcher(partial(EventoTrackingRepository.open, service.db.engine))
+
+
+def _acceso(service: Service) -> Acceso:
+    """Ingestion's credentials and rate limits, with tracking's own settings (read here)."""
+    return Acceso.de(service.db.engine, service.settings, TrackingSettings())
 
 
 SERVICE = ServiceDescription(
@@ -28,5 +35,5 @@ SERVICE = ServiceDescription(
     reactions=subscribers.reactions,
     domain_errors=http.DOMAIN_ERRORS,
     retention=[LAPIDAS],
-    app_state={"ingesta": _ingesta},
+    app_state={"ingesta": _ingesta, "acceso": _acceso},
 )

@@ -114,3 +114,17 @@ metricas_influencer = Table(
     Column("id_influencer", String(ID)),
     *_contadores(),
 )
+
+claves_ingesta = Table(
+    "claves_ingesta",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("id_campana", String(ID), nullable=False),
+    Column("prefijo", String(16), nullable=False),
+    # sha256 of the key, hex: the key itself is shown once, when it is created, and never stored
+    Column("hash", String(64), nullable=False, unique=True),
+    Column("creada_en", DateTime(timezone=True), nullable=False),
+    Column("revocada_en", DateTime(timezone=True)),
+    Index("ix_claves_ingesta_id_campana", "id_campana"),
+)
+"""Per-campaign ingest keys (``X-Ingest-Key``); a revoked key keeps its row (who, when)."""

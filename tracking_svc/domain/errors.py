@@ -48,9 +48,12 @@ class CodigoRepetido(ErrorDominio):
 
 @dataclass(eq=False)
 class ValorFueraDeRango(
-    ErrorDominio, template="valor de conversion fuera de rango: {valor} (maximo {maximo})"
+    ErrorDominio,
+    template="valor de conversion fuera de rango: {valor} (debe ser un numero finito entre 0 "
+    "y {maximo})",
 ):
-    """A conversion's value is larger than any purchase tracking counts (-> 422)."""
+    """A conversion's value is not a purchase tracking counts: negative, not finite, or larger
+    than any purchase (-> 422)."""
 
     valor: object
     maximo: object

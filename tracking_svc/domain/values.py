@@ -9,9 +9,10 @@ from decimal import Decimal
 from tracking_svc.domain.errors import TipoEventoDesconocido, ValorFueraDeRango
 
 CERO = Decimal(0)
-MAX_VALOR_CONVERSION = Decimal(10**12)
-"""The largest value one conversion may add: sums of such values stay exact in the NUMERIC
-counters and far inside what the metrics answer as a JSON number (a double)."""
+MAX_VALOR_CONVERSION = Decimal(1_000_000)
+"""The largest value one conversion may add: a purchase larger than any a campaign tracks (so
+one forged conversion cannot swamp a campaign's metrics), and sums of such values stay exact in
+the NUMERIC counters and far inside what the metrics answer as a JSON number (a double)."""
 BYTES_POR_CODIGO = 9
 """72 random bits: 12 URL-safe characters; a collision is not a practical concern."""
 
@@ -52,21 +53,22 @@ def generar_codigo(fuente: FuenteAleatoria) -> str:
     return base64.urlsafe_b64encode(aleatorio).decode("ascii")
 
 
-def _numero_no_negativo(valor: object) -> Decimal | None:
+def _numero(valor: object) -> Decimal | None:
     if isinstance(valor, bool) or not isinstance(valor, int | float | Decimal):
         return None
-    numero = valor if isinstance(valor, Decimal) else Decimal(str(valor))
-    return numero if numero.is_finite() and numero >= 0 else None
+    return valor if isinstance(valor, Decimal) else Decimal(str(valor))
 
 
 def valor_conversion(datos: Mapping[str, object]) -> Decimal:
     """The value of a conversion: ``datos["valor_compra"]``, or ``datos["valor"]`` when there is
-    no ``valor_compra``. Counted only if it is a finite number >= 0 (not a bool, not a string);
-    anything else, or neither key, counts as 0. The event is still accepted. A number above
-    ``MAX_VALOR_CONVERSION`` refuses the event (``ValorFueraDeRango``)."""
+    no ``valor_compra``. A number must be finite and between 0 and ``MAX_VALOR_CONVERSION``, or
+    the event is refused (``ValorFueraDeRango``); anything but a number (a string, a bool,
+    null), or neither key, counts as 0 and the event is accepted, as the seed did."""
     valor = datos["valor_compra"] if "valor_compra" in datos else datos.get("valor")
-    numero = _numero_no_negativo(valor) or CERO
-    if numero > MAX_VALOR_CONVERSION:
+    numero = _numero(valor)
+    if numero is None:
+        return CERO
+    if not numero.is_finite() or numero < 0 or numero > MAX_VALOR_CONVERSION:
         raise ValorFueraDeRango(valor, MAX_VALOR_CONVERSION)
     return numero
 

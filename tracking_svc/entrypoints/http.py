@@ -4,9 +4,14 @@ Pydantic lives here only. Every input is bounded before it reaches the database:
 are short texts without NUL, ``datos`` is a JSON object of at most ``MAX_CLAVES`` keys,
 ``MAX_PROFUNDIDAD`` levels and ``MAX_BYTES_DATOS`` bytes, with finite numbers and valid Unicode
 (PostgreSQL's JSONB refuses NUL and lone surrogates, and JSON has no NaN); a batch holds at most
-``MAX_LOTE`` events; ``id_evento`` is a UUID; a conversion's value is at most
+``MAX_LOTE`` events; ``id_evento`` is a UUID; a conversion's value is a finite number from 0 to
 ``MAX_VALOR_CONVERSION``; every integer query parameter has an upper bound (``MAX_PAGINA``,
 ``MAX_OFFSET``). Anything else is a 422, never a 500.
+
+Who may call what (``alpes.auth``; ingestion's credentials and rate limits in ``acceso``):
+reads and ingest keys are for an ``admin`` and for the campaign's own brand (``marca``; to
+another brand the campaign does not exist: 404); ingestion takes a ``tracker`` or ``admin``
+token, a campaign's ingest key or, for one event, a signed influencer's code.
 
 Events are idempotent by ``id_evento``: a client that may retry sends its own UUID, and a
 repeat (alone, inside a bulk, twice in one bulk, or racing the first) is answered with the
@@ -15,20 +20,22 @@ event stored the first time, with the same body, and counted once.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Mapping
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticSerializationError, to_json
 
+from alpes.auth import AdminOrMarca, Principal, hidden_unless
 from alpes.paging import Posicion, cursor_u_offset
 from alpes.service import ServiceDep
-from tracking_svc.adapters import queries
+from tracking_svc.adapters import claves, queries
 from tracking_svc.application.batcher import EventoBatcher
 from tracking_svc.application.commands import RegistrarEvento
 from tracking_svc.application.errors import CampanaNoEncontrada, EventoRechazado
@@ -38,6 +45,7 @@ from tracking_svc.domain import (
     TipoEventoDesconocido,
     ValorFueraDeRango,
 )
+from tracking_svc.entrypoints.acceso import AccesoDep, CredencialDeLoteDep, CredencialDep
 
 MAX_CLAVES = 50
 MAX_PROFUNDIDAD = 8
@@ -163,6 +171,12 @@ class EventoIn(BaseModel):
             "nada. Sin id_evento, el servicio genera uno. Es el `id` de la respuesta."
         ),
     )
+    firma: Annotated[str, StringConstraints(max_length=128)] | None = Field(
+        default=None,
+        description="Enlaces y pixeles (solo POST /tracking/evento): la firma del codigo en la "
+        "campana, como la da GET /tracking/campanas/{id_campana}/codigos; sin otra credencial "
+        "autoriza este evento. Tambien como parametro `firma`.",
+    )
 
     def comando(self) -> RegistrarEvento:
         return RegistrarEvento(  # the same fields (without model_dump: this is the hot path)
@@ -213,7 +227,7 @@ class Contadores(BaseModel):
     tasa_conversion: float = Field(description="conversiones / clics (0 sin clics)")
 
 
-class CodigoOut(BaseModel):
+class CodigoBase(BaseModel):
     codigo: str
     id_influencer: str | None
     nombre: str
@@ -221,7 +235,14 @@ class CodigoOut(BaseModel):
     activo: bool
 
 
-class MetricasInfluencer(CodigoOut, Contadores):
+class CodigoOut(CodigoBase):
+    firma: str | None = Field(
+        description="firma del codigo en la campana, para enlaces y pixeles (`firma` al "
+        "registrar un evento con este codigo); null si el servicio no firma codigos"
+    )
+
+
+class MetricasInfluencer(CodigoBase, Contadores):
     pass
 
 
@@ -240,6 +261,20 @@ class MetricasMarca(Contadores):
 
 class Error(BaseModel):
     detail: str
+
+
+class ClaveIngestaOut(BaseModel):
+    id: str
+    id_campana: str
+    prefijo: str = Field(description="el comienzo de la clave, para reconocerla")
+    creada_en: str
+
+
+class ClaveIngestaNueva(ClaveIngestaOut):
+    clave: str = Field(
+        description="la clave (cabecera `X-Ingest-Key`): se muestra solo esta vez, se guarda "
+        "solo su hash"
+    )
 
 
 class RespuestaJSON(JSONResponse):
@@ -263,10 +298,13 @@ def _evento(evento: Any) -> dict[str, Any]:
 
 
 ERRORES: dict[int | str, dict[str, Any]] = {
+    401: {"model": Error, "description": "sin credenciales, o no validas"},
+    403: {"model": Error, "description": "la credencial no autoriza esta campana"},
     404: {"model": Error, "description": "campana desconocida"},
     409: {"model": Error, "description": "la campana no acepta eventos (cancelada o finalizada)"},
     413: {"model": Error, "description": "cuerpo demasiado grande"},
     422: {"model": Error, "description": "evento invalido, tipo o codigo desconocido"},
+    429: {"model": Error, "description": "demasiados eventos: reintentar tras `Retry-After` s"},
 }
 
 
@@ -280,12 +318,20 @@ ERRORES: dict[int | str, dict[str, Any]] = {
         f"201 y cuerpo que la primera vez, la cabecera `{REPETIDO}: true`, y nada sumado."
     ),
 )
-async def registrar_evento(body: EventoIn, ingesta: IngestaDep) -> JSONResponse:
+async def registrar_evento(
+    body: EventoIn, ingesta: IngestaDep, credencial: CredencialDep, acceso: AccesoDep
+) -> JSONResponse:
     """Registra un evento de tracking y suma sus metricas, en una transaccion.
+
+    Credenciales: un token `tracker` (de la campana) o `admin`, la clave de ingesta de la
+    campana (`X-Ingest-Key`) o, con un `codigo`, su `firma`.
 
     Con ``id_evento`` el registro es idempotente: repetido (en serie o en paralelo) se responde
     con el evento original y se cuenta una sola vez; un reintento recibe su evento aunque la
     campana haya terminado despues."""
+    if body.firma is not None and credencial.firma is None:
+        credencial = dataclasses.replace(credencial, firma=body.firma)
+    await acceso.autorizar(credencial, (body.id_campana,), 1, (body.id_campana, body.codigo))
     try:
         (registro,) = await ingesta.registrar([body.comando()])
     except EventoRechazado as rechazo:
@@ -295,14 +341,21 @@ async def registrar_evento(body: EventoIn, ingesta: IngestaDep) -> JSONResponse:
 
 
 @router.post("/eventos", status_code=201, response_model=LoteOut, responses=ERRORES)
-async def registrar_eventos(body: EventosIn, ingesta: IngestaDep) -> JSONResponse:
+async def registrar_eventos(
+    body: EventosIn, ingesta: IngestaDep, credencial: CredencialDeLoteDep, acceso: AccesoDep
+) -> JSONResponse:
     """Registra un lote (todo o nada); un error nombra el primer evento rechazado (``indice``).
+
+    Credenciales: un token `tracker` de todas sus campanas o `admin`, o la clave de ingesta
+    de su campana (`X-Ingest-Key`); una firma no autoriza un lote. El limite cuenta eventos.
 
     Cada evento puede llevar ``id_evento``. Uno ya registrado (por una peticion anterior o
     concurrente, o antes en este mismo lote) es un repetido: no suma nada, no se valida de
     nuevo, y ``eventos`` lo responde con el evento original. ``nuevos`` + ``repetidos`` =
     ``aceptados`` = eventos del lote; ``ids`` y ``eventos`` siguen el orden del lote. Repetir el
     lote entero responde los mismos ``ids`` y ``eventos``, con ``nuevos`` 0."""
+    campanas = {e.id_campana for e in body.eventos}
+    await acceso.autorizar(credencial, campanas, len(body.eventos))
     try:
         registros = await ingesta.registrar([e.comando() for e in body.eventos])
     except EventoRechazado as rechazo:
@@ -338,6 +391,7 @@ async def eventos(
     request: Request,
     id_campana: IdPath,
     service: ServiceDep,
+    quien: AdminOrMarca,
     *,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGINA)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
@@ -348,6 +402,7 @@ async def eventos(
     (paginar por cursor cuesta lo mismo a cualquier profundidad; por ``offset``, no)."""
     cursor_u_offset(despues, offset)
     async with service.db.sessions() as session:
+        await _visible(session, quien, id_campana)
         pagina = await queries.eventos_de_campana(session, id_campana, limit, offset, despues)
     cabeceras = {"X-Total-Count": str(pagina.total)}
     if pagina.siguiente is not None:
@@ -359,21 +414,93 @@ async def eventos(
 
 
 @router.get("/metricas/marca/{id_marca}", response_model=MetricasMarca)
-async def metricas_de_marca(id_marca: IdPath, service: ServiceDep) -> dict[str, Any]:
-    """Las metricas sumadas de las campanas de la marca."""
+async def metricas_de_marca(
+    id_marca: IdPath, service: ServiceDep, quien: AdminOrMarca
+) -> dict[str, Any]:
+    """Las metricas sumadas de las campanas de la marca (una marca: solo las suyas)."""
+    hidden_unless(quien.owns(id_marca), f"No existe la marca {id_marca} en tracking.")
     async with service.db.sessions() as session:
         return await queries.metricas_de_marca(session, id_marca)
 
 
 @router.get("/metricas/{id_campana}", response_model=MetricasCampana, responses=ERRORES)
-async def metricas_de_campana(id_campana: IdPath, service: ServiceDep) -> dict[str, Any]:
+async def metricas_de_campana(
+    id_campana: IdPath, service: ServiceDep, quien: AdminOrMarca
+) -> dict[str, Any]:
     """Las metricas de la campana, en total y por influencer (por su codigo)."""
     async with service.db.sessions() as session:
-        return await queries.metricas_de_campana(session, id_campana)
+        metricas = await queries.metricas_de_campana(session, id_campana)
+    hidden_unless(quien.owns(metricas["id_marca"]), _desconocida(id_campana))
+    return metricas
 
 
 @router.get("/campanas/{id_campana}/codigos", response_model=list[CodigoOut], responses=ERRORES)
-async def codigos(id_campana: IdPath, service: ServiceDep) -> list[dict[str, Any]]:
-    """Los codigos de tracking de la campana, uno por influencer."""
+async def codigos(
+    id_campana: IdPath, service: ServiceDep, quien: AdminOrMarca, acceso: AccesoDep
+) -> list[dict[str, Any]]:
+    """Los codigos de tracking de la campana, uno por influencer, con la firma de cada uno
+    para construir enlaces y pixeles (``firma`` al registrar un evento con ese codigo)."""
     async with service.db.sessions() as session:
-        return await queries.codigos_de_campana(session, id_campana)
+        await _visible(session, quien, id_campana)
+        filas = await queries.codigos_de_campana(session, id_campana)
+    return [{**fila, "firma": acceso.firma(id_campana, fila["codigo"])} for fila in filas]
+
+
+@router.post(
+    "/campanas/{id_campana}/claves",
+    status_code=201,
+    response_model=ClaveIngestaNueva,
+    responses=ERRORES,
+)
+async def crear_clave(
+    id_campana: IdPath, service: ServiceDep, quien: AdminOrMarca
+) -> dict[str, Any]:
+    """Crea una clave de ingesta de la campana (cabecera `X-Ingest-Key`: registra eventos de
+    esta campana y de ninguna otra). La respuesta es la unica vez que se ve la clave; se guarda
+    solo su hash. Rotar: crear una nueva, pasarla a los clientes, borrar la vieja."""
+    async with service.db.sessions() as session, session.begin():
+        await _visible(session, quien, id_campana, admin_tambien=True)
+        clave, plano = await claves.crear(session, id_campana)
+    return {**clave.como_json(), "clave": plano}
+
+
+@router.get(
+    "/campanas/{id_campana}/claves", response_model=list[ClaveIngestaOut], responses=ERRORES
+)
+async def listar_claves(
+    id_campana: IdPath, service: ServiceDep, quien: AdminOrMarca
+) -> list[dict[str, Any]]:
+    """Las claves vigentes de la campana (sin la clave: su prefijo), la mas antigua primero."""
+    async with service.db.sessions() as session:
+        await _visible(session, quien, id_campana, admin_tambien=True)
+        return [clave.como_json() for clave in await claves.vigentes(session, id_campana)]
+
+
+@router.delete("/campanas/{id_campana}/claves/{id_clave}", status_code=204, responses=ERRORES)
+async def revocar_clave(
+    id_campana: IdPath, id_clave: UUID, service: ServiceDep, quien: AdminOrMarca, acceso: AccesoDep
+) -> Response:
+    """Revoca una clave de ingesta: deja de valer enseguida en esta replica, y en las demas en
+    pocos segundos (``TRACKING_INGEST_KEY_CACHE_SECONDS``)."""
+    async with service.db.sessions() as session, session.begin():
+        await _visible(session, quien, id_campana, admin_tambien=True)
+        revocada = await claves.revocar(session, id_campana, id_clave)
+    if revocada is None:
+        raise HTTPException(404, f"La campaña {id_campana} no tiene la clave {id_clave}.")
+    acceso.olvidar_clave(revocada)
+    return Response(status_code=204)
+
+
+def _desconocida(id_campana: str) -> str:
+    return str(CampanaNoEncontrada(id_campana))
+
+
+async def _visible(
+    session: Any, quien: Principal, id_campana: str, *, admin_tambien: bool = False
+) -> None:
+    """404 unless the campaign exists and is ``quien``'s to see. An admin's reads skip the
+    look-up (they answer 404 for an unknown campaign themselves), unless ``admin_tambien``."""
+    if quien.admin and not admin_tambien:
+        return
+    marca = await claves.marca_de_campana(session, id_campana)
+    hidden_unless(quien.owns(marca), _desconocida(id_campana))
