@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from alpes.settings import SERVICES, Settings
+from tracking_svc.settings import TrackingSettings
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -41,17 +42,14 @@ def test_every_service_runs_on_the_seeds_port_against_its_own_database() -> None
     assert len(databases) == len(SERVICES), "one database per service"
 
 
-AUTH_SETTINGS = {"AUTH_HS256_SECRET", "TRACKING_CODE_KEY"}
-"""The HTTP authentication settings of issue 10 (part 1 and 3), which compose passes already;
-once ``Settings`` declares them this set adds nothing."""
-
-
 def test_every_setting_compose_passes_is_one_the_services_read() -> None:
-    known = {name.upper() for name in Settings.model_fields} | AUTH_SETTINGS
+    shared = {name.upper() for name in Settings.model_fields}
+    tracking = {name.upper() for name in TrackingSettings.model_fields}
     for name in SERVICES:
         env = compose()["services"][name]["environment"]
+        known = shared | (tracking if name == "tracking" else set())
         assert set(env) <= known, set(env) - known
-        settings = Settings(**{k.lower(): v for k, v in env.items() if k not in AUTH_SETTINGS})
+        settings = Settings(**{k.lower(): v for k, v in env.items() if k in shared})
         assert settings.http_port == SERVICES[name]
 
 
