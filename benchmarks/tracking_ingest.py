@@ -12,6 +12,12 @@ with its codes), then drives HTTP load at a fixed concurrency from separate proc
 - batches of ``--batch`` events per request;
 - reading the campaign's events, 100 per page, once all those events are stored.
 
+Authentication is on, as in production: the service gets a fresh ``AUTH_HS256_SECRET``, the events
+go with a ``tracker`` token of the campaign (checked, and rate limited per token and per address,
+on every request: the limits are raised far above what this harness reaches, so they never
+throttle it), the reads with the brand's token. ``--no-auth`` runs the service with
+``AUTH_DISABLED=true`` and no tokens: the figure that authentication's cost is measured against.
+
 Each phase runs ``--warmup`` seconds unmeasured, then ``--duration`` seconds measured. At the end
 the campaign's counters must equal the number of events the service accepted (warm-up included).
 ``--profile FILE`` records the service with py-spy (when installed) during the bulk phase (or
@@ -26,7 +32,7 @@ and the median of the rounds' after/before ratios.
 
     python -m benchmarks.tracking_ingest [--concurrency 16] [--duration 10] [--warmup 2]
                                          [--batch 100] [--processes N] [--rounds 1]
-                                         [--baseline DIR] [--profile FILE]
+                                         [--baseline DIR] [--profile FILE] [--no-auth]
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ import argparse
 import asyncio
 import json
 import os
+import secrets
 import shutil
 import statistics
 import subprocess
@@ -51,6 +58,7 @@ from typing import Any
 import httpx
 
 import contracts as c
+from alpes.auth import Role, issue
 from alpes.infra import EmbeddedPostgres, PulsarLite, free_port
 from alpes.messaging import AvroCodec
 from benchmarks.load import (
@@ -87,8 +95,47 @@ class Phase:
         return ms[min(len(ms) - 1, int(len(ms) * q))] if ms else float("nan")
 
 
+UNLIMITED = str(10**9)
+"""Rate limits no harness reaches: the limiter runs on every request, and never refuses."""
+
+
+@dataclass(frozen=True)
+class Auth:
+    """How the services are started and called: with ``secret`` (HS256), or without auth."""
+
+    secret: str | None
+
+    def env(self) -> dict[str, str]:
+        if self.secret is None:
+            return {"AUTH_DISABLED": "true"}
+        return {
+            "AUTH_HS256_SECRET": self.secret,
+            "AUTH_DISABLED": "false",
+            **{
+                f"TRACKING_{name}": UNLIMITED
+                for name in (
+                    "RATE_PER_CREDENTIAL",
+                    "BURST_PER_CREDENTIAL",
+                    "RATE_PER_ADDRESS",
+                    "BURST_PER_ADDRESS",
+                )
+            },
+        }
+
+    def headers(self, role: Role, **claims: Any) -> dict[str, str]:
+        if self.secret is None:
+            return {}
+        return {"Authorization": f"Bearer {issue(self.secret, role, **claims)}"}
+
+
 def start_service(
-    pulsar: PulsarLite, postgres: EmbeddedPostgres, log: Path, tree: Path, database: str
+    pulsar: PulsarLite,
+    postgres: EmbeddedPostgres,
+    log: Path,
+    tree: Path,
+    database: str,
+    *,
+    auth: Auth,
 ) -> tuple[Any, str, str]:
     """The tracking service of the source tree ``tree`` (its own database and namespace)."""
     port = free_port()
@@ -102,6 +149,7 @@ def start_service(
         "TOPIC_NAMESPACE": namespace,
         "PORT": str(port),
         "LOG_LEVEL": "WARNING",
+        **auth.env(),
         "PYTHONPATH": os.pathsep.join([str(tree), *filter(None, [os.environ.get("PYTHONPATH")])]),
     }
     with log.open("ab") as out:
@@ -193,6 +241,8 @@ HERE = Path(__file__).resolve().parents[1]
 
 
 async def run(args: argparse.Namespace) -> int:
+    auth = Auth(None if args.no_auth else secrets.token_urlsafe(48))
+    admin = auth.headers(Role.ADMIN)
     targets = [Target("this tree", HERE)]
     if args.baseline is not None:
         targets.append(Target("baseline", args.baseline))
@@ -203,9 +253,16 @@ async def run(args: argparse.Namespace) -> int:
         try:
             for n, target in enumerate(targets):
                 target.process, target.url, namespace = start_service(
-                    pulsar, postgres, work / f"tracking{n}.log", target.tree, f"bench_tracking{n}"
+                    pulsar,
+                    postgres,
+                    work / f"tracking{n}.log",
+                    target.tree,
+                    f"bench_tracking{n}",
+                    auth=auth,
                 )
-                async with httpx.AsyncClient(base_url=target.url, timeout=30) as http:
+                async with httpx.AsyncClient(
+                    base_url=target.url, timeout=30, headers=admin
+                ) as http:
 
                     async def ready() -> bool:
                         return (await http.get("/ready")).status_code == 200
@@ -215,9 +272,11 @@ async def run(args: argparse.Namespace) -> int:
             for r in range(args.rounds):
                 # alternate which service goes first, phase by phase
                 order = targets if r % 2 == 0 else targets[::-1]
-                await measure(order, postgres, args, profile=args.profile if r == 0 else None)
+                await measure(order, postgres, args, auth, profile=args.profile if r == 0 else None)
             for target in targets:
-                async with httpx.AsyncClient(base_url=target.url, timeout=30) as http:
+                async with httpx.AsyncClient(
+                    base_url=target.url, timeout=30, headers=admin
+                ) as http:
                     response = await http.get(f"/tracking/metricas/{target.id_campana}")
                     target.metrics = response.json()
         finally:
@@ -234,11 +293,23 @@ def _json(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":")).encode()
 
 
-def _requests(target: Target, args: argparse.Namespace) -> dict[str, tuple[int, list[Request]]]:
-    """Every phase's prepared requests (events per request, requests)."""
+def _requests(
+    target: Target, args: argparse.Namespace, auth: Auth
+) -> dict[str, tuple[int, list[Request]]]:
+    """Every phase's prepared requests (events per request, requests), with the credentials of
+    a tracker of the campaign (events) and of its brand (reads)."""
     id_campana, codes = target.id_campana, target.codes
+    tracker = tuple(auth.headers(Role.TRACKER, campanas=[id_campana]).items())
+    brand = tuple(auth.headers(Role.MARCA, id_marca="bench").items())
     singles = [
-        Request("POST", "/tracking/evento", _json(event(id_campana, codes, n)), 1, int(has_code(n)))
+        Request(
+            "POST",
+            "/tracking/evento",
+            _json(event(id_campana, codes, n)),
+            1,
+            int(has_code(n)),
+            headers=tracker,
+        )
         for n in range(SINGLE_BODIES)
     ]
     batches = []
@@ -246,12 +317,17 @@ def _requests(target: Target, args: argparse.Namespace) -> dict[str, tuple[int, 
         numbers = range(b * args.batch, (b + 1) * args.batch)
         body = _json({"eventos": [event(id_campana, codes, n) for n in numbers]})
         coded = sum(has_code(n) for n in numbers)
-        batches.append(Request("POST", "/tracking/eventos", body, args.batch, coded))
+        batches.append(
+            Request("POST", "/tracking/eventos", body, args.batch, coded, headers=tracker)
+        )
     return {
         HEALTH: (1, [Request("GET", "/health", events=0)]),
         SINGLE: (1, singles),
         BULK: (args.batch, batches),
-        PAGE: (1, [Request("GET", f"/tracking/eventos/{id_campana}?limit=100", events=0)]),
+        PAGE: (
+            1,
+            [Request("GET", f"/tracking/eventos/{id_campana}?limit=100", events=0, headers=brand)],
+        ),
     }
 
 
@@ -265,12 +341,13 @@ async def measure(
     targets: list[Target],
     postgres: EmbeddedPostgres,
     args: argparse.Namespace,
+    auth: Auth,
     profile: Path | None,
 ) -> None:
     """One round: each phase in turn on every target, from fresh load-generator processes.
     The CPU time the service and PostgreSQL spend on a phase is read from /proc around it:
     per accepted event, a figure that the machine's other load moves far less than a rate."""
-    prepared = [_requests(target, args) for target in targets]
+    prepared = [_requests(target, args, auth) for target in targets]
     pg_pid = postmaster(postgres)
     for target in targets:
         target.rounds.append({})
@@ -314,7 +391,8 @@ def report(targets: list[Target], args: argparse.Namespace) -> int:
     print(f"tracking ingestion: concurrency {args.concurrency}, {args.duration:g} s after "
           f"{args.warmup:g} s warm-up per phase, {args.rounds} round(s), one uvicorn worker, "
           f"{os.cpu_count()} cores shared; load from {processes} {client} process(es); "
-          f"medians over rounds")  # fmt: skip
+          f"medians over rounds; "
+          f"{'authentication OFF (--no-auth)' if args.no_auth else 'tracker tokens, rate limited'}")  # fmt: skip
     failed = 0
     for target in targets:
         print(f"\n{target.label} ({target.tree})")
@@ -393,6 +471,12 @@ def main() -> int:
         help="the phase --profile records (default: the bulk one)",
     )  # fmt: skip
     parser.add_argument("--rounds", type=int, default=1, help="rounds of all phases (medians)")
+    parser.add_argument(
+        "--no-auth",
+        action="store_true",
+        help="run the service with AUTH_DISABLED=true and send no tokens (the figure without "
+        "authentication, to compare with)",
+    )
     parser.add_argument(
         "--baseline", type=Path, default=None,
         help="another source tree (say a git worktree of the code before a change): its "
