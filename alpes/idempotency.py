@@ -29,6 +29,7 @@ from pydantic import BaseModel
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 
+from .auth import Principal, authenticated
 from .service import ServiceDep
 
 if TYPE_CHECKING:
@@ -55,6 +56,17 @@ class IdempotentWrite:
     key: str | None
     method: str
     path: str
+    owner: str | None = None
+    """Whose keys these are (``role:subject`` of a brand's or tracker's token): each caller has
+    keys of its own, so one cannot replay, block or detect another's. None: an operator (and
+    every request without authentication), whose keys are stored as they are."""
+
+    @property
+    def stored_key(self) -> str | None:
+        """The key as it is stored: the client's, or a digest of it with its owner."""
+        if self.key is None or self.owner is None:
+            return self.key
+        return "~" + hashlib.sha256(f"{self.owner}\x00{self.key}".encode()).hexdigest()
 
     async def run(
         self,
@@ -66,27 +78,29 @@ class IdempotentWrite:
     ) -> JSONResponse:
         """Run ``work`` in one unit of work and answer its result as ``response``; or, for a
         key seen before with the same request, answer what that request was answered."""
+        key = self.stored_key
         async with self.db.unit_of_work() as uow:
-            if self.key is not None:
+            if key is not None:
                 fingerprint = self._fingerprint(body)
-                previous = await _claim(uow, self.key, fingerprint)
+                previous = await _claim(uow, key, fingerprint, shown=self.key)
                 if previous is not None:
                     estado_http, respuesta = previous
                     return JSONResponse(respuesta, estado_http, headers={REPLAYED: "true"})
             result = response.model_validate(await work(uow)).model_dump(mode="json")
-            if self.key is not None:
-                await _remember(uow, self.key, status_code, result)
+            if key is not None:
+                await _remember(uow, key, status_code, result)
         return JSONResponse(result, status_code)
 
     async def answered(self) -> bool:
         """Whether a request with this key was answered before: running it again only
         replays that answer (a route that refuses new work, under load say, can still let
         it through)."""
-        if self.key is None:
+        key = self.stored_key
+        if key is None:
             return False
         table = self.db.idempotency
         async with self.db.sessions() as session:
-            query = select(table.c.key).where(table.c.key == self.key)
+            query = select(table.c.key).where(table.c.key == key)
             return (await session.execute(query)).first() is not None
 
     def _fingerprint(self, body: BaseModel | None) -> str:
@@ -94,7 +108,9 @@ class IdempotentWrite:
         return hashlib.sha256(f"{self.method} {self.path}\n{content}".encode()).hexdigest()
 
 
-async def _claim(uow: UnitOfWork, key: str, fingerprint: str) -> tuple[int, Any] | None:
+async def _claim(
+    uow: UnitOfWork, key: str, fingerprint: str, *, shown: str | None
+) -> tuple[int, Any] | None:
     """Claim ``key`` for this transaction; the stored answer when it was claimed before."""
     table = uow.db.idempotency
     claimed = await uow.session.execute(
@@ -113,7 +129,7 @@ async def _claim(uow: UnitOfWork, key: str, fingerprint: str) -> tuple[int, Any]
         )
     ).one()
     if row.fingerprint != fingerprint:
-        raise ClaveReutilizada(key)
+        raise ClaveReutilizada(shown or key)
     return row.status_code, row.response
 
 
@@ -127,6 +143,7 @@ async def _remember(uow: UnitOfWork, key: str, status_code: int, body: Any) -> N
 async def _idempotent_write(
     request: Request,
     service: ServiceDep,
+    quien: Annotated[Principal, Depends(authenticated)],
     key: Annotated[
         str | None,
         Header(
@@ -139,7 +156,8 @@ async def _idempotent_write(
         ),
     ] = None,
 ) -> IdempotentWrite:
-    return IdempotentWrite(service.db, key, request.method, request.url.path)
+    owner = None if quien.admin else f"{quien.role.value}:{quien.subject}"
+    return IdempotentWrite(service.db, key, request.method, request.url.path, owner)
 
 
 Escritura = Annotated[IdempotentWrite, Depends(_idempotent_write)]

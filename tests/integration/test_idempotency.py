@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 import contracts as c
+from tests.auth import as_marca
 from tests.helpers import eventually
 from tests.integration.afiliaciones.conftest import barrera, cuerpo, exitos
 from tests.integration.conftest import EventProbe, RunningService, StartService
@@ -103,6 +104,29 @@ async def test_a_key_reused_for_another_request_is_refused_and_changes_nothing(
         assert "Idempotency-Key" in detail and headers["Idempotency-Key"] in detail, detail
         assert "different request" in detail
     assert await total(svc, "/afiliaciones/campanas") == 1
+
+
+async def test_each_brand_has_keys_of_its_own(start_service: StartService) -> None:
+    """Two brands sending the same key (by chance, or one guessing the other's) do not meet:
+    neither replays, blocks nor detects the other's request."""
+    svc = await start_service("afiliaciones")
+    key = clave()
+
+    def para(id_marca: str) -> dict[str, Any]:
+        body = cuerpo()
+        return body | {"marca": body["marca"] | {"id_marca": id_marca}}
+
+    nike = await svc.http.post(CREAR, json=para("nike"), headers=key | as_marca("nike"))
+    adidas = await svc.http.post(CREAR, json=para("adidas"), headers=key | as_marca("adidas"))
+    nike_again = await svc.http.post(CREAR, json=para("nike"), headers=key | as_marca("nike"))
+
+    assert (nike.status_code, adidas.status_code) == (201, 201), (nike.text, adidas.text)
+    assert not replayed(adidas) and adidas.json()["id"] != nike.json()["id"]
+    assert replayed(nike_again) and nike_again.json() == nike.json()
+    assert await total(svc, "/afiliaciones/campanas") == 2
+    # an operator's keys are stored as sent; a brand's only as a digest with its owner
+    stored = {row.key for row in await claves(svc)}
+    assert key["Idempotency-Key"] not in stored and len(stored) == 2
 
 
 async def test_an_equivalent_body_written_differently_is_the_same_request(
