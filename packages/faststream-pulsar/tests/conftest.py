@@ -2,8 +2,9 @@
 
 ``FASTSTREAM_PULSAR_TEST_URL`` names a running broker; without it a pulsar-lite process
 (the ``pulsar-lite`` distribution's binary) is started for the session, on a free port, with
-its data in a temporary folder. Where neither is available those tests are skipped; the
-rest of the package's tests run in memory.
+its data in a temporary folder. Where neither is available those tests fail, naming what is
+missing (a test that needs a broker and does not find one is not skipped); the rest of the
+package's tests run in memory.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def pulsar_url() -> Iterator[str]:
         return
     binary = _pulsar_lite_binary()
     if binary is None:
-        pytest.skip(f"no real broker: set {URL_VARIABLE} or install pulsar-lite")
+        pytest.fail(f"no real broker: set {URL_VARIABLE} or install pulsar-lite")
     port = _free_port()
     with tempfile.TemporaryDirectory(prefix="faststream-pulsar-tests-") as data:
         log = (Path(data) / "pulsar-lite.log").open("ab")
