@@ -16,7 +16,9 @@ Authentication is on, as in production: the service gets a fresh ``AUTH_HS256_SE
 go with a ``tracker`` token of the campaign (checked, and rate limited per token and per address,
 on every request: the limits are raised far above what this harness reaches, so they never
 throttle it), the reads with the brand's token. ``--no-auth`` runs the service with
-``AUTH_DISABLED=true`` and no tokens: the figure that authentication's cost is measured against.
+``AUTH_DISABLED=true`` and no tokens: the figure that authentication's cost is measured against;
+``--vs-no-auth`` runs both in one run, interleaved like ``--baseline`` (the fairer comparison on
+a noisy machine).
 
 Each phase runs ``--warmup`` seconds unmeasured, then ``--duration`` seconds measured. At the end
 the campaign's counters must equal the number of events the service accepted (warm-up included).
@@ -229,6 +231,7 @@ class Target:
 
     label: str
     tree: Path
+    auth: Auth = field(default_factory=lambda: Auth(None))
     process: Any = None
     url: str = ""
     id_campana: str = ""
@@ -242,10 +245,11 @@ HERE = Path(__file__).resolve().parents[1]
 
 async def run(args: argparse.Namespace) -> int:
     auth = Auth(None if args.no_auth else secrets.token_urlsafe(48))
-    admin = auth.headers(Role.ADMIN)
-    targets = [Target("this tree", HERE)]
+    targets = [Target("this tree", HERE, auth)]
     if args.baseline is not None:
-        targets.append(Target("baseline", args.baseline))
+        targets.append(Target("baseline", args.baseline, auth))
+    elif args.vs_no_auth:
+        targets.append(Target("without auth", HERE, Auth(None)))
     with tempfile.TemporaryDirectory(prefix="bench-tracking-") as tmp:
         work = Path(tmp)
         pulsar = PulsarLite.start(work / "pulsar")
@@ -258,8 +262,9 @@ async def run(args: argparse.Namespace) -> int:
                     work / f"tracking{n}.log",
                     target.tree,
                     f"bench_tracking{n}",
-                    auth=auth,
+                    auth=target.auth,
                 )
+                admin = target.auth.headers(Role.ADMIN)
                 async with httpx.AsyncClient(
                     base_url=target.url, timeout=30, headers=admin
                 ) as http:
@@ -272,8 +277,9 @@ async def run(args: argparse.Namespace) -> int:
             for r in range(args.rounds):
                 # alternate which service goes first, phase by phase
                 order = targets if r % 2 == 0 else targets[::-1]
-                await measure(order, postgres, args, auth, profile=args.profile if r == 0 else None)
+                await measure(order, postgres, args, profile=args.profile if r == 0 else None)
             for target in targets:
+                admin = target.auth.headers(Role.ADMIN)
                 async with httpx.AsyncClient(
                     base_url=target.url, timeout=30, headers=admin
                 ) as http:
@@ -293,12 +299,11 @@ def _json(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":")).encode()
 
 
-def _requests(
-    target: Target, args: argparse.Namespace, auth: Auth
-) -> dict[str, tuple[int, list[Request]]]:
+def _requests(target: Target, args: argparse.Namespace) -> dict[str, tuple[int, list[Request]]]:
     """Every phase's prepared requests (events per request, requests), with the credentials of
     a tracker of the campaign (events) and of its brand (reads)."""
     id_campana, codes = target.id_campana, target.codes
+    auth = target.auth
     tracker = tuple(auth.headers(Role.TRACKER, campanas=[id_campana]).items())
     brand = tuple(auth.headers(Role.MARCA, id_marca="bench").items())
     singles = [
@@ -341,13 +346,12 @@ async def measure(
     targets: list[Target],
     postgres: EmbeddedPostgres,
     args: argparse.Namespace,
-    auth: Auth,
     profile: Path | None,
 ) -> None:
     """One round: each phase in turn on every target, from fresh load-generator processes.
     The CPU time the service and PostgreSQL spend on a phase is read from /proc around it:
     per accepted event, a figure that the machine's other load moves far less than a rate."""
-    prepared = [_requests(target, args, auth) for target in targets]
+    prepared = [_requests(target, args) for target in targets]
     pg_pid = postmaster(postgres)
     for target in targets:
         target.rounds.append({})
@@ -416,7 +420,8 @@ def report(targets: list[Target], args: argparse.Namespace) -> int:
         failed += not _counters_exact(target)
     if len(targets) == 2:
         this, base = targets
-        print("\nthis tree / baseline, median of the rounds' ratios (same run, interleaved)")
+        print(f"\n{this.label} / {base.label}, median of the rounds' ratios (same run, "
+              f"interleaved)")  # fmt: skip
         for name in (HEALTH, SINGLE, BULK, PAGE):
             ratios = [
                 a[name].rate / b[name].rate for a, b in zip(this.rounds, base.rounds, strict=True)
@@ -476,6 +481,12 @@ def main() -> int:
         action="store_true",
         help="run the service with AUTH_DISABLED=true and send no tokens (the figure without "
         "authentication, to compare with)",
+    )
+    parser.add_argument(
+        "--vs-no-auth",
+        action="store_true",
+        help="also run a second service of this tree without authentication, phase by phase "
+        "in alternation (as --baseline does): the report gives with auth / without auth",
     )
     parser.add_argument(
         "--baseline", type=Path, default=None,
