@@ -10,19 +10,17 @@ schema (``schemaFormat`` Avro 1.9) and the properties that carry the schema iden
 from __future__ import annotations
 
 import json
+from html import escape
 from typing import Any
 
 from faststream.specification import AsyncAPI
-from faststream.specification.asyncapi.site import (
-    ASYNCAPI_CSS_DEFAULT_URL,
-    ASYNCAPI_JS_DEFAULT_URL,
-)
 
 from contracts import EVENTS, Context, IntegrationEvent
 from contracts.registry import fingerprint, schema_of
 from faststream_pulsar import PulsarBroker, PulsarSubscriber
 from faststream_pulsar.asyncapi import add_bindings
 
+from .docs_assets import ASYNCAPI_CSS, ASYNCAPI_JS, asset_url
 from .messaging import REACTS_TO
 
 AVRO_FORMAT = "application/vnd.apache.avro+json;version=1.9.0"
@@ -97,19 +95,26 @@ def _message(event: type[IntegrationEvent]) -> dict[str, Any]:
     }
 
 
-def html(doc: dict[str, Any]) -> str:
-    """A page that renders ``doc`` with the AsyncAPI web component FastStream uses."""
+def html(doc: dict[str, Any], *, root_path: str = "") -> str:
+    """A page that renders ``doc`` with the AsyncAPI web component FastStream uses, loaded
+    from the service itself (``alpes.docs_assets``: the vendored standalone bundle under
+    ``/static/docs/``, so the page works offline); ``root_path`` is the app's, if any."""
     config = {"schema": json.dumps(doc), "config": {"show": {"sidebar": True}}}
-    title = doc.get("info", {}).get("title", "AsyncAPI")
+    title = escape(str(doc.get("info", {}).get("title", "AsyncAPI")))
+    css = escape(asset_url(ASYNCAPI_CSS, root_path))
+    js = escape(asset_url(ASYNCAPI_JS, root_path))
+    # "</" in the document (a description, say) must not close the script element
+    props = json.dumps(config).replace("</", "<\\/")
     return f"""<!DOCTYPE html>
 <html>
   <head>
+    <meta charset="utf-8">
     <title>{title} AsyncAPI</title>
-    <link rel="stylesheet" href="{ASYNCAPI_CSS_DEFAULT_URL}">
+    <link rel="stylesheet" href="{css}">
   </head>
   <body>
     <div id="asyncapi"></div>
-    <script src="{ASYNCAPI_JS_DEFAULT_URL}"></script>
-    <script>window.AsyncApiStandalone.render({json.dumps(config)}, document.getElementById("asyncapi"));</script>
+    <script src="{js}"></script>
+    <script>window.AsyncApiStandalone.render({props}, document.getElementById("asyncapi"));</script>
   </body>
 </html>"""
