@@ -5,6 +5,8 @@ alpes dev [--no-auth] the whole platform on this machine: embedded broker and Po
                      an admin token (--no-auth: no authentication at all, for the seed's clients)
 alpes serve SERVICE  one service against PULSAR_URL and DATABASE_URL (compose, production);
                      refuses to start without AUTH_HS256_SECRET or AUTH_JWKS_URL
+alpes serve console  the web console on :8000, over the services' APIs (docs/console.md)
+alpes demo           a scripted tour of a running platform (docs/console.md)
 alpes token --admin | --marca ID | --tracker CAMPAIGN [CAMPAIGN...]
                      a bearer token signed with AUTH_HS256_SECRET, else with the development
                      key in the data directory (the one `alpes dev` uses)
@@ -29,6 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from .settings import SERVICES, Settings
+
+CONSOLE_PORT = 8000
+"""The web console's port under ``alpes dev`` (``alpes_console``)."""
 
 COLORS = {"afiliaciones": "36", "marca": "33", "influencer": "35", "tracking": "32", "alpes": "37"}
 
@@ -90,20 +95,35 @@ async def _pump(name: str, stream: asyncio.StreamReader) -> None:
         _say(name, line.decode(errors="replace").rstrip())
 
 
-async def _dev(data_dir: Path, host: str, *, auth: bool = True) -> int:
-    from .auth import Role, dev_key, issue
-    from .infra import EmbeddedPostgres, PulsarLite
+async def _start_console(
+    host: str, broker_url: str, auth_env: dict[str, str]
+) -> asyncio.subprocess.Process:
+    """The console as a process of its own, over the services on their usual ports."""
+    env = {
+        **os.environ,
+        "PULSAR_URL": broker_url,  # its dead letters
+        "CONSOLE_HOST": host,
+        **{
+            f"CONSOLE_{name.upper()}_URL": f"http://{host}:{port}"
+            for name, port in SERVICES.items()
+        },
+        **auth_env,
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "alpes.cli", "serve", "console",
+        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    asyncio.get_running_loop().create_task(_pump("console", proc.stdout))
+    return proc
 
-    data_dir.mkdir(parents=True, exist_ok=True)
-    _say("alpes", f"data under {data_dir.resolve()}")
-    if auth:
-        key = dev_key(data_dir)
-        auth_env = {"AUTH_HS256_SECRET": key, "AUTH_DISABLED": "false"}
-        _say("alpes", "authentication on; an admin token for the next 12 hours:")
-        _say("alpes", f"  export ALPES_TOKEN={issue(key, Role.ADMIN)}")
-        _say("alpes", "  (more with: alpes token --admin | --marca ID | --tracker CAMPAIGN)")
-    else:
-        auth_env = {"AUTH_DISABLED": "true"}
+
+def _dev_auth(data_dir: Path, *, auth: bool) -> tuple[dict[str, str], str | None]:
+    """The services' authentication settings under ``alpes dev``, and an admin token (None
+    without authentication), said out loud."""
+    from .auth import Role, dev_key, issue
+
+    if not auth:
         for line in (
             "!" * 72,
             "AUTHENTICATION IS OFF (--no-auth): anyone who reaches these ports is an admin.",
@@ -111,6 +131,21 @@ async def _dev(data_dir: Path, host: str, *, auth: bool = True) -> int:
             "!" * 72,
         ):
             _say("alpes", line)
+        return {"AUTH_DISABLED": "true"}, None
+    key = dev_key(data_dir)
+    token = issue(key, Role.ADMIN)
+    _say("alpes", "authentication on; an admin token for the next 12 hours:")
+    _say("alpes", f"  export ALPES_TOKEN={token}")
+    _say("alpes", "  (more with: alpes token --admin | --marca ID | --tracker CAMPAIGN)")
+    return {"AUTH_HS256_SECRET": key, "AUTH_DISABLED": "false"}, token
+
+
+async def _dev(data_dir: Path, host: str, *, auth: bool = True) -> int:
+    from .infra import EmbeddedPostgres, PulsarLite
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    _say("alpes", f"data under {data_dir.resolve()}")
+    auth_env, admin_token = _dev_auth(data_dir, auth=auth)
     broker = PulsarLite.start(data_dir / "pulsar", port=_port_file(data_dir / "pulsar.port"))
     _say("alpes", f"broker (pulsar-lite) on {broker.url}")
     postgres = await asyncio.to_thread(
@@ -141,6 +176,11 @@ async def _dev(data_dir: Path, host: str, *, auth: bool = True) -> int:
             assert proc.stdout is not None
             asyncio.get_running_loop().create_task(_pump(name, proc.stdout))
             _say("alpes", f"{name} on http://{host}:{port} (docs at /docs, events at /asyncapi)")
+        children["console"] = await _start_console(host, broker.url, auth_env)
+        console = f"http://{host}:{CONSOLE_PORT}/"
+        if admin_token:
+            console += f"#token={admin_token}"
+        _say("alpes", f"console on {console}")
         waits = [asyncio.ensure_future(p.wait()) for p in children.values()]
         stopper = asyncio.ensure_future(stop.wait())
         await asyncio.wait([stopper, *waits], return_when=asyncio.FIRST_COMPLETED)
@@ -243,7 +283,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     token.add_argument("--hours", type=float, default=12, help="how long it is valid")
     serve_p = sub.add_parser("serve", help="run one service (PULSAR_URL, DATABASE_URL)")
-    serve_p.add_argument("service", choices=sorted(SERVICES))
+    serve_p.add_argument("service", choices=[*sorted(SERVICES), "console"])
+    from . import demo
+
+    demo.add_arguments(sub.add_parser("demo", help="a scripted tour of a running platform"))
     docs = sub.add_parser("asyncapi", help="write the AsyncAPI documents")
     docs.add_argument("--out", type=Path, default=Path("docs/asyncapi"))
     from . import dead_letters
@@ -264,8 +307,15 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_dev(args.data_dir, args.host, auth=not args.no_auth))
         return 0
     if args.command == "serve":
+        if args.service == "console":
+            import alpes_console
+
+            alpes_console.serve()
+            return 0
         serve(args.service)
         return 0
+    if args.command == "demo":
+        return demo.run(args)
     if args.command == "token":
         print(_token(args))
         return 0
