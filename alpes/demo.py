@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import os
 import sys
 import time
@@ -33,9 +34,8 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import httpx
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.progress import (
@@ -50,6 +50,9 @@ from rich.table import Table
 from rich.text import Text
 
 from .settings import SERVICES
+
+if TYPE_CHECKING:
+    import httpx  # the dev-infra extra's, imported when the tour runs (the services need none)
 
 T = TypeVar("T")
 
@@ -142,6 +145,8 @@ class Demo:
 
     async def run(self) -> int:
         """Every step; the exit code."""
+        import httpx
+
         try:
             await self.preflight()
         except (Unreachable, httpx.HTTPError) as exc:
@@ -555,6 +560,8 @@ async def tour(
     saga_timeout: float = 60.0,
 ) -> int:
     """The tour against the services at ``urls`` (by service name); the exit code."""
+    import httpx
+
     console = console or Console()
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     auth = "with a bearer token" if token else "without a token"
@@ -603,6 +610,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """``alpes demo`` with parsed arguments (:func:`add_arguments`); the exit code."""
+    if importlib.util.find_spec("httpx") is None:
+        print(
+            "alpes demo needs httpx: install the dev-infra extra (scripts/setup does, or "
+            "pip install 'alpes-partners[dev-infra]')",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     urls = {name: getattr(args, f"{name}_url") for name in SERVICES}
     token = resolve_token(args.token, args.data_dir)
     if args.events < 1:
