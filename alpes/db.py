@@ -34,11 +34,12 @@ from sqlalchemy.sql.dml import ReturningInsert
 
 from contracts import encode, topic_for
 
-from . import seedwork
+from . import seedwork, telemetry
 
 if TYPE_CHECKING:
     from contracts import IntegrationEvent
 
+    from .metrics import ServiceMetrics
     from .repository import Collect
 
 R = TypeVar("R")
@@ -118,6 +119,10 @@ class Database:
     outbox_insert: Insert = field(init=False)
     inbox_insert: ReturningInsert[Any] = field(init=False)
     outbox_written: asyncio.Event = field(default_factory=asyncio.Event)
+    tracing: bool = False
+    """Tracing is on: an outbox row keeps the trace context it was written in (``alpes.telemetry``)."""
+    metrics: ServiceMetrics | None = None
+    """The service's metrics, for what a unit of work observes once it commits."""
 
     def __post_init__(self) -> None:
         # built once: every message writes its inbox row and most write outbox rows, and an
@@ -177,6 +182,8 @@ class Database:
             await uow.publish_collected()
         if uow.wrote_outbox:
             self.outbox_written.set()
+        for observe in uow.after_commit:
+            observe()
 
 
 class UnitOfWork(seedwork.UnitOfWork):
@@ -199,6 +206,8 @@ class UnitOfWork(seedwork.UnitOfWork):
         self.db = db
         self.cause = cause
         self.wrote_outbox = False
+        self.after_commit: list[Callable[[], None]] = []
+        """What to do once the work committed (record a metric, say); never on a rollback."""
 
     async def publish_collected(self) -> None:
         """Queue the collected domain events, translated, in the outbox."""
@@ -218,6 +227,8 @@ class UnitOfWork(seedwork.UnitOfWork):
         payload, properties = encode(event)
         properties["id_saga"] = event.id_saga
         properties["id_correlacion"] = event.id_correlacion
+        if self.db.tracing:  # the relay publishes it as a child of the current span
+            telemetry.inject(properties)
         await self.session.execute(
             self.db.outbox_insert,
             {

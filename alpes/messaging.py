@@ -48,6 +48,7 @@ from .logs import saga_context
 
 if TYPE_CHECKING:
     from .db import Database
+    from .metrics import ServiceMetrics
     from .settings import Settings
 
 logger = logging.getLogger("alpes.messaging")
@@ -167,10 +168,13 @@ def subscribe(
     reactions: Mapping[type[IntegrationEvent], Reaction | Handler],
     settings: Settings,
     failures: FailurePolicy | None = None,
+    metrics: ServiceMetrics | None = None,
 ) -> None:
     """Consume ``topic`` on ``subscription``, running each event's reaction exactly once.
 
-    An event whose type another context owns is ignored (one WARNING line, acknowledged)."""
+    An event whose type another context owns is ignored (one WARNING line, acknowledged).
+    With ``metrics``, what is handled, redelivered and dead-lettered is counted by this
+    subscriber's title and the event's type (``alpes.metrics``)."""
     table = {
         event_type: r if isinstance(r, Reaction) else Reaction(r)
         for event_type, r in reactions.items()
@@ -182,6 +186,7 @@ def subscribe(
     failures = failures or FailurePolicy.from_settings(settings)
     faults = FaultInjection.parse(settings.inject_faults)
 
+    title = f"{subscription}:{topic.rsplit('/', 1)[-1]}"
     subscriber = broker.subscriber(
         topic,
         subscription=subscription,
@@ -190,7 +195,7 @@ def subscribe(
         dead_letter=policy,
         nack_delay=timedelta(milliseconds=settings.nack_delay_ms),
         max_workers=settings.consumer_workers,
-        title=f"{subscription}:{topic.rsplit('/', 1)[-1]}",
+        title=title,
     )
     REACTS_TO[subscriber] = tuple(table)
 
@@ -208,6 +213,8 @@ def subscribe(
         if reaction is None:
             return  # an event of this topic that this service does not react to
         name = type(event).__name__
+        if metrics is not None and message.redelivery_count:
+            metrics.redelivered.labels(title, name).inc()
         with saga_context(
             id_saga=event.id_saga, id_campana=event.id_campana, id_correlacion=event.id_correlacion
         ):
@@ -221,6 +228,8 @@ def subscribe(
 
             try:
                 await failures.retrying(react, f"{name} {event.id_evento}")
+                if metrics is not None:
+                    metrics.handled.labels(title, name).inc()
             except Exception as exc:
                 kind = failures.classify(exc)
                 last_delivery = message.redelivery_count >= policy.max_redeliveries
@@ -231,6 +240,8 @@ def subscribe(
                 if reaction.on_exhausted is not None:
                     await _exhausted(db, event, exc, reaction)
                 await message.reject(reason, first_failure=tries[0], attempts=len(tries))
+                if metrics is not None:
+                    metrics.dead_lettered.labels(title, name, kind.value).inc()
 
 
 async def _react(db: Database, consumer: str, event: IntegrationEvent, handle: Handler) -> None:

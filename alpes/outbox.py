@@ -17,6 +17,9 @@ replica commits outbox rows), so a commit anywhere wakes it at once; a commit in
 process also wakes it through ``Database.outbox_written``, and the poll interval is only a
 safety net. While it leads, it watches the outbox lag (rows pending, age of the oldest) and
 logs a WARNING once each time the age passes ``outbox_lag_warning_seconds``.
+
+With tracing on, a row's properties hold the trace context it was written in
+(``traceparent``); its publish restores it, so the trace of a saga goes on through the outbox.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select, text
 
+from . import telemetry
 from .failures import FailurePolicy, one_line
 from .migrations import OUTBOX_CHANNEL
 
@@ -79,6 +83,7 @@ class OutboxRelay:
         failures: FailurePolicy | None = None,
         lag_warning_seconds: float = 30.0,
         lag_check_interval: float | None = None,
+        tracing: bool = False,
     ) -> None:
         self._db = db
         self._broker = broker
@@ -91,6 +96,7 @@ class OutboxRelay:
         self._lag_warning = lag_warning_seconds
         self._lag_check_interval = lag_check_interval or max(1.0, min(5.0, lag_warning_seconds / 5))
         self._wake = asyncio.Event()
+        self._tracing = tracing
         self._attempt = 0
         self._lagging = False
         self.is_leader = False
@@ -232,6 +238,15 @@ class OutboxRelay:
 
     async def _send(self, row: Any) -> None:
         props = dict(row.properties)
+        if not self._tracing:
+            await self._publish(row, props)
+            return
+        # the publish is a child of the span that wrote the row (docs/adr/0013), not a new
+        # trace; the telemetry middleware writes the publish span's own context in its place
+        with telemetry.restored(props):
+            await self._publish(row, props)
+
+    async def _publish(self, row: Any, props: dict[str, Any]) -> None:
         await self._broker.publish(
             row.payload,
             row.topic,

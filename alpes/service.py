@@ -36,11 +36,13 @@ from .db import Database, UnitOfWork
 from .failures import Failure, FailurePolicy, one_line
 from .http import BodyLimitMiddleware, CorrelationMiddleware, install_error_handlers, install_health
 from .messaging import make_broker, subscribe
+from .metrics import MetricsMiddleware, ServiceMetrics
 from .migrations import upgrade
 from .outbox import OutboxRelay
 from .retention import Pruning, retention_job
 from .seedwork import ConcurrencyConflict
 from .settings import Settings
+from .telemetry import Tracing, quiet
 
 logger = logging.getLogger("alpes.service")
 
@@ -62,13 +64,17 @@ class Service:
     background: list[BackgroundJob] = field(default_factory=list)
     asyncapi: Callable[[], dict[str, Any]] | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    metrics: ServiceMetrics = field(default_factory=lambda: ServiceMetrics("service"))
+    tracing: Tracing = field(default_factory=Tracing)
 
     async def start(self) -> None:
         await upgrade(self.db.engine, self.migrations, self.name)
         await self.broker.start()
-        for job in (self.relay.run, *self.background):
-            task = asyncio.create_task(_forever(job, self.failures), name=job.__qualname__)
-            self.tasks.append(task)
+        # background jobs' own queries are not traces (the relay restores each row's context)
+        with quiet(self.tracing.on):
+            for job in (self.relay.run, *self.background):
+                task = asyncio.create_task(_forever(job, self.failures), name=job.__qualname__)
+                self.tasks.append(task)
 
     async def stop(self) -> None:
         for task in self.tasks:
@@ -79,6 +85,7 @@ class Service:
         self.tasks.clear()
         await self.broker.stop()
         await self.db.engine.dispose()
+        self.tracing.shutdown()  # exports what is still buffered
 
 
 async def _forever(job: BackgroundJob, failures: FailurePolicy) -> None:
@@ -128,6 +135,9 @@ class ServiceDescription:
     """Its own tombstones, pruned with the inbox (``alpes.retention``)."""
     app_state: Mapping[str, Callable[[Service], Any]] = field(default_factory=dict)
     """Objects kept on ``app.state`` for its routes, built from the assembled service."""
+    metrics: Sequence[Callable[[Service], None]] = ()
+    """Its own metrics (``alpes.metrics``), each given the assembled service: registered on
+    ``service.metrics``, refreshed when scraped or observed by its code."""
 
     @property
     def title(self) -> str:
@@ -168,6 +178,8 @@ class ServiceDescription:
         )
         for key, build in self.app_state.items():
             setattr(app.state, key, build(service))
+        for install in self.metrics:
+            install(service)
         return app
 
 
@@ -191,7 +203,12 @@ def assemble(
     connections open in :meth:`Service.start`.
 
     Every service also runs the retention job (``alpes.retention``: inbox rows, idempotency
-    keys); ``retention`` adds the service's own tombstones to it."""
+    keys); ``retention`` adds the service's own tombstones to it.
+
+    Every service has its metrics (``alpes.metrics``: its own registry) and, when its
+    settings turn it on, tracing (``alpes.telemetry``); off, nothing of it is installed."""
+    tracing = Tracing.from_settings(settings)
+    metrics = ServiceMetrics(name, token=settings.metrics_token)
     db = Database.connect(
         settings.database_url,
         metadata,
@@ -199,7 +216,18 @@ def assemble(
         namespace=settings.topic_namespace,
         unit_of_work=unit_of_work,
     )
-    broker = make_broker(settings)
+    db.tracing = tracing.on
+    db.metrics = metrics
+    tracing.instrument_engine(db.engine)
+    from faststream_pulsar.prometheus import PulsarPrometheusMiddleware
+
+    broker = make_broker(
+        settings,
+        middlewares=(
+            *tracing.broker_middlewares(),
+            PulsarPrometheusMiddleware(registry=metrics.registry, app_name=name),
+        ),
+    )
     # what HTTP answers with a 4xx is a broken rule: a message that raises it is dead-lettered
     failures = FailurePolicy.from_settings(
         settings, permanent=tuple(e for e, status in domain_errors.items() if status < 500)
@@ -213,6 +241,7 @@ def assemble(
             reactions=table,
             settings=settings,
             failures=failures,
+            metrics=metrics,
         )
     broker.publisher(topic(name, settings.topic_namespace), title=f"{name}:eventos")
     relay = OutboxRelay(
@@ -223,7 +252,15 @@ def assemble(
         poll_interval=settings.outbox_poll_interval_ms / 1000,
         failures=failures,
         lag_warning_seconds=settings.outbox_lag_warning_seconds,
+        tracing=tracing.on,
     )
+
+    async def outbox_lag() -> None:
+        lag = await relay.lag()
+        metrics.outbox_pending.set(lag.pendientes)
+        metrics.outbox_age.set(lag.antiguedad_s)
+
+    metrics.on_scrape(outbox_lag)
     return Service(
         name=name,
         settings=settings,
@@ -238,6 +275,8 @@ def assemble(
             retention_job(db, settings, retention),
         ],
         asyncapi=lambda: document(broker, name=name, title=title, description=description),
+        metrics=metrics,
+        tracing=tracing,
     )
 
 
@@ -276,10 +315,15 @@ def build_app(
     )
     for router in routers:
         app.include_router(router)
+    service.metrics.install(app)
     if service.asyncapi is not None:
         _install_asyncapi(app, service.asyncapi)
     app.add_middleware(BodyLimitMiddleware, max_bytes=service.settings.max_body_bytes)
     app.add_middleware(CorrelationMiddleware)
+    app.add_middleware(
+        MetricsMiddleware, metrics=service.metrics, access_log=service.settings.log_access
+    )
+    service.tracing.instrument_app(app)  # outermost: the server span covers the rest
     return app
 
 

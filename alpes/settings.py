@@ -41,7 +41,20 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int | None = None
     log_level: str = "INFO"
+    # docs/observability.md: one JSON object per log line; an access line per HTTP request
     log_json: bool = False
+    log_access: bool = False
+
+    # observability (docs/observability.md): traces by the standard OTEL_* variables, off
+    # unless an exporter is named ("otlp", "console") or ALPES_TRACES is on (spans made and
+    # dropped when OTEL_TRACES_EXPORTER is "none"); OTEL_SDK_DISABLED wins over both
+    otel_sdk_disabled: bool = False
+    otel_traces_exporter: str = "none"
+    otel_exporter_otlp_endpoint: str | None = None
+    otel_service_name: str | None = None
+    alpes_traces: bool = False
+    # GET /metrics is public (Prometheus scrapes it) unless this bearer token is set
+    metrics_token: str | None = Field(default=None, repr=False)
 
     # messaging
     max_redeliveries: int = 5

@@ -11,8 +11,9 @@ from alpes.auth import POLICY, Role
 from alpes.cli import create_app
 from alpes.settings import SERVICES, Settings
 
-PUBLIC_ROUTES = {"/health", "/ready"}
-"""What anyone may call: liveness and readiness probes, nothing else."""
+PUBLIC_ROUTES = {"/health", "/ready", "/metrics"}
+"""What anyone may call: liveness and readiness probes, and the Prometheus scrape (which
+``METRICS_TOKEN`` can close, docs/observability.md), nothing else."""
 
 
 def operations(service: str) -> list[tuple[str, str, dict[str, Any]]]:

@@ -1,0 +1,192 @@
+"""Tracing (OpenTelemetry): one trace per saga, across the four services.
+
+A service traces when its settings say so (docs/observability.md): ``OTEL_TRACES_EXPORTER``
+names an exporter (``otlp``, ``console``), or ``ALPES_TRACES`` is on (spans are made, and
+dropped if no exporter is named); ``OTEL_SDK_DISABLED`` turns it all off. Off, nothing of
+OpenTelemetry is installed: no broker middleware, no FastAPI or SQLAlchemy instrumentation,
+no trace context in the outbox (docs/adr/0013).
+
+On, a service has its own ``TracerProvider`` (``service.name`` = ``OTEL_SERVICE_NAME`` or the
+service's name), and the trace goes: the HTTP request (FastAPI) -> the unit of work's outbox
+row (its ``traceparent``, :func:`inject`) -> the relay's publish (:func:`restored`: a child of
+the span that wrote the row) -> the Pulsar message (``PulsarTelemetryMiddleware``) -> the
+handler and its queries (SQLAlchemy) -> the next outbox row, and so on.
+
+Background jobs (the relay's own polling, the deadline job, retention) run with the
+instrumentation suppressed (:func:`quiet`), so their periodic queries are not traces of their
+own; the relay's publish of a row restores the row's context, which is not suppressed.
+
+Tests add span processors (an in-memory exporter, say) with :func:`extra_processors`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator, MutableMapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+    from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from .settings import Settings
+
+logger = logging.getLogger("alpes.telemetry")
+
+_EXTRA: list[SpanProcessor] = []
+
+TRACE_PROPERTIES = ("traceparent", "tracestate")
+"""The W3C trace context's keys, as an outbox row's properties hold them."""
+
+EXCLUDED_URLS = "/metrics,/health,/ready"
+"""Requests not traced: scrapes and probes."""
+
+
+@contextlib.contextmanager
+def extra_processors(*processors: SpanProcessor) -> Iterator[None]:
+    """Within this block, every tracing service built also sends its spans to ``processors``
+    (tests: an in-memory exporter). Tracing must still be on in its settings."""
+    _EXTRA.extend(processors)
+    try:
+        yield
+    finally:
+        for processor in processors:
+            _EXTRA.remove(processor)
+
+
+def enabled(settings: Settings) -> bool:
+    """Whether ``settings`` turn tracing on."""
+    if settings.otel_sdk_disabled:
+        return False
+    return bool(_exporters(settings)) or settings.alpes_traces
+
+
+def _exporters(settings: Settings) -> list[str]:
+    names = [n.strip().lower() for n in settings.otel_traces_exporter.split(",")]
+    return [n for n in names if n and n != "none"]
+
+
+@dataclass
+class Tracing:
+    """A service's tracing; ``provider`` None means off, and every method does nothing."""
+
+    provider: TracerProvider | None = None
+
+    @property
+    def on(self) -> bool:
+        return self.provider is not None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Tracing:
+        if not enabled(settings):
+            return cls()
+        from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor
+
+        name = settings.otel_service_name or settings.service
+        provider = TracerProvider(resource=Resource.create({SERVICE_NAME: name}))
+        for exporter in _exporters(settings):
+            if exporter == "otlp":
+                provider.add_span_processor(BatchSpanProcessor(_otlp(settings)))
+            elif exporter == "console":
+                from opentelemetry.sdk.trace.export import ConsoleSpanExporter
+
+                provider.add_span_processor(SimpleSpanProcessor(ConsoleSpanExporter()))
+            else:
+                logger.warning("OTEL_TRACES_EXPORTER=%s is not supported; ignored", exporter)
+        for processor in _EXTRA:
+            provider.add_span_processor(processor)
+        return cls(provider)
+
+    def broker_middlewares(self) -> tuple[Any, ...]:
+        """``PulsarTelemetryMiddleware`` on this provider (none when off)."""
+        if self.provider is None:
+            return ()
+        from faststream_pulsar.opentelemetry import PulsarTelemetryMiddleware
+
+        return (PulsarTelemetryMiddleware(tracer_provider=self.provider),)
+
+    def instrument_app(self, app: FastAPI) -> None:
+        """A server span per HTTP request (not for scrapes and probes)."""
+        if self.provider is None:
+            return
+        from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+        from opentelemetry.metrics import NoOpMeterProvider
+
+        FastAPIInstrumentor.instrument_app(
+            app,
+            tracer_provider=self.provider,
+            meter_provider=NoOpMeterProvider(),
+            excluded_urls=EXCLUDED_URLS,
+            exclude_spans=["receive", "send"],
+        )
+
+    def instrument_engine(self, engine: AsyncEngine) -> None:
+        """A span per statement on ``engine``. ``SQLAlchemyInstrumentor().instrument`` acts
+        once per process, so each service's engine gets its own ``EngineTracer``."""
+        if self.provider is None:
+            return
+        from opentelemetry.instrumentation.sqlalchemy import __version__
+        from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
+        from opentelemetry.metrics import NoOpMeterProvider
+
+        tracer = self.provider.get_tracer("opentelemetry.instrumentation.sqlalchemy", __version__)
+        usage = (
+            NoOpMeterProvider()
+            .get_meter("alpes")
+            .create_up_down_counter("db.client.connections.usage")
+        )
+        EngineTracer(tracer, engine.sync_engine, usage)
+
+    def shutdown(self) -> None:
+        if self.provider is not None:
+            self.provider.shutdown()
+
+
+def _otlp(settings: Settings) -> Any:
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+    if settings.otel_exporter_otlp_endpoint:
+        # as the exporter does with OTEL_EXPORTER_OTLP_ENDPOINT: the traces' path appended
+        endpoint = settings.otel_exporter_otlp_endpoint.rstrip("/") + "/v1/traces"
+        return OTLPSpanExporter(endpoint=endpoint)
+    return OTLPSpanExporter()  # OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT, or localhost:4318
+
+
+def inject(carrier: MutableMapping[str, Any]) -> None:
+    """Write the current span's context (``traceparent``, ``tracestate``) into ``carrier``;
+    nothing when no span is active."""
+    from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+    TraceContextTextMapPropagator().inject(carrier)
+
+
+@contextlib.contextmanager
+def restored(carrier: MutableMapping[str, Any]) -> Iterator[None]:
+    """Within this block, the current context is the one ``carrier`` holds (an outbox row's
+    properties; popped from it); without one, an empty context: a new trace, not suppressed."""
+    from opentelemetry import context
+    from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+    stored = {k: carrier.pop(k) for k in TRACE_PROPERTIES if k in carrier}
+    token = context.attach(TraceContextTextMapPropagator().extract(stored))
+    try:
+        yield
+    finally:
+        context.detach(token)
+
+
+@contextlib.contextmanager
+def quiet(on: bool) -> Iterator[None]:
+    """Within this block (a background job), instrumentations record nothing (when ``on``)."""
+    if not on:
+        yield
+        return
+    from opentelemetry.instrumentation.utils import suppress_instrumentation
+
+    with suppress_instrumentation():
+        yield
