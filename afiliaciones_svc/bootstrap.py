@@ -11,7 +11,7 @@ from afiliaciones_svc.adapters.admission import SagaAdmission, counter
 from afiliaciones_svc.adapters.unit_of_work import SqlAfiliacionesUnitOfWork
 from afiliaciones_svc.application.errors import NoEncontrada
 from afiliaciones_svc.domain.errors import ErrorValidacion, TransicionInvalida
-from afiliaciones_svc.entrypoints import http, subscribers
+from afiliaciones_svc.entrypoints import http, metrics, subscribers
 from afiliaciones_svc.entrypoints.deadlines import deadline_job
 from alpes.service import Service, ServiceDescription
 
@@ -36,4 +36,5 @@ SERVICE = ServiceDescription(
     domain_errors={ErrorValidacion: 422, NoEncontrada: 404, TransicionInvalida: 409},
     background=[deadline_job],
     app_state={"admision": _admision},
+    metrics=[metrics.install],
 )

@@ -15,12 +15,17 @@ from tracking_svc.adapters.unit_of_work import SqlTrackingUnitOfWork
 from tracking_svc.application.batcher import EventoBatcher
 from tracking_svc.entrypoints import http, subscribers
 from tracking_svc.entrypoints.acceso import Acceso
+from tracking_svc.entrypoints.metrics import IngestaMedida, eventos_por_tipo
 from tracking_svc.settings import TrackingSettings
 
 
 def _ingesta(service: Service) -> EventoBatcher:
-    """Ingestion, the hot path, works outside the unit of work (docs/adr/0005)."""
-    return EventoBatcher(partial(EventoTrackingRepository.open, service.db.engine))
+    """Ingestion, the hot path, works outside the unit of work (docs/adr/0005); it counts
+    the events it stores by type (``alpes_tracking_events_total``)."""
+    return IngestaMedida(
+        partial(EventoTrackingRepository.open, service.db.engine),
+        eventos_por_tipo(service.metrics),
+    )
 
 
 def _acceso(service: Service) -> Acceso:
