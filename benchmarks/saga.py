@@ -25,6 +25,10 @@ saga deadline (30 s) there; ``--backlog-limit`` sets ``SAGA_BACKLOG_LIMIT`` (a h
 the platform without admission control); ``--overload-rate`` offers that rate instead of 3x.
 The harness's ceiling in the same run: ``GET /health`` offered at five times the overload rate.
 
+``--traces`` runs the four services with tracing on and exporting nowhere (``ALPES_TRACES=on``,
+``OTEL_TRACES_EXPORTER=none``: every span made, then dropped; docs/observability.md): run it
+and a run without, alternately, to see what tracing costs.
+
 Requests come from aiohttp, open loop (each sent at its time whether or not the earlier ones
 were answered).
 """
@@ -370,14 +374,19 @@ async def main(
     overload_rate: float | None,
     limit: int | None,
     chart: Path | None = None,
+    traces: bool = False,
 ) -> None:
+    every: dict[str, str] = {"ALPES_TRACES": "on", "OTEL_TRACES_EXPORTER": "none"} if traces else {}
+    print(f"tracing {'on, exporting nowhere' if traces else 'off'}")
     env: dict[str, str] = {} if limit is None else {"SAGA_BACKLOG_LIMIT": str(limit)}
     if not overload_seconds:
         env["SAGA_DEADLINE_SECONDS"] = "60"
     with tempfile.TemporaryDirectory() as d:
         lite = PulsarLite.start(Path(d) / "pulsar")
         pg = EmbeddedPostgres.start(Path(d) / "pg")
-        platform = launch_platform(pg, lite.url, Path(d), service_env={"afiliaciones": env})
+        platform = launch_platform(
+            pg, lite.url, Path(d), service_env={"afiliaciones": env}, **every
+        )
         probe = Timings(lite.url, platform.namespace)
         await probe.broker.start()
         connector = aiohttp.TCPConnector(limit=0)  # as an admin (tests.auth's key)
@@ -452,6 +461,9 @@ if __name__ == "__main__":
     )
     parser.add_argument("--backlog-limit", type=int, default=None, help="SAGA_BACKLOG_LIMIT")
     parser.add_argument("--chart", type=Path, default=None, help="draw the ramp as this PNG")
+    parser.add_argument(
+        "--traces", action="store_true", help="tracing on, exporting nowhere (ALPES_TRACES=on)"
+    )
     args = parser.parse_args()
     asyncio.run(
         main(
@@ -462,5 +474,6 @@ if __name__ == "__main__":
             overload_rate=args.overload_rate,
             limit=args.backlog_limit,
             chart=args.chart,
+            traces=args.traces,
         )
     )

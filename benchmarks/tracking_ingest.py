@@ -32,9 +32,15 @@ of the code before a change), and every phase runs on one service, then on the o
 ``--rounds`` rounds (alternating which goes first); the report gives medians over the rounds
 and the median of the rounds' after/before ratios.
 
+``--traces`` runs the service with tracing on and exporting nowhere (``ALPES_TRACES=on``,
+``OTEL_TRACES_EXPORTER=none``: every span made, then dropped; docs/observability.md);
+``--vs-no-traces`` runs a second service of this tree with tracing off beside it, interleaved:
+the report gives traced / untraced.
+
     python -m benchmarks.tracking_ingest [--concurrency 16] [--duration 10] [--warmup 2]
                                          [--batch 100] [--processes N] [--rounds 1]
                                          [--baseline DIR] [--profile FILE] [--no-auth]
+                                         [--traces] [--vs-no-traces]
 """
 
 from __future__ import annotations
@@ -97,6 +103,9 @@ class Phase:
         return ms[min(len(ms) - 1, int(len(ms) * q))] if ms else float("nan")
 
 
+TRACES_ON = {"ALPES_TRACES": "on", "OTEL_TRACES_EXPORTER": "none"}
+"""Tracing on, exporting nowhere: spans are made and dropped (``--traces``)."""
+
 UNLIMITED = str(10**9)
 """Rate limits no harness reaches: the limiter runs on every request, and never refuses."""
 
@@ -138,6 +147,7 @@ def start_service(
     database: str,
     *,
     auth: Auth,
+    extra_env: dict[str, str] | None = None,
 ) -> tuple[Any, str, str]:
     """The tracking service of the source tree ``tree`` (its own database and namespace)."""
     port = free_port()
@@ -152,6 +162,7 @@ def start_service(
         "PORT": str(port),
         "LOG_LEVEL": "WARNING",
         **auth.env(),
+        **(extra_env or {}),
         "PYTHONPATH": os.pathsep.join([str(tree), *filter(None, [os.environ.get("PYTHONPATH")])]),
     }
     with log.open("ab") as out:
@@ -238,6 +249,7 @@ class Target:
     codes: list[str] = field(default_factory=list)
     rounds: list[dict[str, Phase]] = field(default_factory=list)
     metrics: dict[str, Any] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)
 
 
 HERE = Path(__file__).resolve().parents[1]
@@ -245,11 +257,14 @@ HERE = Path(__file__).resolve().parents[1]
 
 async def run(args: argparse.Namespace) -> int:
     auth = Auth(None if args.no_auth else secrets.token_urlsafe(48))
-    targets = [Target("this tree", HERE, auth)]
+    traces = TRACES_ON if args.traces or args.vs_no_traces else {}
+    targets = [Target("this tree" + (" traced" if traces else ""), HERE, auth, env=traces)]
     if args.baseline is not None:
-        targets.append(Target("baseline", args.baseline, auth))
+        targets.append(Target("baseline", args.baseline, auth, env=traces))
     elif args.vs_no_auth:
-        targets.append(Target("without auth", HERE, Auth(None)))
+        targets.append(Target("without auth", HERE, Auth(None), env=traces))
+    elif args.vs_no_traces:
+        targets.append(Target("untraced", HERE, auth))
     with tempfile.TemporaryDirectory(prefix="bench-tracking-") as tmp:
         work = Path(tmp)
         pulsar = PulsarLite.start(work / "pulsar")
@@ -263,6 +278,7 @@ async def run(args: argparse.Namespace) -> int:
                     target.tree,
                     f"bench_tracking{n}",
                     auth=target.auth,
+                    extra_env=target.env,
                 )
                 admin = target.auth.headers(Role.ADMIN)
                 async with httpx.AsyncClient(
@@ -494,6 +510,18 @@ def main() -> int:
         "service runs beside this tree's, phase by phase in alternation, and the report "
         "gives this tree / baseline",
     )  # fmt: skip
+    parser.add_argument(
+        "--traces",
+        action="store_true",
+        help="run the service with tracing on, exporting nowhere (ALPES_TRACES=on, "
+        "OTEL_TRACES_EXPORTER=none)",
+    )
+    parser.add_argument(
+        "--vs-no-traces",
+        action="store_true",
+        help="--traces, and a second service of this tree with tracing off, phase by phase "
+        "in alternation: the report gives traced / untraced",
+    )
     args = parser.parse_args()
     if args.baseline is not None:
         args.baseline = args.baseline.resolve()
