@@ -59,7 +59,8 @@ class Feed:
         async with client.stream("GET", "/api/eventos", headers=headers, timeout=None) as r:
             self.status = r.status_code
             self.content_type = r.headers.get("content-type", "")
-            event, data = "message", []
+            event = "message"
+            data: list[str] = []
             async for line in r.aiter_lines():
                 if not line:
                     if data:
