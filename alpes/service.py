@@ -33,6 +33,7 @@ from faststream_pulsar import PulsarBroker
 from .asyncapi import document
 from .auth import Authenticator
 from .db import Database, UnitOfWork
+from .docs_assets import install as install_docs
 from .failures import Failure, FailurePolicy, one_line
 from .http import BodyLimitMiddleware, CorrelationMiddleware, install_error_handlers, install_health
 from .messaging import make_broker, subscribe
@@ -301,7 +302,15 @@ def build_app(
         finally:
             await service.stop()
 
-    app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
+    app = FastAPI(
+        title=title,
+        description=description,
+        version="1.0.0",
+        lifespan=lifespan,
+        docs_url=None,  # served with local assets (alpes.docs_assets): no CDN, works offline
+        redoc_url=None,
+    )
+    install_docs(app)
     app.state.service = service
     app.state.auth = Authenticator.from_settings(service.settings)
     from .idempotency import ClaveReutilizada
