@@ -54,7 +54,7 @@ def _current_span_ids() -> tuple[str, str] | None:
     trace = sys.modules.get("opentelemetry.trace")
     if trace is None:  # never imported: tracing is off, so no span can be active
         return None
-    context = trace.get_current_span().get_span_context()  # type: ignore[attr-defined]
+    context = trace.get_current_span().get_span_context()
     if not context.is_valid:
         return None
     return format(context.trace_id, "032x"), format(context.span_id, "016x")

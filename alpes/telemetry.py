@@ -130,8 +130,8 @@ class Tracing:
         once per process, so each service's engine gets its own ``EngineTracer``."""
         if self.provider is None:
             return
-        from opentelemetry.instrumentation.sqlalchemy import __version__
         from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
+        from opentelemetry.instrumentation.sqlalchemy.version import __version__
         from opentelemetry.metrics import NoOpMeterProvider
 
         tracer = self.provider.get_tracer("opentelemetry.instrumentation.sqlalchemy", __version__)
@@ -140,7 +140,7 @@ class Tracing:
             .get_meter("alpes")
             .create_up_down_counter("db.client.connections.usage")
         )
-        EngineTracer(tracer, engine.sync_engine, usage)
+        EngineTracer(tracer, engine.sync_engine, usage)  # type: ignore[no-untyped-call]
 
     def shutdown(self) -> None:
         if self.provider is not None:

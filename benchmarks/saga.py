@@ -48,6 +48,7 @@ from typing import Any
 import aiohttp
 
 from alpes.infra import EmbeddedPostgres, PulsarLite
+from alpes.settings import SERVICES
 from benchmarks import load
 from contracts import (
     CampanaCancelada,
@@ -384,9 +385,8 @@ async def main(
     with tempfile.TemporaryDirectory() as d:
         lite = PulsarLite.start(Path(d) / "pulsar")
         pg = EmbeddedPostgres.start(Path(d) / "pg")
-        platform = launch_platform(
-            pg, lite.url, Path(d), service_env={"afiliaciones": env}, **every
-        )
+        service_env = {name: every | (env if name == "afiliaciones" else {}) for name in SERVICES}
+        platform = launch_platform(pg, lite.url, Path(d), service_env=service_env)
         probe = Timings(lite.url, platform.namespace)
         await probe.broker.start()
         connector = aiohttp.TCPConnector(limit=0)  # as an admin (tests.auth's key)

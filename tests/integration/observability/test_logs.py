@@ -58,7 +58,7 @@ async def test_a_sagas_json_lines_carry_its_ids_and_its_trace_id(
         s for s in spans.get_finished_spans()
         if s.attributes and s.attributes.get("http.route") == "/afiliaciones/campana"
     ]  # fmt: skip
-    assert traced == {format(request.context.trace_id, "032x")}  # type: ignore[union-attr]
+    assert traced == {format(request.context.trace_id, "032x")}
     # the access line of the request that created it
     [access] = [
         x for x in lines
@@ -66,4 +66,4 @@ async def test_a_sagas_json_lines_carry_its_ids_and_its_trace_id(
     ]  # fmt: skip
     assert access["http"]["method"] == "POST" and access["http"]["status"] == 201
     assert access["http"]["duration_ms"] > 0
-    assert access["trace_id"] == format(request.context.trace_id, "032x")  # type: ignore[union-attr]
+    assert access["trace_id"] == format(request.context.trace_id, "032x")

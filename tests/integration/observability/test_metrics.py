@@ -9,6 +9,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 import contracts as c
 from alpes.settings import SERVICES
+from contracts import Context
 from tests.helpers import eventually
 from tests.integration.conftest import RunningService, StartService
 from tests.integration.observability.conftest import (
@@ -38,7 +39,7 @@ def value(samples: Samples, name: str, **labels: str) -> float:
     return sum(v for n, ls, v in samples if n == name and labels.items() <= ls.items())
 
 
-def subscriber(service: str, of: str) -> str:
+def subscriber(service: Context, of: Context) -> str:
     """The subscriber label: the service's subscription and the topic it reads."""
     return f"{c.subscription(service)}:{c.topic(of, 'a/b').rsplit('/', 1)[-1]}"
 
