@@ -589,7 +589,6 @@ async function campaignPage(view, id) {
 }
 
 function renderCampaignHead(box, c, saga, act) {
-  const reason = c.estado === "cancelada" && saga && saga.motivo_cancelacion;
   const cancel = h("div", { class: "cancel-box" },
     h("div", {}, h("label", { for: "motivo" }, "Reason"), h("input", { id: "motivo", name: "motivo", value: "cancelada por el usuario", maxlength: 500 })),
     h("button", { type: "button", class: "danger", "data-testid": "cancel", onclick: () => act("cancelar", { motivo: $("#motivo").value.trim() || "cancelada por el usuario" }) }, "Cancel campaign"));
@@ -602,11 +601,10 @@ function renderCampaignHead(box, c, saga, act) {
         saga ? h("span", { class: `badge ${saga.estado_saga}`, "data-testid": "estado-saga", title: "saga" }, `saga ${saga.estado_saga}`) : null)),
     c.descripcion ? h("p", {}, c.descripcion) : null,
     h("dl", { class: "facts" },
-      [["Brand", `${c.marca.nombre_marca} (${c.marca.id_marca})`], ["Type", c.tipo], ["Budget", money(c.presupuesto)],
+      [["Brand", [c.marca.nombre_marca, h("div", { class: "muted small mono" }, c.marca.id_marca)]], ["Type", c.tipo], ["Budget", money(c.presupuesto)],
         ["Runs", `${new Date(c.fecha_inicio).toLocaleDateString()} – ${new Date(c.fecha_fin).toLocaleDateString()}`],
         ["Created", when(c.fecha_creacion)], ["Influencers", c.influencers.map((i) => `${i.nombre} (${i.plataforma})`).join(", ") || "–"],
-        ["Saga", c.id_saga]].map(([k, v]) => h("div", {}, h("dt", {}, k), h("dd", {}, v)))),
-    reason ? h("p", { class: "reason", "data-testid": "motivo" }, h("strong", {}, `Cancelled by ${saga.origen_cancelacion || "?"}: `), saga.motivo_cancelacion) : null,
+        ["Saga", h("span", { class: "mono", title: c.id_saga }, shortId(c.id_saga))]].map(([k, v]) => h("div", {}, h("dt", {}, k), h("dd", {}, v)))),
     h("div", { class: "actions" },
       c.estado === "confirmada" ? h("button", { type: "button", class: "primary", "data-testid": "start", onclick: () => act("iniciar") }, "Start campaign") : null,
       c.estado === "iniciada" ? h("button", { type: "button", class: "primary", "data-testid": "finish", onclick: () => act("finalizar") }, "Finish campaign") : null,
@@ -646,7 +644,7 @@ function marker(tipo) {
 
 function sagaPicture(saga) {
   const lines = saga.linea_de_tiempo;
-  const laneH = 78, left = 150, step = 150, top = 34, right = 90;
+  const laneH = 78, left = 140, step = 104, top = 34, right = 60;
   const width = Math.max(760, left + Math.max(lines.length, 1) * step + right - step / 2);
   const height = top + LANES.length * laneH + 12;
   const laneY = (lane) => top + LANES.indexOf(lane) * laneH + laneH / 2;
@@ -665,7 +663,7 @@ function sagaPicture(saga) {
     );
   });
   svg.append(s("line", { class: "axis", x1: left, y1: top - 8, x2: width - 10, y2: top - 8 }));
-  svg.append(s("text", { class: "lane-sub", x: left, y: 18 }, "time →"));
+  svg.append(s("text", { class: "lane-sub", x: 16, y: top - 12 }, "time →"));
   if (lines.length > 1) {
     svg.append(s("polyline", { class: "flow", points: lines.map((l, i) => `${x(i)},${laneY(l.carril)}`).join(" ") }));
   }
@@ -681,7 +679,10 @@ function sagaPicture(saga) {
     label.map((text, j) => s("text", { class: "ev-label", x: 0, y: -18 - (label.length - 1 - j) * 12, "text-anchor": "middle" }, text)),
     s("text", { class: "ev-time", x: 0, y: 26, "text-anchor": "middle" }, elapsed(l.desde_inicio_ms)));
     svg.append(g);
-    svg.append(s("text", { class: "ev-time", x: x(i), y: top - 14, "text-anchor": "middle" }, clock(l.ocurrido_en)));
+    const time = clock(l.ocurrido_en);
+    if (i === 0 || time !== clock(lines[i - 1].ocurrido_en)) {
+      svg.append(s("text", { class: "ev-time", x: x(i), y: top - 14, "text-anchor": "middle" }, time));
+    }
   });
   return svg;
 }
@@ -704,7 +705,7 @@ function renderSaga(box, saga) {
       h("span", { class: "muted small" }, `deadline ${clock(saga.plazo_saga)} · ${saga.linea_de_tiempo.length} events`,
         compensations.length ? ` · compensated by ${compensations.join(", ")}` : "")),
     saga.motivo_cancelacion ? h("p", { class: "reason", "data-testid": "saga-motivo" },
-      h("strong", {}, `Failure / cancellation (${saga.origen_cancelacion || "?"}): `), saga.motivo_cancelacion) : null,
+      h("strong", {}, `Cancelled by ${saga.origen_cancelacion || "?"}: `), saga.motivo_cancelacion) : null,
     h("div", { class: "saga-scroll" }, sagaPicture(saga)),
     legend,
     h("div", { class: "table-wrap" }, table),
