@@ -40,9 +40,10 @@ INSTALL = "install it with `apt-get install -y chromium` (scripts/require chromi
 
 
 def chromium_path() -> str:
-    """The Chromium binary: ``CHROMIUM``, else ``chromium`` on the PATH; fails when none."""
-    named = os.environ.get("CHROMIUM")
-    found = named or shutil.which("chromium") or "/usr/bin/chromium"
+    """The Chromium binary: ``CHROMIUM`` (a path, or a name on the PATH), else ``chromium``
+    on the PATH; fails the test when there is none."""
+    named = os.environ.get("CHROMIUM", "chromium")
+    found = shutil.which(named) or named
     if not Path(found).is_file():
         pytest.fail(
             f"Chromium not found at {found}: the console's browser test needs it; {INSTALL}"

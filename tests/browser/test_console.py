@@ -48,7 +48,7 @@ def _create_campaign(page: Page, nombre: str, influencer: str) -> str:
 
 
 def test_a_campaign_created_in_the_console_confirms_live_and_its_cancellation_is_compensated(
-    console: ConsoleProcess, browser: Browser, tmp_path: Path
+    browser: Browser, console: ConsoleProcess, tmp_path: Path
 ) -> None:
     context = browser.new_context(viewport={"width": 1360, "height": 1000})
     page = context.new_page()
