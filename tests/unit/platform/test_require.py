@@ -58,7 +58,7 @@ def _run(bin_dir: Path, *tools: str, python: str = sys.executable) -> tuple[int,
 
 def test_nothing_is_said_when_every_prerequisite_is_there(bin_dir: Path) -> None:
     _java(bin_dir, 'openjdk version "17.0.15" 2025-04-15')
-    for tool in ("mvn", "curl", "node", "npm"):
+    for tool in ("mvn", "curl", "node", "npm", "chromium"):
         _fake(bin_dir, tool, "exit 0")
 
     assert _run(bin_dir) == (0, [])
@@ -68,13 +68,25 @@ def test_each_missing_tool_is_named_in_one_line_with_what_it_is_for(bin_dir: Pat
     code, lines = _run(bin_dir)
 
     assert code == 1
-    assert len(lines) == 5
-    java, mvn, curl, node, npm = lines
+    assert len(lines) == 6
+    java, mvn, curl, node, npm, chromium = lines
     assert "java not found" in java and "Java 17" in java and "Apache Pulsar" in java
     assert "mvn not found" in mvn and "Apache Pulsar" in mvn
     assert "curl not found" in curl and "Apache Pulsar" in curl
     assert "node not found" in node and "newman" in node
     assert "npm not found" in npm and "newman" in npm
+    assert "chromium not found" in chromium and "browser test" in chromium
+    assert "apt-get install -y chromium" in chromium
+
+
+def test_a_chromium_that_does_not_start_is_refused(bin_dir: Path) -> None:
+    _fake(bin_dir, "chromium", "exit 127")
+
+    code, lines = _run(bin_dir, "chromium")
+
+    assert code == 1
+    assert len(lines) == 1
+    assert "chromium --version' failed" in lines[0]
 
 
 @pytest.mark.parametrize(
