@@ -401,7 +401,7 @@ async function campaignsPage(view, query) {
       if (!rows.children.length) rows.append(h("tr", {}, h("td", { colspan: 6, class: "empty" }, "No campaigns yet.")));
       cursor = page.siguiente;
       more.hidden = !cursor;
-      count.textContent = `${page.total}${page.total_exacto ? "" : "+"} campaigns`;
+      count.textContent = `${page.total}${page.total_exacto ? "" : "+"} campaign${page.total === 1 ? "" : "s"}`;
     } catch (error) { toast(describe(error), true); }
   };
   more.addEventListener("click", () => load(true));

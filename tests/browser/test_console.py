@@ -47,6 +47,32 @@ def _create_campaign(page: Page, nombre: str, influencer: str) -> str:
     return page.url.rsplit("/", 1)[-1]
 
 
+def _every_other_view(page: Page, tag: str, shots: Path) -> None:
+    """Brands (the cancelled campaign's budget released), influencers (capacity free again),
+    health (four services ready), dead letters (none)."""
+    page.get_by_role("link", name="Brands").click()
+    brand = page.get_by_test_id("brands").locator("tr", has_text="Montaña Outdoor")
+    cells = brand.locator("td")
+    expect(cells.nth(3)).to_have_text("0")  # nothing reserved: the cancellation released it
+    expect(cells.nth(4)).to_have_text(cells.nth(2).inner_text())  # all of it available
+    page.screenshot(path=str(shots / "brands.png"))
+
+    page.goto(page.url.split("#")[0] + f"#/influencers?nombre={tag}")
+    row = page.get_by_test_id("influencers").locator("tr", has_text=f"Lucía Andes {tag}")
+    expect(row).to_contain_text("0 / 3")
+    page.screenshot(path=str(shots / "influencers.png"))
+
+    page.get_by_role("link", name="Health").click()
+    cards = page.get_by_test_id("health").locator("[data-servicio]")
+    expect(cards).to_have_count(4)
+    expect(cards.filter(has_text="listo")).to_have_count(4)
+    page.screenshot(path=str(shots / "health.png"))
+
+    page.get_by_role("link", name="Dead letters").click()
+    expect(page.get_by_test_id("dead-letters")).to_contain_text("No dead letters")
+    page.screenshot(path=str(shots / "dead-letters.png"))
+
+
 def test_a_campaign_created_in_the_console_confirms_live_and_its_cancellation_is_compensated(
     browser: Browser, console: ConsoleProcess, tmp_path: Path
 ) -> None:
@@ -118,6 +144,8 @@ def test_a_campaign_created_in_the_console_confirms_live_and_its_cancellation_is
 
         page.goto(f"{console.url}/#/campanas")
         expect(page.get_by_test_id(f"estado-{id_campana}")).to_have_text("cancelada")
+        page.screenshot(path=str(tmp_path / "campaigns.png"))
+        _every_other_view(page, tag, tmp_path)
         assert problems == [], problems
         assert outside == [], f"requests outside the console: {outside}"
     finally:
