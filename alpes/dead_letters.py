@@ -166,15 +166,22 @@ def replay(
     now: datetime | None = None,
 ) -> ReplayResult:
     """Republish the dead letters with these ids (every one when ``ids`` is None) to their
-    origin topics, then acknowledge them on the retained subscription."""
+    origin topics, then acknowledge them on the retained subscription. A letter that fails
+    again and comes back while this runs is left for the next replay."""
     result = ReplayResult()
     oldest = (now or datetime.now(UTC)) - timedelta(days=settings.dead_letter_replay_days)
     seen: set[str] = set()
+    replayed: set[str] = set()
     with _client(settings) as client:
         producers: dict[str, pulsar.Producer] = {}
         for consumer, targets in _open_all(client, dead_letter_topics(settings, service)):
             for raw in _drain(consumer, idle_seconds):
                 letter = _parse(raw, targets)
+                if letter.id in replayed:
+                    # dead-lettered again by this very replay (the cause is not fixed yet):
+                    # it and whatever follows it stay for the next replay, else this one
+                    # would go round forever; unacknowledged, it is delivered again later
+                    break
                 if ids is not None and letter.id not in ids:
                     continue
                 seen.add(letter.id)
@@ -188,6 +195,7 @@ def replay(
                     continue
                 consumer.acknowledge(raw)
                 result.replayed.append(letter)
+                replayed.add(letter.id)
         for producer in producers.values():
             producer.close()
     result.not_found = sorted(set(ids or ()) - seen)

@@ -165,6 +165,29 @@ async def test_a_dead_letter_is_listed_and_replayed_to_its_origin_then_handled(
     assert liberado.monto == 100.0
 
 
+async def test_a_replay_before_the_fix_returns_and_leaves_the_letter_for_the_next_one(
+    start_service: StartService,
+    probe: EventProbe,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Replayed while the cause is still there, the letter fails again and comes back: the
+    replay ends (it does not chase it round and round), and the letter is listed again."""
+    marca = await start_service("marca")
+    nike, [cancellation] = await reserved_and_cancelled_while_broken(marca, probe, monkeypatch)
+    await eventually(partial(listed, settings), timeout=30, message="listed")
+
+    # the idle wait outlasts the service's three deliveries, so the letter comes back in time
+    result = await asyncio.wait_for(
+        asyncio.to_thread(replay, settings, None, "marca", idle_seconds=5), timeout=90
+    )
+
+    assert [x.id for x in result.replayed] == [cancellation.id_evento]
+    [again] = await eventually(partial(listed, settings), timeout=30, message="back")
+    assert again.id == cancellation.id_evento
+    assert (await ver(marca, nike["id_marca"]))["presupuesto_reservado"] == 100.0
+
+
 async def test_replay_all_from_the_command_line_releases_every_stranded_budget(
     start_service: StartService,
     probe: EventProbe,
