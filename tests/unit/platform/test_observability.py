@@ -45,7 +45,7 @@ def test_off_installs_nothing_of_opentelemetry() -> None:
 
     middlewares = [type(m).__name__ for m in service.broker.middlewares]
     assert not [m for m in middlewares if "Telemetry" in m]
-    assert not [m.cls.__name__ for m in app.user_middleware if "OpenTelemetry" in m.cls.__name__]
+    assert not [m for m in app.user_middleware if m.cls.__name__ == "ServerSpanMiddleware"]
     assert not service.db.tracing
 
 
@@ -54,6 +54,7 @@ def test_on_installs_the_broker_middleware_and_the_service_name() -> None:
     service = app.state.service
 
     assert "PulsarTelemetryMiddleware" in [type(m).__name__ for m in service.broker.middlewares]
+    assert app.user_middleware[0].cls.__name__ == "ServerSpanMiddleware"  # the outermost
     assert service.tracing.provider.resource.attributes["service.name"] == "tracking"
     assert service.db.tracing
     named = Tracing.from_settings(settings(alpes_traces=True, otel_service_name="marca-eu"))
