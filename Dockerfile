@@ -18,6 +18,7 @@ COPY afiliaciones_svc ./afiliaciones_svc
 COPY marca_svc ./marca_svc
 COPY influencer_svc ./influencer_svc
 COPY tracking_svc ./tracking_svc
+COPY alpes_console ./alpes_console
 RUN pip install --no-cache-dir --no-deps . && pip check
 USER nobody
 ENTRYPOINT ["alpes", "serve"]
