@@ -150,3 +150,24 @@ async def test_a_refused_saga_and_its_compensations_are_one_trace(
     messages = of_campaign(spans, campaign["id"])
     assert {s.context.trace_id for s in messages} == {trace_id}
     assert [s for s in trace if s.parent is None] == [root]
+
+
+async def test_a_request_with_a_traceparent_continues_the_callers_trace(
+    start_service: StartService, spans: InMemorySpanExporter
+) -> None:
+    marca = await start_service("marca", alpes_traces=True)
+    caller_trace, caller_span = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
+
+    r = await marca.http.get(
+        "/marca/marcas/nadie", headers={"traceparent": f"00-{caller_trace}-{caller_span}-01"}
+    )
+    await marca.http.get("/metrics")  # scrapes and probes are not traced
+    await marca.http.get("/health")
+
+    assert r.status_code == 404
+    [span] = [s for s in spans.get_finished_spans() if s.kind is SpanKind.SERVER]
+    assert span.name == "GET /marca/marcas/{id_marca}"
+    assert span.context is not None and span.parent is not None
+    assert format(span.context.trace_id, "032x") == caller_trace
+    assert format(span.parent.span_id, "016x") == caller_span
+    assert (span.attributes or {})["http.response.status_code"] == 404
