@@ -234,30 +234,46 @@ def _challenge(error: str | None = None, description: str | None = None) -> dict
     return {"WWW-Authenticate": value}
 
 
-async def authenticated(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Principal:
-    """Who the request's bearer token says is asking, whatever the route allows (401 if none)."""
+async def bearer_principal(
+    request: Request, credentials: HTTPAuthorizationCredentials | None
+) -> Principal | None:
+    """Who the request's bearer token says is asking; None without one; a 401 for a token
+    that does not verify. (For routes that take other credentials too: tracking's ingestion.)"""
     auth: Authenticator = request.app.state.auth
     if auth.disabled:
         return ANONYMOUS
     if credentials is None:
-        raise HTTPException(401, "authentication required: a bearer token", _challenge())
+        return None
     try:
         return await auth.verify(credentials.credentials)
     except Unauthorized as exc:
         raise HTTPException(401, str(exc), _challenge("invalid_token", str(exc))) from exc
 
 
-async def _allowed(
-    scopes: SecurityScopes, principal: Annotated[Principal, Depends(authenticated)]
-) -> Principal:
+def check_role(principal: Principal, scopes: SecurityScopes) -> Principal:
+    """``principal``, if its role is one of the route's (its security scopes); else a 403."""
     if principal.role.value not in scopes.scopes:
         raise HTTPException(
             403, f"a {principal.role.value} token may not do this (allowed: {scopes.scope_str})"
         )
     return principal
+
+
+async def authenticated(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    """Who the request's bearer token says is asking, whatever the route allows (401 if none)."""
+    principal = await bearer_principal(request, credentials)
+    if principal is None:
+        raise HTTPException(401, "authentication required: a bearer token", _challenge())
+    return principal
+
+
+async def _allowed(
+    scopes: SecurityScopes, principal: Annotated[Principal, Depends(authenticated)]
+) -> Principal:
+    return check_role(principal, scopes)
 
 
 def allow(*roles: Role) -> Any:

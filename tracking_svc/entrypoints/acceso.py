@@ -29,7 +29,7 @@ from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader, APIKeyQuery, HTTPAuthorizationCredentials, SecurityScopes
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from alpes.auth import ANONYMOUS, Principal, Role, Unauthorized, bearer
+from alpes.auth import Principal, Role, bearer, bearer_principal, check_role
 from alpes.ratelimit import RateLimiter
 from alpes.settings import Settings
 from tracking_svc.adapters import claves
@@ -201,22 +201,8 @@ async def _portador(
 ) -> Principal | None:
     """The bearer token's principal, if the request has one (401 if it is not valid, 403 for
     a role the route does not allow)."""
-    auth = request.app.state.auth
-    if auth.disabled:
-        return ANONYMOUS
-    if credentials is None:
-        return None
-    try:
-        principal: Principal = await auth.verify(credentials.credentials)
-    except Unauthorized as exc:
-        descripcion = str(exc).replace('"', "'")
-        desafio = f'Bearer realm="alpes", error="invalid_token", error_description="{descripcion}"'
-        raise HTTPException(401, str(exc), {"WWW-Authenticate": desafio}) from exc
-    if principal.role.value not in scopes.scopes:
-        raise HTTPException(
-            403, f"a {principal.role.value} token may not do this (allowed: {scopes.scope_str})"
-        )
-    return principal
+    principal = await bearer_principal(request, credentials)
+    return None if principal is None else check_role(principal, scopes)
 
 
 _TOKEN_DE_INGESTA = Security(_portador, scopes=[Role.ADMIN.value, Role.TRACKER.value])
