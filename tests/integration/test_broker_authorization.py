@@ -1,10 +1,10 @@
-"""The broker's authentication and authorization, on a real Apache Pulsar (the Apache lane).
+"""The broker's authentication and authorization, on a real Apache Pulsar.
 
 A second standalone (scripts/pulsar-standalone) runs with the Docker stack's broker settings,
 deploy/pulsar/auth.conf plus a fresh signing key, and deploy/pulsar/init.py applies
 deploy/pulsar/grants.txt to it; the tokens are scripts/broker-tokens'. So what is proven here is
-what compose.yml runs. Only with ``ALPES_TEST_BROKERS`` naming ``apache``; there, a broker that
-does not start fails the test.
+what compose.yml runs. It runs in every lane, like the crash tests (ADR 4): a broker that does
+not start fails the test.
 """
 
 from __future__ import annotations
@@ -24,13 +24,8 @@ import pytest
 from alpes.messaging import make_broker
 from alpes.settings import Settings
 from contracts import topic
-from tests.conftest import ROOT, requested_brokers
+from tests.conftest import ROOT
 from tests.helpers import load_script
-
-pytestmark = pytest.mark.skipif(
-    "apache" not in requested_brokers(),
-    reason="the Apache Pulsar lane only (ALPES_TEST_BROKERS=apache)",
-)
 
 TOKENS = load_script(ROOT / "scripts" / "broker-tokens")
 SCRIPT = ROOT / "scripts" / "pulsar-standalone"
