@@ -171,16 +171,16 @@ def replay(
     result = ReplayResult()
     oldest = (now or datetime.now(UTC)) - timedelta(days=settings.dead_letter_replay_days)
     seen: set[str] = set()
-    replayed: set[str] = set()
+    republished: set[str] = set()  # the Pulsar ids of the copies this replay sent
     with _client(settings) as client:
         producers: dict[str, pulsar.Producer] = {}
         for consumer, targets in _open_all(client, dead_letter_topics(settings, service)):
             for raw in _drain(consumer, idle_seconds):
                 letter = _parse(raw, targets)
-                if letter.id in replayed:
-                    # dead-lettered again by this very replay (the cause is not fixed yet):
-                    # it and whatever follows it stay for the next replay, else this one
-                    # would go round forever; unacknowledged, it is delivered again later
+                if raw.properties().get(DEAD_LETTER_MESSAGE_ID) in republished:
+                    # a copy this very replay sent, dead-lettered again (the cause is not
+                    # fixed yet): it and whatever follows it stay for the next replay, else
+                    # this one would go round forever; unacknowledged, it comes back later
                     break
                 if ids is not None and letter.id not in ids:
                     continue
@@ -189,13 +189,12 @@ def replay(
                     result.too_old.append(letter)
                     continue
                 try:
-                    _republish(client, producers, letter)
+                    republished.add(_republish(client, producers, letter))
                 except pulsar.PulsarException as exc:
                     result.failed.append((letter, f"{type(exc).__name__}: {exc}"))
                     continue
                 consumer.acknowledge(raw)
                 result.replayed.append(letter)
-                replayed.add(letter.id)
         for producer in producers.values():
             producer.close()
     result.not_found = sorted(set(ids or ()) - seen)
@@ -204,14 +203,17 @@ def replay(
 
 def _republish(
     client: pulsar.Client, producers: dict[str, pulsar.Producer], letter: DeadLetter
-) -> None:
+) -> str:
+    """Send ``letter`` to its origin topic as it was first sent; the copy's Pulsar id."""
     producer = producers.get(letter.topic)
     if producer is None:
         producer = producers[letter.topic] = client.create_producer(letter.topic)
-    producer.send(  # returns once the broker has stored it
-        letter.payload,
-        properties=original_properties(letter.properties),
-        partition_key=letter.key or None,
+    return str(
+        producer.send(  # returns once the broker has stored it
+            letter.payload,
+            properties=original_properties(letter.properties),
+            partition_key=letter.key or None,
+        )
     )
 
 
