@@ -24,14 +24,9 @@ from alpes.auth import POLICY
 from alpes.cli import create_app
 from alpes.infra import EmbeddedPostgres, PulsarLite
 from alpes.settings import Settings
-from tests.auth import ADMIN, TEST_KEY, as_marca, as_tracker
+from tests.auth import ADMIN, TEST_KEY
 from tests.helpers import seed_request
-
-MARCA_A = "marca-a"
-MARCA_B = "marca-b"
-
-ROLES = ("nadie", "admin", "marca_propia", "marca_ajena", "tracker")
-"""Who calls, in the order of the table's columns."""
+from tests.policy import MARCA_A, MARCA_B, ROLES, Estados, headers
 
 
 def _campana_de_a() -> dict[str, Any]:
@@ -50,25 +45,14 @@ def _influencer_nuevo() -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class Ruta:
-    """One route (as its OpenAPI names it) and the status each caller gets, in ``ROLES``'
-    order: nobody, admin, brand A (owner), brand B, tracker."""
+class Ruta(Estados):
+    """A row of the table: :class:`~tests.policy.Estados` and how to call the route."""
 
-    metodo: str
-    ruta: str
-    nadie: int
-    admin: int
-    marca_propia: int
-    marca_ajena: int
-    tracker: int
     cuerpo: Callable[[], dict[str, Any]] | None = None
     params: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     campana_nueva: bool = False
     """``{id_campana}`` is a campaign of A created for this call (the call changes it)."""
-
-    def esperado(self, rol: str) -> int:
-        return int(getattr(self, rol))
 
     def __str__(self) -> str:
         query = "?" + "&".join(f"{k}={v}" for k, v in self.params.items()) if self.params else ""
@@ -130,13 +114,7 @@ class Mundo:
         return self.clientes[ruta.split("/")[1]]
 
     def headers(self, rol: str) -> dict[str, str]:
-        return {
-            "nadie": {},
-            "admin": ADMIN,
-            "marca_propia": as_marca(MARCA_A),
-            "marca_ajena": as_marca(MARCA_B),
-            "tracker": as_tracker(self.ids["id_campana"]),
-        }[rol]
+        return headers(rol, self.ids["id_campana"])
 
     async def nueva_campana(self) -> dict[str, Any]:
         respuesta = await self.clientes["afiliaciones"].post(

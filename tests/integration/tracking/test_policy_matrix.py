@@ -22,16 +22,11 @@ from alpes.auth import POLICY
 from alpes.cli import create_app
 from alpes.infra import EmbeddedPostgres, PulsarLite
 from alpes.settings import Settings
-from tests.auth import ADMIN, TEST_KEY, as_marca, as_tracker
+from tests.auth import ADMIN, TEST_KEY
 from tests.helpers import started
 from tests.integration.conftest import EventProbe
 from tests.integration.tracking.conftest import campana_creada, provisionar
-
-MARCA_A = "marca-a"
-MARCA_B = "marca-b"
-
-ROLES = ("nadie", "admin", "marca_propia", "marca_ajena", "tracker")
-"""Who calls, in the order of the table's columns."""
+from tests.policy import MARCA_A, ROLES, Estados, headers
 
 
 def _evento(ids: dict[str, str]) -> dict[str, Any]:
@@ -43,23 +38,12 @@ def _lote(ids: dict[str, str]) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class Ruta:
-    """One route (as its OpenAPI names it) and the status each caller gets, in ``ROLES``'
-    order: nobody, admin, brand A (owner), brand B, tracker."""
+class Ruta(Estados):
+    """A row of the table: :class:`~tests.policy.Estados` and how to call the route."""
 
-    metodo: str
-    ruta: str
-    nadie: int
-    admin: int
-    marca_propia: int
-    marca_ajena: int
-    tracker: int
     cuerpo: Callable[[dict[str, str]], dict[str, Any]] | None = None
     clave_nueva: bool = False
     """``{id_clave}`` is a key of A's campaign created for this call (the call revokes it)."""
-
-    def esperado(self, rol: str) -> int:
-        return int(getattr(self, rol))
 
     def __str__(self) -> str:
         return f"{self.metodo} {self.ruta}"
@@ -91,13 +75,7 @@ class Mundo:
     ids: dict[str, str]
 
     def headers(self, rol: str) -> dict[str, str]:
-        return {
-            "nadie": {},
-            "admin": ADMIN,
-            "marca_propia": as_marca(MARCA_A),
-            "marca_ajena": as_marca(MARCA_B),
-            "tracker": as_tracker(self.ids["id_campana"]),
-        }[rol]
+        return headers(rol, self.ids["id_campana"])
 
     async def clave_nueva(self) -> str:
         ruta = f"/tracking/campanas/{self.ids['id_campana']}/claves"
