@@ -27,7 +27,7 @@ import inspect
 import json
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
@@ -123,9 +123,13 @@ class Keyset:
             raise ValueError(f"not a cursor of this list ({self.nombre})")
         return tuple(_de_json(v, c) for v, (c, _) in zip(valor[1:], self.orden, strict=True))
 
-    def dependencia(self, cursor: Cursor = None) -> Posicion | None:
+    async def dependencia(self, cursor: Cursor = None) -> Posicion | None:
         """FastAPI dependency: the ``cursor`` query parameter of this list, as its key (a 422
-        when it is not a cursor of this list)."""
+        when it is not a cursor of this list). Async, like every dependency: FastAPI runs a
+        plain function in its thread pool, a hop that costs more than a light request."""
+        return self._pedida(cursor)
+
+    def _pedida(self, cursor: str | None) -> Posicion | None:
         if cursor is None:
             return None
         try:
@@ -133,13 +137,13 @@ class Keyset:
         except ValueError as error:
             raise _invalido("cursor", str(error)) from None
 
-    def pedido(self, *, limite: int = 50) -> Callable[..., PedidoDePagina]:
+    def pedido(self, *, limite: int = 50) -> Callable[..., Awaitable[PedidoDePagina]]:
         """FastAPI dependency: the page of this list a request asks for, from its ``limit``
         (default ``limite``), ``offset`` and ``cursor`` query parameters (422s: a limit out of
         1..500, a cursor that is not one of this list, a cursor with an offset)."""
 
-        def pedido(limit: int, offset: int, cursor: str | None) -> PedidoDePagina:
-            despues = self.dependencia(cursor)
+        async def pedido(limit: int, offset: int, cursor: str | None) -> PedidoDePagina:
+            despues = self._pedida(cursor)
             cursor_u_offset(despues, offset)
             return PedidoDePagina(limit=limit, offset=offset, despues=despues)
 

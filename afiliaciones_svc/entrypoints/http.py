@@ -295,14 +295,14 @@ class ErrorOut(BaseModel):
 # --- dependencies ---
 
 
-def _id_campana(id_campana: Annotated[str, Path()]) -> str:
+async def _id_campana(id_campana: Annotated[str, Path()]) -> str:
     try:
         return str(uuid.UUID(id_campana))
     except ValueError:
         raise CampanaNoEncontrada(id_campana) from None
 
 
-def _id_saga(id_saga: Annotated[str, Path()]) -> str:
+async def _id_saga(id_saga: Annotated[str, Path()]) -> str:
     try:
         return str(uuid.UUID(id_saga))
     except ValueError:

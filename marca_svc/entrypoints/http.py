@@ -122,7 +122,7 @@ class ErrorOut(BaseModel):
 # --- dependencies ---
 
 
-def _id_marca(id_marca: Annotated[str, Path()]) -> str:
+async def _id_marca(id_marca: Annotated[str, Path()]) -> str:
     if "\x00" in id_marca:  # no brand can have it; PostgreSQL would refuse the text
         raise MarcaNoEncontrada(id_marca.replace("\x00", ""))
     return id_marca

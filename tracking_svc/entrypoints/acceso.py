@@ -239,7 +239,7 @@ CredencialDep = Annotated[Credencial, Depends(credencial)]
 CredencialDeLoteDep = Annotated[Credencial, Depends(credencial_de_lote)]
 
 
-def acceso_de(request: Request) -> Acceso:
+async def acceso_de(request: Request) -> Acceso:
     return request.app.state.acceso  # type: ignore[no-any-return]
 
 
