@@ -31,6 +31,8 @@ class ServiceProcess:
     env: dict[str, str]
     log_path: Path
     process: subprocess.Popen[bytes] | None = None
+    ready_path: str = "/ready"
+    """What answers 200 once the process serves (the console's is ``/api/config``)."""
 
     @property
     def url(self) -> str:
@@ -52,7 +54,7 @@ class ServiceProcess:
             if self.process is not None and self.process.poll() is not None:
                 raise AssertionError(f"{self.name} exited:\n{self.log_tail()}")
             try:
-                if httpx.get(f"{self.url}/ready", timeout=2).status_code == 200:
+                if httpx.get(f"{self.url}{self.ready_path}", timeout=2).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
