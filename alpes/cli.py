@@ -32,9 +32,6 @@ from typing import Any
 
 from .settings import SERVICES, Settings
 
-CONSOLE_PORT = 8000
-"""The web console's port under ``alpes dev`` (``alpes_console``)."""
-
 COLORS = {"afiliaciones": "36", "marca": "33", "influencer": "35", "tracking": "32", "alpes": "37"}
 
 
@@ -177,6 +174,8 @@ async def _dev(data_dir: Path, host: str, *, auth: bool = True) -> int:
             asyncio.get_running_loop().create_task(_pump(name, proc.stdout))
             _say("alpes", f"{name} on http://{host}:{port} (docs at /docs, events at /asyncapi)")
         children["console"] = await _start_console(host, broker.url, auth_env)
+        from alpes_console import CONSOLE_PORT
+
         console = f"http://{host}:{CONSOLE_PORT}/"
         if admin_token:
             console += f"#token={admin_token}"
