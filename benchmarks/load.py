@@ -48,6 +48,7 @@ class Tally:
     requests: int = 0  # answered 2xx in the measured window
     errors: int = 0  # answered otherwise (or failed) in the measured window
     accepted: int = 0  # events carried by 2xx answers, warm-up included
+    answered: int = 0  # 2xx answers, warm-up included
     coded: int = 0  # of which came with an influencer's code
     seconds: float = 0.0  # the measured window
     latencies: list[float] = field(default_factory=list)  # of the measured window's requests
@@ -57,6 +58,7 @@ class Tally:
         self.requests += other.requests
         self.errors += other.errors
         self.accepted += other.accepted
+        self.answered += other.answered
         self.coded += other.coded
         self.seconds = max(self.seconds, other.seconds)
         self.latencies += other.latencies
@@ -194,6 +196,7 @@ async def _drive(spec: _Spec, send: Any, client: str) -> Tally:
                 ok = False
             done = time.perf_counter()
             if ok:
+                tally.answered += 1
                 tally.accepted += request.events
                 tally.coded += request.coded
             if now >= measure_from:

@@ -91,7 +91,7 @@ class Phase:
     name: str
     events_per_request: int
     tally: Tally
-    cpu_us: float = float("nan")  # the service's CPU time per accepted event (POST phases)
+    cpu_us: float = float("nan")  # the service's CPU time per accepted event (per page: reads)
     pg_us: float = float("nan")  # PostgreSQL's
 
     @property
@@ -375,7 +375,7 @@ async def measure(
         for target, requests in zip(targets, prepared, strict=True):
             events, bodies = requests[name]
             profiler = None
-            if name == args.profile_phase and profile is not None and target.label == "this tree":
+            if name == args.profile_phase and profile is not None and target is targets[0]:
                 profiler = start_profiler(target.process.pid, profile, args)
             before, before_pg = cpu_seconds(target.process.pid), children_cpu_seconds(pg_pid)
             try:
@@ -384,9 +384,10 @@ async def measure(
                 if profiler is not None:
                     profiler.wait(60)
             phase = target.rounds[-1][name] = Phase(name, events, tally)
-            if tally.accepted:
-                phase.cpu_us = 1e6 * (cpu_seconds(target.process.pid) - before) / tally.accepted
-                phase.pg_us = 1e6 * (children_cpu_seconds(pg_pid) - before_pg) / tally.accepted
+            units = tally.accepted or tally.answered  # events, or requests that carry none
+            if units:
+                phase.cpu_us = 1e6 * (cpu_seconds(target.process.pid) - before) / units
+                phase.pg_us = 1e6 * (children_cpu_seconds(pg_pid) - before_pg) / units
 
 
 def start_profiler(pid: int, output: Path, args: argparse.Namespace) -> Any:
@@ -397,7 +398,19 @@ def start_profiler(pid: int, output: Path, args: argparse.Namespace) -> Any:
         return None
     seconds = int(args.warmup + args.duration + 2)
     fmt = "raw" if output.suffix == ".txt" else "flamegraph"
-    command = [py_spy, "record", "--pid", str(pid), "--duration", str(seconds), "--format", fmt]
+    command = [
+        py_spy,
+        "record",
+        "--pid",
+        str(pid),
+        "--duration",
+        str(seconds),
+        "--format",
+        fmt,
+        "--rate",
+        "250",
+        "--full-filenames",
+    ]
     return subprocess.Popen([*command, "--output", str(output), "--nonblocking"])
 
 
@@ -413,12 +426,14 @@ def report(targets: list[Target], args: argparse.Namespace) -> int:
           f"{os.cpu_count()} cores shared; load from {processes} {client} process(es); "
           f"medians over rounds; "
           f"{'authentication OFF (--no-auth)' if args.no_auth else 'tracker tokens, rate limited'}")  # fmt: skip
+    print("cpu µs, pg µs: the service's and PostgreSQL's CPU time per accepted event "
+          "(per request for a GET)")  # fmt: skip
     failed = 0
     for target in targets:
         print(f"\n{target.label} ({target.tree})")
         print(
             f"{'request':<32} {'req/s':>9} {'events/s':>10} {'p50 ms':>8} {'p99 ms':>8} "
-            f"{'errors':>7} {'cpu µs/ev':>9} {'pg µs/ev':>9}"
+            f"{'errors':>7} {'cpu µs':>9} {'pg µs':>9}"
         )
         for name in (HEALTH, SINGLE, BULK, PAGE):
             print(_line(name, [r[name] for r in target.rounds]))
@@ -444,12 +459,13 @@ def report(targets: list[Target], args: argparse.Namespace) -> int:
             ]
             print(f"{name:<32} {_median(ratios):>6.2f}  "
                   f"(rounds: {', '.join(f'{x:.2f}' for x in ratios)})")  # fmt: skip
-        for name in (SINGLE, BULK):
+        for name in (SINGLE, BULK, PAGE):
             ratios = [
                 b[name].cpu_us / a[name].cpu_us
                 for a, b in zip(this.rounds, base.rounds, strict=True)
             ]
-            print(f"{name + ' (1 / CPU per event)':<32} {_median(ratios):>6.2f}  "
+            unit = "page" if name == PAGE else "event"
+            print(f"{name + f' (1 / CPU per {unit})':<32} {_median(ratios):>6.2f}  "
                   f"(rounds: {', '.join(f'{x:.2f}' for x in ratios)})")  # fmt: skip
     return 1 if failed else 0
 

@@ -16,32 +16,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, text, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from tracking_svc.adapters.orm import claves_ingesta
-from tracking_svc.application.errors import CampanaNoEncontrada
 
 PREFIJO = "tk_"
 LARGO_PREFIJO = 10
 """Characters of a key shown again in lists (``tk_`` and 7 more): enough to tell keys apart."""
-
-_MARCA = text(
-    """
-    SELECT coalesce(m.id_marca, c.id_marca) AS id_marca
-    FROM campanas_tracking AS c
-    LEFT JOIN metricas_campana AS m ON m.id_campana = c.id_campana
-    WHERE c.id_campana = :id
-    """
-)
-
-
-async def marca_de_campana(session: AsyncSession | AsyncConnection, id_campana: str) -> str | None:
-    """The brand of a campaign tracking knows (None for a tombstone); CampanaNoEncontrada else."""
-    row = (await session.execute(_MARCA, {"id": id_campana})).first()
-    if row is None:
-        raise CampanaNoEncontrada(id_campana)
-    return row[0]  # type: ignore[no-any-return]
 
 
 def resumen(clave: str) -> str:

@@ -67,7 +67,9 @@ def _contadores(row: Any) -> dict[str, Any]:
     return valores
 
 
-async def _campana(session: AsyncSession, id_campana: str) -> Any:
+async def campana(session: AsyncSession, id_campana: str) -> Any:
+    """The campaign's row: its brand (``id_marca``), state and counters;
+    CampanaNoEncontrada if tracking does not know it."""
     row = (await session.execute(_CAMPANA, {"id": id_campana})).mappings().first()
     if row is None:
         raise CampanaNoEncontrada(id_campana)
@@ -75,7 +77,7 @@ async def _campana(session: AsyncSession, id_campana: str) -> Any:
 
 
 async def metricas_de_campana(session: AsyncSession, id_campana: str) -> dict[str, Any]:
-    row = await _campana(session, id_campana)
+    row = await campana(session, id_campana)
     influencers = (await session.execute(_POR_INFLUENCER, {"id": id_campana})).mappings()
     return {
         "id_campana": row["id_campana"],
@@ -113,14 +115,15 @@ class PaginaDeEventos:
 
 async def eventos_de_campana(
     session: AsyncSession,
-    id_campana: str,
+    de: Any,
     limit: int,
     offset: int = 0,
     despues: Posicion | None = None,
 ) -> PaginaDeEventos:
-    """One page of the campaign's events, newest first: after ``despues`` (a keyset position)
-    or ``offset`` events in; its total is the campaign's ``total_eventos``."""
-    total = int((await _campana(session, id_campana))["total_eventos"])
+    """One page of the events of the campaign ``de`` (its row, :func:`campana`), newest first:
+    after ``despues`` (a keyset position) or ``offset`` events in; its total is the campaign's
+    ``total_eventos``."""
+    id_campana, total = de["id_campana"], int(de["total_eventos"])
     e = eventos_tracking.c
     pagina = (
         select(e.id, e.id_campana, e.tipo_evento, e.datos, e.codigo, e.fecha_evento)
@@ -148,6 +151,6 @@ async def eventos_de_campana(
 
 
 async def codigos_de_campana(session: AsyncSession, id_campana: str) -> list[dict[str, Any]]:
-    await _campana(session, id_campana)
+    """The campaign's codes (none for a campaign tracking does not know: :func:`campana`)."""
     rows = (await session.execute(_CODIGOS, {"id": id_campana})).mappings()
     return [dict(r) for r in rows]

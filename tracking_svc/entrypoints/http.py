@@ -402,8 +402,8 @@ async def eventos(
     (paginar por cursor cuesta lo mismo a cualquier profundidad; por ``offset``, no)."""
     cursor_u_offset(despues, offset)
     async with service.db.sessions() as session:
-        await _visible(session, quien, id_campana)
-        pagina = await queries.eventos_de_campana(session, id_campana, limit, offset, despues)
+        campana = await _campana_visible(session, quien, id_campana)
+        pagina = await queries.eventos_de_campana(session, campana, limit, offset, despues)
     cabeceras = {"X-Total-Count": str(pagina.total)}
     if pagina.siguiente is not None:
         url = request.url.remove_query_params("offset").include_query_params(
@@ -441,7 +441,7 @@ async def codigos(
     """Los codigos de tracking de la campana, uno por influencer, con la firma de cada uno
     para construir enlaces y pixeles (``firma`` al registrar un evento con ese codigo)."""
     async with service.db.sessions() as session:
-        await _visible(session, quien, id_campana)
+        await _campana_visible(session, quien, id_campana)
         filas = await queries.codigos_de_campana(session, id_campana)
     return [{**fila, "firma": acceso.firma(id_campana, fila["codigo"])} for fila in filas]
 
@@ -459,7 +459,7 @@ async def crear_clave(
     esta campana y de ninguna otra). La respuesta es la unica vez que se ve la clave; se guarda
     solo su hash. Rotar: crear una nueva, pasarla a los clientes, borrar la vieja."""
     async with service.db.sessions() as session, session.begin():
-        await _visible(session, quien, id_campana, admin_tambien=True)
+        await _campana_visible(session, quien, id_campana)
         clave, plano = await claves.crear(session, id_campana)
     return {**clave.como_json(), "clave": plano}
 
@@ -472,7 +472,7 @@ async def listar_claves(
 ) -> list[dict[str, Any]]:
     """Las claves vigentes de la campana (sin la clave: su prefijo), la mas antigua primero."""
     async with service.db.sessions() as session:
-        await _visible(session, quien, id_campana, admin_tambien=True)
+        await _campana_visible(session, quien, id_campana)
         return [clave.como_json() for clave in await claves.vigentes(session, id_campana)]
 
 
@@ -483,7 +483,7 @@ async def revocar_clave(
     """Revoca una clave de ingesta: deja de valer enseguida en esta replica, y en las demas en
     pocos segundos (``TRACKING_INGEST_KEY_CACHE_SECONDS``)."""
     async with service.db.sessions() as session, session.begin():
-        await _visible(session, quien, id_campana, admin_tambien=True)
+        await _campana_visible(session, quien, id_campana)
         revocada = await claves.revocar(session, id_campana, id_clave)
     if revocada is None:
         raise HTTPException(404, f"La campaña {id_campana} no tiene la clave {id_clave}.")
@@ -495,12 +495,8 @@ def _desconocida(id_campana: str) -> str:
     return str(CampanaNoEncontrada(id_campana))
 
 
-async def _visible(
-    session: Any, quien: Principal, id_campana: str, *, admin_tambien: bool = False
-) -> None:
-    """404 unless the campaign exists and is ``quien``'s to see. An admin's reads skip the
-    look-up (they answer 404 for an unknown campaign themselves), unless ``admin_tambien``."""
-    if quien.admin and not admin_tambien:
-        return
-    marca = await claves.marca_de_campana(session, id_campana)
-    hidden_unless(quien.owns(marca), _desconocida(id_campana))
+async def _campana_visible(session: Any, quien: Principal, id_campana: str) -> Any:
+    """The campaign's row (:func:`queries.campana`); 404 unless it is ``quien``'s to see."""
+    campana = await queries.campana(session, id_campana)
+    hidden_unless(quien.owns(campana["id_marca"]), _desconocida(id_campana))
+    return campana
