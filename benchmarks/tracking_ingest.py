@@ -22,9 +22,9 @@ a noisy machine).
 
 Each phase runs ``--warmup`` seconds unmeasured, then ``--duration`` seconds measured. At the end
 the campaign's counters must equal the number of events the service accepted (warm-up included).
-``--profile FILE`` records the service with py-spy (when installed) during the bulk phase (or
-``--profile-phase``) of the first round: an SVG flame graph, or collapsed stacks for a ``.txt``
-name.
+``--profile FILE`` records the first service (this tree's, traced or not) with py-spy (when
+installed, 250 samples/s, full file names) during the bulk phase (or ``--profile-phase``) of the
+first round: an SVG flame graph, or collapsed stacks for a ``.txt`` name.
 
 The machine is shared and noisy, so a before/after comparison runs both services in one run:
 ``--baseline DIR`` starts a second tracking service from another source tree (a ``git worktree``

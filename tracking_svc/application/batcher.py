@@ -13,11 +13,17 @@ an ``id_evento`` (within a request, across the requests of a batch, or of an eve
 before) are resolved by ``registrar_lotes`` and count once. Each batch opens the storage with
 ``abrir`` (``ports.AbrirEventos``, which the composition root passes in): once per batch, never
 per event.
+
+A batch is written in the context (``contextvars``) of the first request it carries, which
+waits for it: its statements belong to that request's trace and its log lines to that
+request's correlation id, not to whichever request happened to start the writer (a writer
+outlives the request that started it, and goes on with the batches of later ones).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from collections import deque
 from typing import TYPE_CHECKING
@@ -31,6 +37,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger("tracking.ingesta")
 
 Resultado = asyncio.Future[list[handlers.Registro]]
+Pedido = tuple[handlers.Lote, Resultado, contextvars.Context]
+"""A request waiting: its events, its answer, and the context it was made in."""
 
 
 class EventoBatcher:
@@ -40,14 +48,14 @@ class EventoBatcher:
         self._abrir = abrir
         self._max_eventos = max_eventos
         self._escritores = escritores
-        self._cola: deque[tuple[handlers.Lote, Resultado]] = deque()
+        self._cola: deque[Pedido] = deque()
         self._activos: set[asyncio.Task[None]] = set()
 
     async def registrar(self, lote: handlers.Lote) -> list[handlers.Registro]:
         """Count ``lote``, all or nothing; raises ``EventoRechazado``. One ``Registro`` per
         event: the stored event, and whether it repeats an ``id_evento`` stored before."""
         resultado: Resultado = asyncio.get_running_loop().create_future()
-        self._cola.append((lote, resultado))
+        self._cola.append((lote, resultado, contextvars.copy_context()))
         if len(self._activos) < self._escritores:
             self._activos.add(asyncio.create_task(self._escribir()))
         return await resultado
@@ -58,19 +66,20 @@ class EventoBatcher:
         same step in which it sees the queue empty, so a request never waits with no writer."""
         try:
             while self._cola:
-                await self._escribir_tanda(self._tomar())
+                tanda = self._tomar()
+                await asyncio.create_task(self._escribir_tanda(tanda), context=tanda[0][2])
         finally:
             self._activos.discard(asyncio.current_task())
 
-    async def _escribir_tanda(self, tanda: list[tuple[handlers.Lote, Resultado]]) -> None:
+    async def _escribir_tanda(self, tanda: list[Pedido]) -> None:
         try:
             resultados: list[list[handlers.Registro] | EventoRechazado | Exception] = list(
-                await handlers.registrar_lotes([lote for lote, _ in tanda], self._abrir)
+                await handlers.registrar_lotes([lote for lote, _, _ in tanda], self._abrir)
             )
         except Exception as error:
             logger.exception("writing a batch of %d requests failed", len(tanda))
             resultados = [error] * len(tanda)
-        for (_, resultado), salida in zip(tanda, resultados, strict=True):
+        for (_, resultado, _), salida in zip(tanda, resultados, strict=True):
             if resultado.done():  # its request was cancelled
                 continue
             if isinstance(salida, Exception):
@@ -78,7 +87,7 @@ class EventoBatcher:
             else:
                 resultado.set_result(salida)
 
-    def _tomar(self) -> list[tuple[handlers.Lote, Resultado]]:
+    def _tomar(self) -> list[Pedido]:
         """The oldest waiting requests, at least one, up to ``max_eventos`` events."""
         tanda = [self._cola.popleft()]
         eventos = len(tanda[0][0])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections.abc import Sequence
 from typing import Any
 
@@ -114,3 +115,33 @@ async def test_a_failed_write_fails_its_batch_only_and_a_cancelled_request_block
 
     assert await siguiente == ["c"]
     assert cancelada.cancelled()
+
+
+PETICION: contextvars.ContextVar[str] = contextvars.ContextVar("peticion", default="ninguna")
+"""Stands for what a request's context carries: its span (traces), its correlation id (logs)."""
+
+
+async def test_a_batch_is_written_in_the_context_of_the_first_request_it_carries(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    vistos: list[tuple[str, int]] = []
+
+    async def escritura(lotes: Sequence[Sequence[RegistrarEvento]], abrir: Any) -> list[Any]:
+        vistos.append((PETICION.get(), len(lotes)))
+        await asyncio.sleep(0.01)
+        return [[cmd.id_campana for cmd in lote] for lote in lotes]
+
+    monkeypatch.setattr(handlers, "registrar_lotes", escritura)
+    ingesta = EventoBatcher(sin_base, escritores=1)
+
+    async def peticion(nombre: str) -> Any:
+        PETICION.set(nombre)  # in this request's task only
+        return await ingesta.registrar(lote(nombre))
+
+    # a starts the only writer; b and c wait meanwhile and are written together, after a has
+    # its answer: in b's context, not in a's (which started the writer) nor in none
+    primera = asyncio.create_task(peticion("a"))
+    await asyncio.sleep(0)
+    resto = [asyncio.create_task(peticion(n)) for n in ("b", "c")]
+    assert await asyncio.gather(primera, *resto) == [["a"], ["b"], ["c"]]
+    assert vistos == [("a", 1), ("b", 2)]
