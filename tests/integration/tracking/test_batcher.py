@@ -128,7 +128,7 @@ async def test_a_batch_is_written_in_the_context_of_the_first_request_it_carries
 
     async def escritura(lotes: Sequence[Sequence[RegistrarEvento]], abrir: Any) -> list[Any]:
         vistos.append((PETICION.get(), len(lotes)))
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(0)  # a write yields: the requests already scheduled queue meanwhile
         return [[cmd.id_campana for cmd in lote] for lote in lotes]
 
     monkeypatch.setattr(handlers, "registrar_lotes", escritura)
@@ -141,7 +141,7 @@ async def test_a_batch_is_written_in_the_context_of_the_first_request_it_carries
     # a starts the only writer; b and c wait meanwhile and are written together, after a has
     # its answer: in b's context, not in a's (which started the writer) nor in none
     primera = asyncio.create_task(peticion("a"))
-    await asyncio.sleep(0)
+    await asyncio.sleep(0)  # a runs: it queues and starts the writer
     resto = [asyncio.create_task(peticion(n)) for n in ("b", "c")]
     assert await asyncio.gather(primera, *resto) == [["a"], ["b"], ["c"]]
     assert vistos == [("a", 1), ("b", 2)]
